@@ -1,0 +1,43 @@
+# Improvement Tracker. `make help` lists the targets.
+GO        ?= go
+DATABASE_URL ?= sqlite:data/tracker.db
+export DATABASE_URL
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: ## start the app on http://localhost:8080 (SQLite in data/tracker.db)
+	$(GO) run ./cmd/tracker serve
+
+.PHONY: build
+build: ## build the binary into bin/tracker
+	CGO_ENABLED=1 $(GO) build -o bin/tracker ./cmd/tracker
+
+.PHONY: test
+test: ## run every test with the race detector (and on PostgreSQL when TEST_DATABASE_URL is set)
+	$(GO) test -race -count=1 ./...
+
+.PHONY: lint
+lint: ## go vet and gofmt
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; echo "run: gofmt -w . and commit"; exit 1; fi
+
+.PHONY: generate
+generate: ## regenerate templ views
+	$(GO) tool templ generate
+
+.PHONY: assets
+assets: ## copy front-end files from the npm registry into static/vendor
+	npm ci --no-audit --no-fund
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+.PHONY: check
+check: generate ## fail when generated files or go.mod are out of date
+	$(GO) mod tidy
+	@if [ -n "$$(git status --porcelain -- '*.go' go.mod go.sum)" ]; then \
+		git status --porcelain -- '*.go' go.mod go.sum; \
+		echo "generated files or go.mod changed: run make generate && go mod tidy and commit"; exit 1; fi

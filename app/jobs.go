@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+)
+
+// Job is background work that must run in one instance at a time: the outbox, the
+// return of deferred items, the retention of personal data.
+type Job struct {
+	Name  string
+	Every time.Duration
+	Run   func(ctx context.Context) error
+}
+
+// jobs lists the background work; each part of the app adds its own.
+func (s *Server) jobs() []Job {
+	return []Job{
+		{Name: "expired-sessions", Every: time.Hour, Run: func(ctx context.Context) error {
+			_, err := s.store.DeleteExpiredSessions(ctx)
+			return err
+		}},
+	}
+}
+
+// RunJobs runs every job on its interval until ctx ends. A job runs only while this
+// instance holds its lease in the database, so several instances never run it twice.
+func (s *Server) RunJobs(ctx context.Context) {
+	holder := instanceID()
+	for _, j := range s.jobs() {
+		go s.runJob(ctx, holder, j)
+	}
+}
+
+func (s *Server) runJob(ctx context.Context, holder string, j Job) {
+	tick := time.NewTicker(j.Every)
+	defer tick.Stop()
+	for {
+		s.RunJobOnce(ctx, holder, j)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// RunJobOnce runs a job if holder can take its lease; it reports whether it ran.
+func (s *Server) RunJobOnce(ctx context.Context, holder string, j Job) bool {
+	ok, err := s.store.TryLease(ctx, j.Name, holder, j.Every+time.Minute)
+	if err != nil || !ok {
+		if err != nil && ctx.Err() == nil {
+			s.log.Warn("job lease", "job", j.Name, "err", err)
+		}
+		return false
+	}
+	if err := j.Run(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("job failed", "job", j.Name, "err", err)
+	}
+	return true
+}
+
+func instanceID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

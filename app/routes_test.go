@@ -1,0 +1,156 @@
+package app
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// routeRule is who may use a route, as this test expects it. It is written out here
+// on purpose, apart from routes.go, so a change to access must change both.
+type routeRule struct {
+	method, path string
+	public       bool
+	roles        []string // empty: any signed-in user
+}
+
+// routeTable lists every route of the app. A route missing here fails the test.
+var routeTable = []routeRule{
+	{"GET", "/healthz", true, nil},
+	{"GET", "/login", true, nil},
+	{"POST", "/login", true, nil},
+	{"POST", "/lang", true, nil},
+	{"POST", "/logout", false, nil},
+	{"GET", "/", false, nil},
+	{"GET", "/admin", false, []string{adminRole}},
+	{"GET", "/admin/users", false, []string{adminRole}},
+	{"POST", "/admin/users", false, []string{adminRole}},
+	{"GET", "/admin/users/:id", false, []string{adminRole}},
+	{"POST", "/admin/users/:id", false, []string{adminRole}},
+	{"POST", "/admin/users/:id/password", false, []string{adminRole}},
+	{"GET", "/admin/reference/:kind", false, []string{adminRole}},
+	{"POST", "/admin/reference/:kind", false, []string{adminRole}},
+	{"POST", "/admin/reference/:kind/:id", false, []string{adminRole}},
+	{"GET", "/admin/settings", false, []string{adminRole}},
+	{"POST", "/admin/settings", false, []string{adminRole}},
+	{"GET", "/api/v1/reference", false, nil},
+}
+
+// samplePath fills a route's parameters with values that exist in a fresh database.
+func samplePath(path string) string {
+	r := strings.NewReplacer(":kind", "channels", ":year", "2026", ":id", "1", ":token", "x")
+	return r.Replace(path)
+}
+
+func TestEveryRouteIsInTheAccessTable(t *testing.T) {
+	a := newTestApp(t)
+	want := map[string]bool{}
+	for _, r := range routeTable {
+		want[r.method+" "+r.path] = true
+	}
+	var missing []string
+	for _, r := range a.srv.Echo().Routes() {
+		key := r.Method + " " + r.Path
+		if strings.HasPrefix(r.Path, "/static/") || strings.HasSuffix(r.Name, "glob..func1") && r.Path == "/*" {
+			continue
+		}
+		if !want[key] {
+			missing = append(missing, key)
+		}
+		if _, ok := a.srv.Access()[key]; !ok {
+			t.Errorf("route %s has no access rule in routes.go", key)
+		}
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("route %s is not in routeTable: add it with the roles that may use it", m)
+	}
+	for _, r := range routeTable {
+		key := r.method + " " + r.path
+		got, ok := a.srv.Access()[key]
+		if !ok {
+			t.Errorf("routeTable lists %s but the app has no such route", key)
+			continue
+		}
+		if got.Public != r.public || strings.Join(got.Roles, ",") != strings.Join(r.roles, ",") {
+			t.Errorf("%s: app allows %+v, table expects public=%v roles=%v", key, got, r.public, r.roles)
+		}
+	}
+}
+
+func TestRouteAccessByRole(t *testing.T) {
+	a := newTestApp(t)
+	roles := []string{ambassador, quickwin, steering, adminRole}
+	for _, role := range roles {
+		a.user(role+"@example.com", role)
+	}
+	for _, r := range routeTable {
+		t.Run(r.method+" "+r.path, func(t *testing.T) {
+			path := samplePath(r.path)
+			anon := a.client()
+			res := request(anon, r.method, path, "")
+			switch {
+			case r.public:
+				if res.Code == http.StatusForbidden || res.Code == http.StatusSeeOther && strings.HasPrefix(res.Header().Get("Location"), "/login?") {
+					t.Errorf("signed out: %d, want access", res.Code)
+				}
+			case strings.HasPrefix(path, "/api/"):
+				if res.Code != http.StatusUnauthorized {
+					t.Errorf("signed out: %d, want 401", res.Code)
+				}
+			default:
+				if res.Code != http.StatusSeeOther || !strings.HasPrefix(res.Header().Get("Location"), "/login") {
+					t.Errorf("signed out: %d %s, want 303 to /login", res.Code, res.Header().Get("Location"))
+				}
+			}
+			for _, role := range roles {
+				allowed := r.public || len(r.roles) == 0 || contains(r.roles, role)
+				var res *httptest.ResponseRecorder
+				email := role + "@example.com"
+				if strings.HasPrefix(path, "/api/") {
+					u, _ := a.store.UserByEmail(t.Context(), email)
+					res = a.api(r.method, path, a.token(u), map[string]any{})
+				} else {
+					res = request(a.signIn(email), r.method, path, "")
+				}
+				code := res.Code
+				if allowed && (code == http.StatusForbidden || code == http.StatusUnauthorized && !r.public) {
+					t.Errorf("%s: %d, want access", role, code)
+				}
+				if !allowed && code != http.StatusForbidden {
+					t.Errorf("%s: %d, want 403", role, code)
+				}
+			}
+		})
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// request sends a GET, or a POST with a valid CSRF token and an empty form.
+func request(c *client, method, path, _ string) *httptest.ResponseRecorder {
+	if method == http.MethodGet {
+		return c.get(path)
+	}
+	return c.postForm(path, nil)
+}
+
+func TestUnknownRouteIsNotFound(t *testing.T) {
+	a := newTestApp(t)
+	c := a.signIn("admin@example.com", adminRole)
+	if res := c.get("/no/such/page"); res.Code != http.StatusNotFound {
+		t.Fatalf("unknown page: %d, want 404", res.Code)
+	}
+	if res := c.get("/admin/users/999999"); res.Code != http.StatusNotFound {
+		t.Fatalf("missing user: %d, want 404", res.Code)
+	}
+}

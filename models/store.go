@@ -1,0 +1,251 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	// The pure-Go SQLite driver ships FTS5 without build tags, so plain `go build` works.
+	_ "modernc.org/sqlite"
+
+	"github.com/improvementtracker/tracker/migrations"
+)
+
+// Dialect names a supported database.
+type Dialect string
+
+// The supported databases.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is the storage of the application. Writes go through w, reads through r: on
+// SQLite w is a single connection so writers queue in Go instead of spinning on the
+// database lock; on PostgreSQL both are the same pool.
+type Store struct {
+	w, r    *gorm.DB
+	dialect Dialect
+	// Now is the clock of every domain rule; tests replace it.
+	Now func() time.Time
+	// Location is the time zone that days, months and reports are counted in.
+	Location *time.Location
+}
+
+// Options tunes how a store is opened.
+type Options struct {
+	Location *time.Location
+	ReadPool int
+	// Schema, for PostgreSQL only, selects (and creates) a schema: tests give each
+	// test its own.
+	Schema string
+}
+
+// Open connects to the database named by url ("sqlite:PATH" or "postgres://...") and
+// applies pending migrations.
+func Open(ctx context.Context, url string, opt Options) (*Store, error) {
+	if opt.Location == nil {
+		opt.Location = time.UTC
+	}
+	if opt.ReadPool <= 0 {
+		opt.ReadPool = 8
+	}
+	s := &Store{Now: time.Now, Location: opt.Location}
+	var err error
+	switch {
+	case strings.HasPrefix(url, "sqlite:"):
+		err = s.openSQLite(strings.TrimPrefix(url, "sqlite:"), opt)
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		err = s.openPostgres(ctx, url, opt)
+	default:
+		return nil, fmt.Errorf("models: unsupported DATABASE_URL %q (want sqlite:PATH or postgres://...)", url)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	}
+}
+
+func (s *Store) openSQLite(path string, opt Options) error {
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("models: create database folder: %w", err)
+		}
+	}
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
+	open := func(conns int) (*gorm.DB, error) {
+		db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: dsn}), gormConfig())
+		if err != nil {
+			return nil, fmt.Errorf("models: open sqlite: %w", err)
+		}
+		sqlDB, _ := db.DB()
+		sqlDB.SetMaxOpenConns(conns)
+		sqlDB.SetMaxIdleConns(conns)
+		sqlDB.SetConnMaxIdleTime(0)
+		return db, nil
+	}
+	var err error
+	if s.w, err = open(1); err != nil {
+		return err
+	}
+	if s.r, err = open(opt.ReadPool); err != nil {
+		return err
+	}
+	s.dialect = SQLite
+	return nil
+}
+
+func (s *Store) openPostgres(ctx context.Context, url string, opt Options) error {
+	db, err := gorm.Open(postgres.Open(url), gormConfig())
+	if err != nil {
+		return fmt.Errorf("models: open postgres: %w", err)
+	}
+	if opt.Schema != "" {
+		if err := db.WithContext(ctx).Exec(`CREATE SCHEMA IF NOT EXISTS ` + quoteIdent(opt.Schema)).Error; err != nil {
+			return fmt.Errorf("models: create schema: %w", err)
+		}
+		sqlDB, _ := db.DB()
+		sqlDB.Close()
+		sep := "?"
+		if strings.Contains(url, "?") {
+			sep = "&"
+		}
+		if db, err = gorm.Open(postgres.Open(url+sep+"search_path="+opt.Schema), gormConfig()); err != nil {
+			return fmt.Errorf("models: open postgres: %w", err)
+		}
+	}
+	sqlDB, _ := db.DB()
+	sqlDB.SetMaxOpenConns(4 * opt.ReadPool)
+	sqlDB.SetMaxIdleConns(4 * opt.ReadPool)
+	s.w, s.r, s.dialect = db, db, Postgres
+	return nil
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// Migrate applies pending migrations. On PostgreSQL a session lock makes concurrent
+// instances wait for each other rather than race.
+func (s *Store) Migrate(ctx context.Context) error {
+	fsys, err := migrations.For(string(s.dialect))
+	if err != nil {
+		return fmt.Errorf("models: migrations: %w", err)
+	}
+	sqlDB, err := s.w.DB()
+	if err != nil {
+		return err
+	}
+	var opts []goose.ProviderOption
+	gooseDialect := goose.DialectSQLite3
+	if s.dialect == Postgres {
+		gooseDialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return fmt.Errorf("models: migration lock: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	provider, err := goose.NewProvider(gooseDialect, sqlDB, fsys, opts...)
+	if err != nil {
+		return fmt.Errorf("models: migrations: %w", err)
+	}
+	results, err := provider.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("models: migrate: %w", err)
+	}
+	for _, r := range results {
+		slog.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
+	}
+	return nil
+}
+
+// Dialect reports which database the store is on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close releases the connections.
+func (s *Store) Close() error {
+	var errs []error
+	for _, db := range []*gorm.DB{s.w, s.r} {
+		if db == nil {
+			continue
+		}
+		if sqlDB, err := db.DB(); err == nil {
+			errs = append(errs, sqlDB.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.r.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Writer returns the handle for writes; exported for tests and bulk tools that need
+// raw access (the bench loader, the demo).
+func (s *Store) Writer(ctx context.Context) *gorm.DB { return s.w.WithContext(ctx) }
+
+// Reader returns the handle for read-only queries.
+func (s *Store) Reader(ctx context.Context) *gorm.DB { return s.r.WithContext(ctx) }
+
+// Tx runs fn in one write transaction. On SQLite the transaction takes the write lock at
+// its start, so a read-then-write never fails half way with "database is locked".
+func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.w.WithContext(ctx).Transaction(fn)
+}
+
+// SQLDB exposes the writer's *sql.DB for tools like backup.
+func (s *Store) SQLDB() (*sql.DB, error) { return s.w.DB() }
+
+// now returns the store's clock in UTC.
+func (s *Store) now() time.Time { return s.Now().UTC() }
+
+// notFound turns gorm's record-not-found into ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// isUniqueViolation reports whether err is a duplicate-key error on either database
+// (GORM does not translate the pure-Go SQLite driver's errors).
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+}

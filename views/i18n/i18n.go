@@ -1,0 +1,110 @@
+// Package i18n holds the message catalogs (English and Danish) and the translator the
+// views and handlers share. Catalogs are go-i18n JSON files embedded in the binary.
+package i18n
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.json
+var catalogs embed.FS
+
+// Languages the catalogs cover; the first is the fallback.
+var Languages = []string{"en", "da"}
+
+var (
+	bundle     *i18n.Bundle
+	bundleOnce sync.Once
+	localizers sync.Map // lang -> *i18n.Localizer
+)
+
+func load() {
+	bundle = i18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	for _, lang := range Languages {
+		if _, err := bundle.LoadMessageFileFS(catalogs, "locales/"+lang+".json"); err != nil {
+			panic(fmt.Sprintf("i18n: catalog %s: %v", lang, err))
+		}
+	}
+}
+
+// Translator turns message ids into text in one language.
+type Translator struct {
+	Lang string
+	loc  *i18n.Localizer
+}
+
+// For returns the translator of a language, falling back to English.
+func For(lang string) *Translator {
+	bundleOnce.Do(load)
+	if lang != "da" {
+		lang = "en"
+	}
+	l, ok := localizers.Load(lang)
+	if !ok {
+		l, _ = localizers.LoadOrStore(lang, i18n.NewLocalizer(bundle, lang, "en"))
+	}
+	return &Translator{Lang: lang, loc: l.(*i18n.Localizer)}
+}
+
+// T translates id; data fills {{.Name}} placeholders, and a "Count" key picks the
+// plural form. A missing id shows as itself so it is noticed, never as a blank.
+func (t *Translator) T(id string, data ...map[string]any) string {
+	cfg := &i18n.LocalizeConfig{MessageID: id}
+	if len(data) > 0 {
+		cfg.TemplateData = data[0]
+		if n, ok := data[0]["Count"]; ok {
+			cfg.PluralCount = n
+		}
+	}
+	s, err := t.loc.Localize(cfg)
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// MessageIDs lists the ids of one catalog, for the completeness test.
+func MessageIDs(lang string) (map[string]bool, error) {
+	b, err := catalogs.ReadFile("locales/" + lang + ".json")
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	ids := make(map[string]bool, len(m))
+	for k := range m {
+		ids[k] = true
+	}
+	return ids, nil
+}
+
+type ctxKey struct{}
+
+// WithTranslator stores the request's translator in a context, where templ components
+// find it.
+func WithTranslator(ctx context.Context, t *Translator) context.Context {
+	return context.WithValue(ctx, ctxKey{}, t)
+}
+
+// FromContext returns the translator of a context, or English.
+func FromContext(ctx context.Context) *Translator {
+	if t, ok := ctx.Value(ctxKey{}).(*Translator); ok {
+		return t
+	}
+	return For("en")
+}
+
+// T translates id with the context's translator.
+func T(ctx context.Context, id string, data ...map[string]any) string {
+	return FromContext(ctx).T(id, data...)
+}

@@ -1,0 +1,29 @@
+// Package layout is the frame of every page: head, navigation with work counts, flash.
+package layout
+
+import "github.com/improvementtracker/tracker/models"
+
+// NavCounts is the work waiting behind each navigation link.
+type NavCounts struct {
+	FollowUpsDue, FollowUpsOverdue, Untriaged, Queued, Review int
+}
+
+// Page is what the layout needs from every page's view model.
+type Page struct {
+	Title  string
+	User   *models.User
+	CSRF   string
+	Flash  string
+	Error  string
+	Active string // the navigation key of the current section
+	Nav    NavCounts
+	Lang   string
+	Path   string
+}
+
+// Link is one navigation entry.
+type Link struct {
+	Key, Href, Label string
+	Count            int
+	Urgent           bool
+}
