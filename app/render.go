@@ -3,9 +3,9 @@ package app
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -47,6 +47,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status, msg = http.StatusBadRequest, "invalid_input"
 	case errors.Is(err, models.ErrNotFound):
 		status, msg = http.StatusNotFound, "not_found"
+	case errors.Is(err, models.ErrForbidden):
+		status, msg = http.StatusForbidden, "forbidden"
 	case errors.Is(err, models.ErrConflict):
 		status, msg = http.StatusConflict, "conflict"
 	case errors.Is(err, models.ErrNotAllowed):
@@ -86,7 +88,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 func apiMessage(status int, msg string, err error) string {
 	switch status {
 	case http.StatusConflict:
-		return err.Error()
+		return strings.TrimPrefix(err.Error(), "models: ")
 	case http.StatusInternalServerError:
 		return "internal error"
 	}
@@ -124,5 +126,3 @@ func redirect(c echo.Context, to string) error {
 	}
 	return c.Redirect(http.StatusSeeOther, to)
 }
-
-var _ = slog.Default

@@ -27,3 +27,7 @@ func (e *ValidationError) Error() string { return "validation failed" }
 func Invalid(field, message string) *ValidationError {
 	return &ValidationError{Fields: map[string]string{field: message}}
 }
+
+// ErrForbidden reports that the user's roles do not allow a change, for rules that
+// depend on the record (a quick-win member may move quick-win items, not steering ones).
+var ErrForbidden = errors.New("forbidden")

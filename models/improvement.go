@@ -1,0 +1,419 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Improvement is one change the organisation will make, answering one or more pieces
+// of feedback.
+type Improvement struct {
+	ID               int64
+	Title            string
+	Description      string
+	CategoryID       *int64
+	Category         *RefItem `gorm:"foreignKey:CategoryID;references:ID"`
+	Impact           int
+	Effort           Effort
+	Priority         int
+	Track            Track
+	SuggestedTrack   Track
+	TrackReason      *string
+	Status           Status
+	OwnerID          *int64
+	Owner            *User `gorm:"foreignKey:OwnerID"`
+	AssigneeID       *int64
+	Assignee         *User `gorm:"foreignKey:AssigneeID"`
+	FunctionalAreaID *int64
+	FunctionalArea   *RefItem `gorm:"foreignKey:FunctionalAreaID;references:ID"`
+	TargetDate       *time.Time
+	DeferUntil       *time.Time
+	ResolutionNote   *string
+	RejectReason     *string
+	MergedIntoID     *int64
+	CreatedByID      *int64
+	ImplementedAt    *time.Time
+	StatusChangedAt  time.Time
+	Version          int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// preloadImprovement loads the names an improvement page shows, in one query each.
+func preloadImprovement(db *gorm.DB) *gorm.DB {
+	return db.Preload("Category", func(db *gorm.DB) *gorm.DB { return db.Table("categories") }).
+		Preload("FunctionalArea", func(db *gorm.DB) *gorm.DB { return db.Table("functional_areas") }).
+		Preload("Owner").Preload("Assignee")
+}
+
+// NewImprovement is the input to CreateImprovement.
+type NewImprovement struct {
+	Title, Description string
+	CategoryID         *int64
+	Impact             int
+	Effort             Effort
+	FeedbackIDs        []int64
+	// Track overrides the routing rule's suggestion; TrackReason then says why.
+	Track       Track
+	TrackReason string
+}
+
+// Validate names each problem by field.
+func (n NewImprovement) Validate() *ValidationError {
+	f := map[string]string{}
+	if strings.TrimSpace(n.Title) == "" {
+		f["title"] = "required"
+	} else if len(n.Title) > 200 {
+		f["title"] = "too_long"
+	}
+	if !ValidImpact(n.Impact) {
+		f["impact"] = "out_of_range"
+	}
+	if n.Effort.Rank() == 0 {
+		f["effort"] = "invalid_choice"
+	}
+	if n.Track != "" && n.Track != TrackQuickWin && n.Track != TrackSteering {
+		f["track"] = "invalid_choice"
+	}
+	if len(f) > 0 {
+		return &ValidationError{Fields: f}
+	}
+	return nil
+}
+
+// Route decides the track: the rule's suggestion unless overridden, and an override
+// needs a reason.
+func Route(effort, threshold Effort, override Track, reason string) (track, suggested Track, err *ValidationError) {
+	suggested = SuggestTrack(effort, threshold)
+	if override == "" || override == suggested {
+		return suggested, suggested, nil
+	}
+	if strings.TrimSpace(reason) == "" {
+		return "", suggested, Invalid("track_reason", "reason_required")
+	}
+	return override, suggested, nil
+}
+
+// CreateImprovement stores an improvement, routes it, and links its feedback (which
+// thereby counts as triaged).
+func (s *Store) CreateImprovement(ctx context.Context, n NewImprovement, by *User) (*Improvement, error) {
+	if v := n.Validate(); v != nil {
+		return nil, v
+	}
+	threshold, err := s.RoutingThreshold(ctx)
+	if err != nil {
+		return nil, err
+	}
+	track, suggested, verr := Route(n.Effort, threshold, n.Track, n.TrackReason)
+	if verr != nil {
+		return nil, verr
+	}
+	now := s.now()
+	imp := &Improvement{Title: strings.TrimSpace(n.Title), Description: strings.TrimSpace(n.Description),
+		CategoryID: n.CategoryID, Impact: n.Impact, Effort: n.Effort, Priority: Priority(n.Impact, n.Effort),
+		Track: track, SuggestedTrack: suggested, Status: InitialStatus(track), StatusChangedAt: now,
+		Version: 1, CreatedAt: now, UpdatedAt: now}
+	if track != suggested {
+		reason := strings.TrimSpace(n.TrackReason)
+		imp.TrackReason = &reason
+	}
+	if by != nil {
+		imp.CreatedByID = &by.ID
+	}
+	err = s.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Omit("Category", "FunctionalArea", "Owner", "Assignee").Create(imp).Error; err != nil {
+			return err
+		}
+		note := ""
+		if imp.TrackReason != nil {
+			note = *imp.TrackReason
+		}
+		if err := record(tx, now, "improvement", imp.ID, by, "created", "track", string(suggested), string(track), note); err != nil {
+			return err
+		}
+		return linkFeedback(tx, now, imp, n.FeedbackIDs, by)
+	})
+	if err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			return nil, ve
+		}
+		return nil, fmt.Errorf("models: create improvement: %w", err)
+	}
+	return imp, nil
+}
+
+// linkFeedback links feedback to an improvement, marks it triaged and, where the
+// feedback has no category yet, gives it the improvement's, so reports can name it.
+func linkFeedback(tx *gorm.DB, now time.Time, imp *Improvement, ids []int64, by *User) error {
+	ids = uniqueIDs(ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	var found int64
+	if err := tx.Table("feedback").Where("id IN ?", ids).Count(&found).Error; err != nil {
+		return err
+	}
+	if int(found) != len(ids) {
+		return Invalid("feedback_ids", "unknown_feedback")
+	}
+	for _, fid := range ids {
+		res := tx.Exec(`INSERT INTO improvement_feedback (improvement_id, feedback_id, created_at) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, imp.ID, fid, now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			continue
+		}
+		if err := record(tx, now, "improvement", imp.ID, by, "linked", "feedback", "", fmt.Sprint(fid), ""); err != nil {
+			return err
+		}
+		if err := record(tx, now, "feedback", fid, by, "linked", "improvement", "", fmt.Sprint(imp.ID), ""); err != nil {
+			return err
+		}
+	}
+	updates := map[string]any{"triage_status": TriageLinked, "updated_at": now}
+	if err := tx.Table("feedback").Where("id IN ?", ids).Updates(updates).Error; err != nil {
+		return err
+	}
+	if imp.CategoryID != nil {
+		return tx.Table("feedback").Where("id IN ? AND category_id IS NULL", ids).
+			Update("category_id", *imp.CategoryID).Error
+	}
+	return nil
+}
+
+func uniqueIDs(ids []int64) []int64 {
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if id > 0 && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// LinkFeedback links more feedback to an existing improvement.
+func (s *Store) LinkFeedback(ctx context.Context, improvementID int64, feedbackIDs []int64, by *User) error {
+	return s.Tx(ctx, func(tx *gorm.DB) error {
+		var imp Improvement
+		if err := tx.Take(&imp, improvementID).Error; err != nil {
+			return notFound(err)
+		}
+		if imp.MergedIntoID != nil {
+			return fmt.Errorf("models: improvement %d was merged into %d: %w", imp.ID, *imp.MergedIntoID, ErrNotAllowed)
+		}
+		return linkFeedback(tx, s.now(), &imp, feedbackIDs, by)
+	})
+}
+
+// ImprovementByID loads an improvement with its category, area, owner and holder.
+// A merged improvement is returned as it is; callers follow MergedIntoID.
+func (s *Store) ImprovementByID(ctx context.Context, id int64) (*Improvement, error) {
+	var imp Improvement
+	if err := preloadImprovement(s.r.WithContext(ctx)).Take(&imp, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &imp, nil
+}
+
+// LinkedFeedbackIDs returns the ids of the feedback linked to an improvement.
+func (s *Store) LinkedFeedbackIDs(ctx context.Context, id int64) ([]int64, error) {
+	ids := []int64{}
+	err := s.r.WithContext(ctx).Table("improvement_feedback").Where("improvement_id = ?", id).
+		Order("feedback_id").Pluck("feedback_id", &ids).Error
+	return ids, err
+}
+
+// TransitionInput is a requested status change, based on the version the user saw.
+type TransitionInput struct {
+	To               Status
+	Version          int
+	Reason, Note     string
+	OwnerID          *int64
+	FunctionalAreaID *int64
+	TargetDate       *time.Time
+	DeferUntil       *time.Time
+}
+
+// checkNeeds names each missing piece a transition requires.
+func checkNeeds(t Transition, in TransitionInput, today time.Time) *ValidationError {
+	f := map[string]string{}
+	if t.Needs.Reason && strings.TrimSpace(in.Reason) == "" {
+		f["reason"] = "required"
+	}
+	if t.Needs.Note && strings.TrimSpace(in.Note) == "" {
+		f["note"] = "required"
+	}
+	if t.Needs.Approval {
+		if in.OwnerID == nil {
+			f["owner"] = "required"
+		}
+		if in.FunctionalAreaID == nil {
+			f["functional_area"] = "required"
+		}
+		if in.TargetDate == nil {
+			f["target_date"] = "required"
+		}
+	}
+	if t.Needs.DeferDate {
+		if in.DeferUntil == nil {
+			f["defer_until"] = "required"
+		} else if !in.DeferUntil.After(today) {
+			f["defer_until"] = "must_be_future"
+		}
+	}
+	if len(f) > 0 {
+		return &ValidationError{Fields: f}
+	}
+	return nil
+}
+
+// TransitionImprovement applies one move of the transition table. It is refused with
+// ErrConflict when the improvement changed since the user's version, ErrNotAllowed
+// when the move is not in the table, ErrForbidden when the user's roles may not make
+// it, and a ValidationError when the move lacks what it needs.
+func (s *Store) TransitionImprovement(ctx context.Context, id int64, in TransitionInput, by *User) (*Improvement, error) {
+	var out *Improvement
+	err := s.Tx(ctx, func(tx *gorm.DB) error {
+		imp, err := s.applyTransition(tx, id, in, by)
+		out = imp
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.ImprovementByID(ctx, out.ID)
+}
+
+// applyTransition is TransitionImprovement inside a caller's transaction, so a meeting
+// can record its decision and the move together.
+func (s *Store) applyTransition(tx *gorm.DB, id int64, in TransitionInput, by *User) (*Improvement, error) {
+	var imp Improvement
+	if err := tx.Take(&imp, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	if imp.MergedIntoID != nil {
+		return nil, fmt.Errorf("models: improvement %d was merged into %d: %w", id, *imp.MergedIntoID, ErrNotAllowed)
+	}
+	if in.Version != imp.Version {
+		return nil, fmt.Errorf("models: improvement %d changed since you loaded it (version %d, now %d): %w",
+			id, in.Version, imp.Version, ErrConflict)
+	}
+	t, err := FindTransition(imp.Track, imp.Status, in.To)
+	if err != nil {
+		return nil, err
+	}
+	if by == nil || !MayPerform(by.RoleList(), t) {
+		return nil, fmt.Errorf("models: your roles may not %s a %s item: %w", t.Action, imp.Track, ErrForbidden)
+	}
+	now := s.now()
+	if v := checkNeeds(t, in, now.In(s.Location)); v != nil {
+		return nil, v
+	}
+	updates := transitionUpdates(t, imp, in, now)
+	res := tx.Model(&Improvement{}).Where("id = ? AND version = ?", id, imp.Version).Updates(updates)
+	if res.Error != nil {
+		return nil, fmt.Errorf("models: transition improvement %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return nil, fmt.Errorf("models: improvement %d changed meanwhile: %w", id, ErrConflict)
+	}
+	note := strings.TrimSpace(in.Reason + " " + in.Note)
+	if err := record(tx, now, "improvement", id, by, t.Action, "status", string(imp.Status), string(in.To), note); err != nil {
+		return nil, err
+	}
+	if nt := t.TargetTrack(imp.Track); nt != imp.Track {
+		if err := record(tx, now, "improvement", id, by, t.Action, "track", string(imp.Track), string(nt), in.Reason); err != nil {
+			return nil, err
+		}
+	}
+	imp.Status, imp.Track, imp.Version = in.To, t.TargetTrack(imp.Track), imp.Version+1
+	return &imp, nil
+}
+
+// transitionUpdates lists the columns a move changes.
+func transitionUpdates(t Transition, imp Improvement, in TransitionInput, now time.Time) map[string]any {
+	u := map[string]any{"status": in.To, "track": t.TargetTrack(imp.Track), "version": imp.Version + 1,
+		"status_changed_at": now, "updated_at": now}
+	switch {
+	case in.To == StatusImplemented:
+		u["implemented_at"] = now
+		u["resolution_note"] = strings.TrimSpace(in.Note)
+	case in.To == StatusRejected:
+		u["reject_reason"] = strings.TrimSpace(in.Reason)
+	case in.To == StatusApproved:
+		u["owner_id"], u["functional_area_id"], u["target_date"] = *in.OwnerID, *in.FunctionalAreaID, *in.TargetDate
+	case in.To == StatusDeferred:
+		u["defer_until"] = *in.DeferUntil
+	case t.Action == "hand_back":
+		u["assignee_id"] = nil
+	case t.Action == "escalate":
+		u["assignee_id"] = nil
+		u["track_reason"] = strings.TrimSpace(in.Reason)
+	}
+	if imp.Status == StatusDeferred {
+		u["defer_until"] = nil
+	}
+	return u
+}
+
+// Comment is a remark or progress note on an improvement.
+type Comment struct {
+	ID            int64
+	ImprovementID int64
+	UserID        int64
+	User          *User `gorm:"foreignKey:UserID"`
+	Kind          string
+	Body          string
+	CreatedAt     time.Time
+}
+
+// Comment kinds.
+const (
+	CommentRemark   = "comment"
+	CommentProgress = "progress"
+)
+
+// AddComment stores a comment or progress note and records it in the history.
+func (s *Store) AddComment(ctx context.Context, improvementID int64, kind, body string, by *User) (*Comment, error) {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return nil, Invalid("body", "required")
+	}
+	if kind != CommentProgress {
+		kind = CommentRemark
+	}
+	c := &Comment{ImprovementID: improvementID, UserID: by.ID, Kind: kind, Body: body, CreatedAt: s.now()}
+	err := s.Tx(ctx, func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&Improvement{}).Where("id = ?", improvementID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrNotFound
+		}
+		if err := tx.Omit("User").Create(c).Error; err != nil {
+			return err
+		}
+		return record(tx, c.CreatedAt, "improvement", improvementID, by, kind, "", "", "", "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Comments lists an improvement's comments, oldest first, with their authors.
+func (s *Store) Comments(ctx context.Context, improvementID int64) ([]Comment, error) {
+	var out []Comment
+	err := s.r.WithContext(ctx).Preload("User").Where("improvement_id = ?", improvementID).Order("id").Find(&out).Error
+	return out, err
+}
