@@ -45,6 +45,93 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodGet, "/admin/settings", only(adminRole), s.adminSettings)
 	s.route(e, http.MethodPost, "/admin/settings", only(adminRole), s.adminSaveSettings)
 
+	// Feedback: ambassadors log, import and follow up; everyone signed in reads.
+	s.route(e, http.MethodGet, "/feedback/new", only(ambassador), s.feedbackNew)
+	s.route(e, http.MethodPost, "/feedback/new", only(ambassador), s.feedbackCreate)
+	s.route(e, http.MethodGet, "/feedback/import", only(ambassador), s.feedbackImportForm)
+	s.route(e, http.MethodPost, "/feedback/import", only(ambassador), s.feedbackImport)
+	s.route(e, http.MethodGet, "/feedback", signedIn, s.feedbackList)
+	s.route(e, http.MethodGet, "/feedback/export.csv", signedIn, s.feedbackExport)
+	s.route(e, http.MethodGet, "/feedback/:id", signedIn, s.feedbackShow)
+	s.route(e, http.MethodPost, "/feedback/:id/follow-up", only(ambassador), s.followUpRecord)
+	s.route(e, http.MethodGet, "/follow-ups", only(ambassador), s.followUpsIndex)
+	// Feedback admin: goodwill limits and ledger, privacy (erasure, retention).
+	s.route(e, http.MethodGet, "/admin/goodwill", only(adminRole), s.adminGoodwill)
+	s.route(e, http.MethodGet, "/admin/goodwill/:id", only(adminRole), s.adminGoodwillBranch)
+	s.route(e, http.MethodPost, "/admin/goodwill/:id", only(adminRole), s.adminSetGoodwillLimit)
+	s.route(e, http.MethodGet, "/admin/privacy", only(adminRole), s.adminPrivacy)
+	s.route(e, http.MethodPost, "/admin/privacy/erase", only(adminRole), s.adminErase)
+	s.route(e, http.MethodPost, "/admin/privacy/retention", only(adminRole), s.adminSetRetention)
+
+	// Steering group: review queue, meetings and their decisions, minutes, initiatives.
+	s.route(e, http.MethodGet, "/steering", only(steering), s.steeringIndex)
+	s.route(e, http.MethodPost, "/steering/meetings", only(steering), s.meetingCreate)
+	s.route(e, http.MethodGet, "/steering/meetings/:id", only(steering), s.meetingShow)
+	s.route(e, http.MethodPost, "/steering/meetings/:id/decisions", only(steering), s.meetingDecisions)
+	s.route(e, http.MethodPost, "/steering/meetings/:id/items/:item/decide", only(steering), s.meetingDecideItem)
+	s.route(e, http.MethodPost, "/steering/meetings/:id/items/:item/move", only(steering), s.meetingMoveItem)
+	s.route(e, http.MethodPost, "/steering/meetings/:id/items/:item/remove", only(steering), s.meetingRemoveItem)
+	s.route(e, http.MethodPost, "/steering/meetings/:id/refresh", only(steering), s.meetingRefresh)
+	s.route(e, http.MethodPost, "/steering/meetings/:id/close", only(steering), s.meetingClose)
+	s.route(e, http.MethodGet, "/steering/meetings/:id/minutes", only(steering), s.meetingMinutes)
+	s.route(e, http.MethodGet, "/steering/meetings/:id/minutes.md", only(steering), s.meetingMinutesMarkdown)
+	// Initiatives are read by admins too (they answer for the yearly goal); only
+	// steering members move them on.
+	s.route(e, http.MethodGet, "/initiatives", only(steering, adminRole), s.initiativesIndex)
+	s.route(e, http.MethodPost, "/initiatives/:id/transition", only(steering), s.initiativeTransition)
+	// Comments and progress notes on any improvement, by anyone signed in.
+	s.route(e, http.MethodPost, "/improvements/:id/comments", signedIn, s.commentCreate)
+
+	// Triage and improvements: steering members and ambassadors triage and propose;
+	// everyone signed in reads; moves are checked again per item in the model.
+	s.route(e, http.MethodGet, "/triage", only(steering, ambassador), s.triageIndex)
+	s.route(e, http.MethodGet, "/triage/no-action", only(steering, ambassador), s.triageNoActionForm)
+	s.route(e, http.MethodPost, "/triage/no-action", only(steering, ambassador), s.triageNoAction)
+	s.route(e, http.MethodGet, "/triage/link", only(steering, ambassador), s.triageLink)
+	s.route(e, http.MethodGet, "/improvements", signedIn, s.improvementList)
+	s.route(e, http.MethodGet, "/improvements/matrix", signedIn, s.improvementMatrix)
+	s.route(e, http.MethodGet, "/improvements/new", only(steering, ambassador), s.improvementNew)
+	s.route(e, http.MethodGet, "/improvements/route-suggestion", only(steering, ambassador), s.improvementRouteSuggestion)
+	s.route(e, http.MethodPost, "/improvements", only(steering, ambassador), s.improvementCreate)
+	s.route(e, http.MethodGet, "/improvements/:id", signedIn, s.improvementShow)
+	s.route(e, http.MethodPost, "/improvements/:id/transition", only(quickwin, steering), s.improvementTransition)
+	s.route(e, http.MethodPost, "/improvements/:id/link", only(steering, ambassador), s.improvementLink)
+	s.route(e, http.MethodPost, "/improvements/:id/merge", only(steering), s.improvementMerge)
+	s.route(e, http.MethodPost, "/improvements/:id/edit", only(steering), s.improvementEdit)
+
+	// Quick-win board: the quick-win team works it; steering members may too.
+	s.route(e, http.MethodGet, "/quick-wins", only(quickwin, steering), s.quickWins)
+	s.route(e, http.MethodPost, "/quick-wins/:id/claim", only(quickwin, steering), s.quickWinClaim)
+	s.route(e, http.MethodPost, "/quick-wins/:id/start", only(quickwin, steering), s.quickWinStart)
+	s.route(e, http.MethodPost, "/quick-wins/:id/finish", only(quickwin, steering), s.quickWinFinish)
+	s.route(e, http.MethodPost, "/quick-wins/:id/hand-back", only(quickwin, steering), s.quickWinHandBack)
+	s.route(e, http.MethodPost, "/quick-wins/:id/escalate", only(quickwin, steering), s.quickWinEscalate)
+
+	// Goals, dashboard, reports, "you said, we did", telling customers, recognition.
+	s.route(e, http.MethodGet, "/admin/goals", only(adminRole), s.adminGoals)
+	s.route(e, http.MethodPost, "/admin/goals", only(adminRole), s.adminSetGoal)
+	s.route(e, http.MethodGet, "/reports", signedIn, s.reports)
+	s.route(e, http.MethodGet, "/reports/export.csv", signedIn, s.reportCSV)
+	s.route(e, http.MethodGet, "/you-said-we-did", signedIn, s.youSaidWeDid)
+	s.route(e, http.MethodGet, "/improvements/:id/notify", only(steering), s.notifyShow)
+	s.route(e, http.MethodPost, "/improvements/:id/notify", only(steering), s.notifySend)
+	s.route(e, http.MethodGet, "/recognition", signedIn, s.recognitionPage)
+	s.route(e, http.MethodGet, "/feedback/:id/praise", only(ambassador, steering), s.praiseShow)
+	s.route(e, http.MethodPost, "/feedback/:id/praise", only(ambassador, steering), s.praiseSave)
+
 	// HTTP API (bearer token).
 	s.route(e, http.MethodGet, "/api/v1/reference", signedIn, s.apiReference)
+	// Goals and reports API.
+	s.route(e, http.MethodGet, "/api/v1/goals/:year", signedIn, s.apiGoalYear)
+	s.route(e, http.MethodGet, "/api/v1/reports/nps", signedIn, s.apiReportNPS)
+	// Feedback API.
+	s.route(e, http.MethodPost, "/api/v1/feedback", only(ambassador), s.apiCreateFeedback)
+	s.route(e, http.MethodGet, "/api/v1/feedback", signedIn, s.apiListFeedback)
+	s.route(e, http.MethodGet, "/api/v1/feedback/:id", signedIn, s.apiGetFeedback)
+	s.route(e, http.MethodPost, "/api/v1/feedback/:id/follow-up", only(ambassador), s.apiFollowUp)
+	// Triage and improvements API.
+	s.route(e, http.MethodPost, "/api/v1/improvements", only(steering, ambassador), s.apiCreateImprovement)
+	s.route(e, http.MethodGet, "/api/v1/improvements", signedIn, s.apiListImprovements)
+	s.route(e, http.MethodGet, "/api/v1/improvements/:id", signedIn, s.apiGetImprovement)
+	s.route(e, http.MethodPost, "/api/v1/improvements/:id/transition", only(quickwin, steering), s.apiTransitionImprovement)
 }

@@ -1,0 +1,239 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// BoardFilter narrows the quick-win board. Zero fields do not filter.
+type BoardFilter struct {
+	// HolderID keeps the items held by this user ("mine").
+	HolderID *int64
+	// Unassigned keeps the items nobody holds.
+	Unassigned bool
+	CategoryID *int64
+	// BranchID keeps items with at least one linked feedback from that branch.
+	BranchID *int64
+}
+
+// BoardCard is one quick win as a card on the board.
+type BoardCard struct {
+	ID           int64
+	Title        string
+	Status       Status
+	Priority     int
+	Version      int
+	CreatedAt    time.Time
+	CategoryName string
+	// Customers is how many pieces of feedback asked for this.
+	Customers  int
+	AssigneeID *int64
+	HolderName string
+}
+
+// HolderInitials returns the holder's initials for the card, or "".
+func (c BoardCard) HolderInitials() string {
+	if c.HolderName == "" {
+		return ""
+	}
+	return (&User{Name: c.HolderName}).Initials()
+}
+
+// Board is the quick-win team's three columns, each highest priority first.
+type Board struct {
+	Queued, InProgress, Implemented []BoardCard
+}
+
+// boardLimit caps each column; a team with more queued items than this has a
+// different problem than scrolling.
+const boardLimit = 300
+
+// QuickWinBoard loads the quick-win board: queued and in-progress quick wins and the
+// quick wins implemented this calendar year (in the store's time zone).
+func (s *Store) QuickWinBoard(ctx context.Context, f BoardFilter) (*Board, error) {
+	now := s.now().In(s.Location)
+	yearStart := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, s.Location).UTC()
+	q := `SELECT i.id, i.title, i.status, i.priority, i.version, i.created_at,
+		COALESCE(c.name, '') AS category_name, i.assignee_id, COALESCE(u.name, '') AS holder_name,
+		(SELECT COUNT(*) FROM improvement_feedback l WHERE l.improvement_id = i.id) AS customers
+		FROM improvements i
+		LEFT JOIN categories c ON c.id = i.category_id
+		LEFT JOIN users u ON u.id = i.assignee_id
+		WHERE i.merged_into_id IS NULL AND i.track = ? AND i.status = ?`
+	base := []any{TrackQuickWin}
+	var extra string
+	var extraArgs []any
+	if f.HolderID != nil {
+		extra += ` AND i.assignee_id = ?`
+		extraArgs = append(extraArgs, *f.HolderID)
+	}
+	if f.Unassigned {
+		extra += ` AND i.assignee_id IS NULL`
+	}
+	if f.CategoryID != nil {
+		extra += ` AND i.category_id = ?`
+		extraArgs = append(extraArgs, *f.CategoryID)
+	}
+	if f.BranchID != nil {
+		extra += ` AND EXISTS (SELECT 1 FROM improvement_feedback l JOIN feedback fb ON fb.id = l.feedback_id
+			WHERE l.improvement_id = i.id AND fb.branch_id = ?)`
+		extraArgs = append(extraArgs, *f.BranchID)
+	}
+	column := func(st Status, cond string, condArgs ...any) ([]BoardCard, error) {
+		args := append(append(append([]any{}, base...), st), condArgs...)
+		args = append(append(args, extraArgs...), boardLimit)
+		out := []BoardCard{}
+		err := s.r.WithContext(ctx).Raw(q+cond+extra+` ORDER BY i.priority DESC, i.id LIMIT ?`, args...).Scan(&out).Error
+		return out, err
+	}
+	var b Board
+	var err error
+	if b.Queued, err = column(StatusQueued, ""); err != nil {
+		return nil, fmt.Errorf("models: board: %w", err)
+	}
+	if b.InProgress, err = column(StatusInProgress, ""); err != nil {
+		return nil, fmt.Errorf("models: board: %w", err)
+	}
+	if b.Implemented, err = column(StatusImplemented, ` AND i.implemented_at >= ?`, yearStart); err != nil {
+		return nil, fmt.Errorf("models: board: %w", err)
+	}
+	return &b, nil
+}
+
+// ClaimedError reports that someone else holds a quick win. It matches ErrConflict.
+type ClaimedError struct {
+	ID     int64
+	Holder string
+}
+
+// Error names who holds the item.
+func (e *ClaimedError) Error() string {
+	return fmt.Sprintf("models: improvement %d is already held by %s", e.ID, e.Holder)
+}
+
+// Unwrap makes a ClaimedError match ErrConflict.
+func (e *ClaimedError) Unwrap() error { return ErrConflict }
+
+// mayWorkQuickWins reports whether a user may claim and move quick wins.
+func mayWorkQuickWins(u *User) bool { return u != nil && u.Has(RoleQuickWin, RoleSteering) }
+
+// ClaimQuickWin makes the user the holder of a queued or in-progress quick win. The
+// update only applies while nobody holds the item, so of two simultaneous claims
+// exactly one wins; the other gets a *ClaimedError naming the holder. Claiming an item
+// one already holds is a no-op.
+func (s *Store) ClaimQuickWin(ctx context.Context, id int64, by *User) error {
+	if !mayWorkQuickWins(by) {
+		return fmt.Errorf("models: only the quick-win team claims quick wins: %w", ErrForbidden)
+	}
+	return s.Tx(ctx, func(tx *gorm.DB) error {
+		now := s.now()
+		res := tx.Model(&Improvement{}).
+			Where("id = ? AND assignee_id IS NULL AND merged_into_id IS NULL AND track = ? AND status IN ?",
+				id, TrackQuickWin, []Status{StatusQueued, StatusInProgress}).
+			Updates(map[string]any{"assignee_id": by.ID, "version": gorm.Expr("version + 1"), "updated_at": now})
+		if res.Error != nil {
+			return fmt.Errorf("models: claim improvement %d: %w", id, res.Error)
+		}
+		if res.RowsAffected == 1 {
+			return record(tx, now, "improvement", id, by, "claimed", "assignee", "", by.Name, "")
+		}
+		return whyNotClaimable(tx, id, by)
+	})
+}
+
+// whyNotClaimable explains a claim that changed nothing.
+func whyNotClaimable(tx *gorm.DB, id int64, by *User) error {
+	var imp Improvement
+	if err := tx.Preload("Assignee").Take(&imp, id).Error; err != nil {
+		return notFound(err)
+	}
+	switch {
+	case imp.AssigneeID != nil && *imp.AssigneeID == by.ID:
+		return nil
+	case imp.AssigneeID != nil:
+		holder := "someone else"
+		if imp.Assignee != nil {
+			holder = imp.Assignee.Name
+		}
+		return &ClaimedError{ID: id, Holder: holder}
+	case imp.MergedIntoID != nil:
+		return fmt.Errorf("models: improvement %d was merged into %d: %w", id, *imp.MergedIntoID, ErrNotAllowed)
+	default:
+		return fmt.Errorf("models: a %s item in %s cannot be claimed; only queued or in-progress quick wins: %w",
+			imp.Track, imp.Status, ErrNotAllowed)
+	}
+}
+
+// StartQuickWin moves a queued quick win to in progress and makes the starter its
+// holder when nobody holds it yet. An item someone else holds is not taken from them.
+func (s *Store) StartQuickWin(ctx context.Context, id int64, version int, by *User) (*Improvement, error) {
+	err := s.Tx(ctx, func(tx *gorm.DB) error {
+		var cur Improvement
+		if err := tx.Preload("Assignee").Take(&cur, id).Error; err != nil {
+			return notFound(err)
+		}
+		if cur.AssigneeID != nil && (by == nil || *cur.AssigneeID != by.ID) {
+			holder := "someone else"
+			if cur.Assignee != nil {
+				holder = cur.Assignee.Name
+			}
+			return &ClaimedError{ID: id, Holder: holder}
+		}
+		if _, err := s.applyTransition(tx, id, TransitionInput{To: StatusInProgress, Version: version}, by); err != nil {
+			return err
+		}
+		if cur.AssigneeID == nil {
+			if err := tx.Model(&Improvement{}).Where("id = ?", id).Update("assignee_id", by.ID).Error; err != nil {
+				return err
+			}
+			return record(tx, s.now(), "improvement", id, by, "claimed", "assignee", "", by.Name, "")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.ImprovementByID(ctx, id)
+}
+
+// LedTo is an implemented improvement that an ambassador's logged feedback asked for.
+type LedTo struct {
+	ID             int64
+	Title          string
+	ImplementedAt  time.Time
+	ResolutionNote string
+	// Customers is how many of this ambassador's logged feedback items it answers.
+	Customers int
+}
+
+// ImplementedForAmbassador lists the implemented improvements linked to feedback the
+// user logged, most recently implemented first: "your customers' feedback led to this".
+func (s *Store) ImplementedForAmbassador(ctx context.Context, userID int64, limit int) ([]LedTo, error) {
+	limit = clampLimit(limit, 5)
+	out := []LedTo{}
+	err := s.r.WithContext(ctx).Raw(`SELECT i.id, i.title, i.implemented_at,
+		COALESCE(i.resolution_note, '') AS resolution_note, COUNT(*) AS customers
+		FROM improvements i
+		JOIN improvement_feedback l ON l.improvement_id = i.id
+		JOIN feedback f ON f.id = l.feedback_id
+		WHERE i.status = ? AND i.merged_into_id IS NULL AND i.implemented_at IS NOT NULL AND f.logged_by_id = ?
+		GROUP BY i.id, i.title, i.implemented_at, i.resolution_note
+		ORDER BY i.implemented_at DESC, i.id DESC LIMIT ?`, StatusImplemented, userID, limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: implemented for ambassador %d: %w", userID, err)
+	}
+	return out, nil
+}
+
+// IsClaimed reports whether err says someone else holds the item, and who.
+func IsClaimed(err error) (string, bool) {
+	var ce *ClaimedError
+	if errors.As(err, &ce) {
+		return ce.Holder, true
+	}
+	return "", false
+}
