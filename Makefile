@@ -7,7 +7,7 @@ export DATABASE_URL
 
 .PHONY: help
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
 run: ## start the app on http://localhost:8080 (SQLite in data/tracker.db)
@@ -17,9 +17,24 @@ run: ## start the app on http://localhost:8080 (SQLite in data/tracker.db)
 build: ## build the binary into bin/tracker
 	CGO_ENABLED=1 $(GO) build -o bin/tracker ./cmd/tracker
 
+# Flags of every test run; `make test TESTFLAGS=-count=1` skips the race detector.
+TESTFLAGS ?= -race -count=1
+
 .PHONY: test
-test: ## run every test with the race detector (and on PostgreSQL when TEST_DATABASE_URL is set)
-	$(GO) test -race -count=1 ./...
+test: ## run every test on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
+	@rc=0; $(MAKE) --no-print-directory test-sqlite || rc=1; \
+	if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-pgsql || rc=1; \
+	else echo "postgres: not run (set TEST_DATABASE_URL=postgres://...; .ci/run does)"; fi; \
+	exit $$rc
+
+.PHONY: test-sqlite
+test-sqlite: ## run every test on SQLite (a fresh file per test)
+	TEST_DIALECT=sqlite $(GO) run ./.ci/testsum -name sqlite -- $(TESTFLAGS) ./...
+
+.PHONY: test-pgsql
+test-pgsql: ## run every test on PostgreSQL (a fresh schema per test in TEST_DATABASE_URL)
+	@test -n "$$TEST_DATABASE_URL" || { echo "test-pgsql needs TEST_DATABASE_URL=postgres://..."; exit 2; }
+	TEST_DIALECT=postgres $(GO) run ./.ci/testsum -name postgres -- $(TESTFLAGS) ./...
 
 .PHONY: lint
 lint: ## go vet and gofmt

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -12,7 +13,6 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -164,11 +164,11 @@ func (s *Store) Migrate(ctx context.Context) error {
 	gooseDialect := goose.DialectSQLite3
 	if s.dialect == Postgres {
 		gooseDialect = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
-		if err != nil {
+		var schema string
+		if err := s.w.WithContext(ctx).Raw(`SELECT COALESCE(current_schema(), '')`).Scan(&schema).Error; err != nil {
 			return fmt.Errorf("models: migration lock: %w", err)
 		}
-		opts = append(opts, goose.WithSessionLocker(locker))
+		opts = append(opts, goose.WithSessionLocker(schemaLocker{id: migrationLockID(schema)}))
 	}
 	provider, err := goose.NewProvider(gooseDialect, sqlDB, fsys, opts...)
 	if err != nil {
@@ -182,6 +182,40 @@ func (s *Store) Migrate(ctx context.Context) error {
 		slog.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "took", r.Duration)
 	}
 	return nil
+}
+
+// schemaLocker makes PostgreSQL instances that migrate the same schema wait for each
+// other, with a session advisory lock per schema. goose's own session locker uses one
+// lock id for every schema and polls for it every 5 seconds, so tests that each migrate
+// their own schema would queue behind each other; this one blocks in pg_advisory_lock
+// and wakes the moment the holder is done.
+type schemaLocker struct{ id int64 }
+
+// SessionLock waits for the lock; a cancelled ctx ends the wait.
+func (l schemaLocker) SessionLock(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, l.id); err != nil {
+		return fmt.Errorf("models: take migration lock: %w", err)
+	}
+	return nil
+}
+
+// SessionUnlock releases the lock; closing the session would release it too.
+func (l schemaLocker) SessionUnlock(ctx context.Context, conn *sql.Conn) error {
+	var released bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_advisory_unlock($1)`, l.id).Scan(&released); err != nil {
+		return fmt.Errorf("models: release migration lock: %w", err)
+	}
+	if !released {
+		return errors.New("models: release migration lock: the lock was not held")
+	}
+	return nil
+}
+
+// migrationLockID is the advisory lock id of one schema's migrations.
+func migrationLockID(schema string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("tracker migrations " + schema))
+	return int64(h.Sum64())
 }
 
 // Dialect reports which database the store is on.

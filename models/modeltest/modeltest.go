@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,61 +45,76 @@ func Postgres() bool {
 func Open(t testing.TB) *models.Store {
 	t.Helper()
 	models.PasswordCost = bcrypt.MinCost
-	ctx := context.Background()
-	var (
-		store *models.Store
-		err   error
-	)
+	var store *models.Store
 	if Postgres() {
-		schema := "t_" + randomHex(6)
-		store, err = models.Open(ctx, os.Getenv("TEST_DATABASE_URL"), models.Options{Location: Copenhagen, Schema: schema})
-		if err == nil {
-			t.Cleanup(func() {
-				_ = store.Writer(ctx).Exec(`DROP SCHEMA ` + schema + ` CASCADE`).Error
-				store.Close()
-			})
-		}
+		store = OpenPostgres(t)
 	} else {
 		path := filepath.Join(t.TempDir(), "test.db")
-		store, err = models.Open(ctx, "sqlite:"+path, models.Options{Location: Copenhagen})
-		if err == nil {
-			t.Cleanup(func() { store.Close() })
+		s, err := models.Open(context.Background(), "sqlite:"+path, models.Options{Location: Copenhagen})
+		if err != nil {
+			t.Fatalf("open test database: %v", err)
 		}
+		t.Cleanup(func() { s.Close() })
+		store = s
 	}
-	if err != nil {
-		t.Fatalf("open test database: %v", err)
-	}
-	if err := store.SeedReference(ctx); err != nil {
+	if err := store.SeedReference(context.Background()); err != nil {
 		t.Fatalf("seed reference: %v", err)
 	}
 	return store
 }
 
-// URL returns the DATABASE_URL of a new, empty test database (for tests that start
-// the binary or a second app instance themselves) and the schema to drop, if any.
+// OpenPostgres returns a store on a new, migrated PostgreSQL schema of TEST_DATABASE_URL
+// (without reference data), whatever TEST_DIALECT says; the schema is dropped at cleanup.
+// It fails the test when TEST_DATABASE_URL is not set: skip before calling it.
+func OpenPostgres(t testing.TB) *models.Store {
+	t.Helper()
+	store, _ := newSchema(t)
+	return store
+}
+
+// newSchema creates and migrates a schema named after the test, and drops it when the
+// test ends (after every cleanup registered later, such as closing other stores on it).
+func newSchema(t testing.TB) (*models.Store, string) {
+	t.Helper()
+	url := os.Getenv("TEST_DATABASE_URL")
+	if url == "" {
+		t.Fatal("TEST_DATABASE_URL is not set")
+	}
+	models.PasswordCost = bcrypt.MinCost
+	ctx := context.Background()
+	schema := "t_" + randomHex(6)
+	store, err := models.Open(ctx, url, models.Options{Location: Copenhagen, Schema: schema})
+	if err != nil {
+		t.Fatalf("open test schema: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := store.Writer(ctx).Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`).Error; err != nil {
+			t.Errorf("drop test schema %s: %v", schema, err)
+		}
+		store.Close()
+	})
+	return store, schema
+}
+
+// URL returns the DATABASE_URL of a new test database without reference data, for tests
+// that start the binary or more than one app instance on one database: a path for a
+// SQLite file in the test's folder (created on first open), or a migrated PostgreSQL
+// schema (dropped at cleanup).
 func URL(t testing.TB) string {
 	t.Helper()
 	if Postgres() {
-		schema := "t_" + randomHex(6)
-		// Opening with a schema creates and migrates it; the binary then finds it ready.
-		s, err := models.Open(context.Background(), os.Getenv("TEST_DATABASE_URL"), models.Options{Schema: schema})
-		if err != nil {
-			t.Fatalf("create test schema: %v", err)
-		}
-		t.Cleanup(func() {
-			_ = s.Writer(context.Background()).Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`).Error
-			s.Close()
-		})
-		u := os.Getenv("TEST_DATABASE_URL")
-		sep := "?"
-		for _, r := range u {
-			if r == '?' {
-				sep = "&"
-			}
-		}
-		return u + sep + "search_path=" + schema
+		_, schema := newSchema(t)
+		return withSearchPath(os.Getenv("TEST_DATABASE_URL"), schema)
 	}
 	return "sqlite:" + filepath.Join(t.TempDir(), "test.db")
+}
+
+func withSearchPath(url, schema string) string {
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return url + sep + "search_path=" + schema
 }
 
 // User creates an active user with the password "password-123".
