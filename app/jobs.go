@@ -22,6 +22,27 @@ func (s *Server) jobs() []Job {
 			_, err := s.store.DeleteExpiredSessions(ctx)
 			return err
 		}},
+		// Outbox: deliver queued mail (customer messages), with retries and backoff.
+		{Name: "outbox", Every: 20 * time.Second, Run: func(ctx context.Context) error {
+			_, err := s.RunOutboxOnce(ctx)
+			return err
+		}},
+		// Privacy: remove personal data older than the admin's retention period.
+		{Name: "privacy-retention", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+			n, err := s.store.EraseExpiredPersonalData(ctx, nil)
+			if n > 0 {
+				s.log.Info("retention erased personal data", "feedback", n)
+			}
+			return err
+		}},
+		// Steering group: deferred items come back to review on their date.
+		{Name: returnDeferredJob, Every: 15 * time.Minute, Run: func(ctx context.Context) error {
+			n, err := s.store.ReturnDeferred(ctx)
+			if n > 0 {
+				s.counts.Invalidate()
+			}
+			return err
+		}},
 	}
 }
 

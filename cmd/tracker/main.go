@@ -70,6 +70,8 @@ var commands = map[string]command{
 	"user add":     userAddCommand,
 	"token create": tokenCreateCommand,
 	"backup":       backupCommand,
+	// Feedback import (contracts.md).
+	"import feedback": importFeedbackCommand,
 }
 
 // run picks the command, parses its flags over the environment, opens the database

@@ -1,0 +1,306 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/improvementtracker/tracker/models"
+)
+
+// apiFeedback is a feedback as the API returns it (contracts.md). Reference items are
+// given by code; absent values are null.
+type apiFeedback struct {
+	ID             int64      `json:"id"`
+	ExternalID     *string    `json:"external_id"`
+	ReceivedAt     time.Time  `json:"received_at"`
+	Channel        string     `json:"channel"`
+	Touchpoint     *string    `json:"touchpoint"`
+	Branch         *string    `json:"branch"`
+	Segment        *string    `json:"segment"`
+	NPS            *int       `json:"nps"`
+	NPSGroup       *string    `json:"nps_group"`
+	Comment        string     `json:"comment"`
+	CustomerName   *string    `json:"customer_name"`
+	CustomerEmail  *string    `json:"customer_email"`
+	FollowUpDueAt  *time.Time `json:"follow_up_due_at"`
+	FollowedUpAt   *time.Time `json:"followed_up_at"`
+	FollowUpNote   *string    `json:"follow_up_note"`
+	RootCause      *string    `json:"root_cause"`
+	GoodwillAmount int64      `json:"goodwill_amount"`
+	TriageStatus   string     `json:"triage_status"`
+	ImprovementIDs []int64    `json:"improvement_ids"`
+	Version        int        `json:"version"`
+}
+
+func codeOf(it *models.RefItem) *string {
+	if it == nil {
+		return nil
+	}
+	return &it.Code
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func toAPIFeedback(f *models.Feedback, improvements []int64) apiFeedback {
+	if improvements == nil {
+		improvements = []int64{}
+	}
+	out := apiFeedback{ID: f.ID, ExternalID: f.ExternalID, ReceivedAt: f.ReceivedAt.UTC(), Touchpoint: codeOf(f.Touchpoint),
+		Branch: codeOf(f.Branch), Segment: f.Segment, NPS: f.NPS, NPSGroup: f.NPSGroup, Comment: f.Comment,
+		CustomerName: f.CustomerName, CustomerEmail: f.CustomerEmail, FollowUpDueAt: utc(f.FollowUpDueAt),
+		FollowedUpAt: utc(f.FollowedUpAt), FollowUpNote: f.FollowUpNote, RootCause: codeOf(f.RootCause),
+		GoodwillAmount: f.GoodwillAmount, TriageStatus: f.TriageStatus, ImprovementIDs: improvements, Version: f.Version}
+	if f.Channel != nil {
+		out.Channel = f.Channel.Code
+	}
+	return out
+}
+
+// apiFeedbackRequest is the body of POST /api/v1/feedback, read into its own struct
+// so a client can set nothing else. Numbers stay raw so that a wrong type is named
+// as a field problem instead of failing the whole body.
+type apiFeedbackRequest struct {
+	ReceivedAt    string          `json:"received_at"`
+	Channel       string          `json:"channel"`
+	Touchpoint    string          `json:"touchpoint"`
+	Branch        string          `json:"branch"`
+	Segment       string          `json:"segment"`
+	NPS           json.RawMessage `json:"nps"`
+	Comment       string          `json:"comment"`
+	ExternalID    string          `json:"external_id"`
+	CustomerName  string          `json:"customer_name"`
+	CustomerEmail string          `json:"customer_email"`
+	Consent       *bool           `json:"consent"`
+}
+
+// decodeJSON reads a JSON body into dst; a body that is not JSON, or has a value of
+// the wrong type, is a 400 naming the field where possible.
+func decodeJSON(c echo.Context, dst any) error {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "could not read the body")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	err = json.Unmarshal(body, dst)
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return models.Invalid(te.Field, "invalid")
+	}
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "the body is not valid JSON")
+	}
+	return nil
+}
+
+// rawInt reads an optional whole number: absent or null is nil.
+func rawInt(raw json.RawMessage) (*int64, bool) {
+	s := strings.TrimSpace(string(raw))
+	if s == "" || s == "null" {
+		return nil, true
+	}
+	var f float64
+	if err := json.Unmarshal(raw, &f); err != nil || f != math.Trunc(f) || math.Abs(f) > 1e12 {
+		return nil, false
+	}
+	n := int64(f)
+	return &n, true
+}
+
+// parseAPITime reads an RFC 3339 time or a date (midnight in loc).
+func parseAPITime(v string, loc *time.Location) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, true
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v, loc); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+// apiCreateFeedback stores one feedback: 201 with it, or 400 naming each bad field.
+func (s *Server) apiCreateFeedback(c echo.Context) error {
+	ctx := c.Request().Context()
+	var req apiFeedbackRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	problems := map[string]string{}
+	n := models.NewFeedback{Channel: req.Channel, Touchpoint: req.Touchpoint, Branch: req.Branch, Segment: req.Segment,
+		Comment: req.Comment, ExternalID: req.ExternalID, CustomerName: req.CustomerName, CustomerEmail: req.CustomerEmail}
+	// A contact sent through the API was collected with consent by the sending system,
+	// as with the import, unless it says otherwise.
+	n.Consent = req.CustomerName != "" || req.CustomerEmail != ""
+	if req.Consent != nil {
+		n.Consent = *req.Consent
+	}
+	if v, ok := rawInt(req.NPS); !ok {
+		problems["nps"] = "out_of_range"
+	} else if v != nil {
+		score := int(max(min(*v, 1000), -1000))
+		n.NPS = &score
+	}
+	if req.ReceivedAt != "" {
+		t, ok := parseAPITime(req.ReceivedAt, s.store.Location)
+		if !ok {
+			problems["received_at"] = "invalid_date"
+		}
+		n.ReceivedAt = t
+	}
+	if len(problems) > 0 {
+		if verr := n.Validate(s.store.Now()); verr != nil {
+			for k, v := range verr.Fields {
+				if _, seen := problems[k]; !seen {
+					problems[k] = v
+				}
+			}
+		}
+		return &models.ValidationError{Fields: problems}
+	}
+	fb, err := s.store.CreateFeedback(ctx, n, currentUser(c))
+	if err != nil {
+		return err
+	}
+	s.counts.Invalidate()
+	return c.JSON(http.StatusCreated, toAPIFeedback(fb, nil))
+}
+
+// apiListFeedback returns a page of feedback, newest first, with the cursor of the next.
+func (s *Server) apiListFeedback(c echo.Context) error {
+	ctx := c.Request().Context()
+	q := c.QueryParams()
+	f, _, problems := s.parseFeedbackFilter(ctx, q)
+	limit := 50
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			problems["limit"] = "out_of_range"
+		}
+		limit = min(n, models.MaxPageSize)
+	}
+	cursor, err := models.ParseCursor(q.Get("cursor"))
+	if err != nil {
+		problems["cursor"] = "invalid"
+	}
+	if len(problems) > 0 {
+		return &models.ValidationError{Fields: problems}
+	}
+	page, err := s.store.ListFeedback(ctx, f, cursor, limit)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(page.Items))
+	for i, it := range page.Items {
+		ids[i] = it.ID
+	}
+	links, err := s.store.ImprovementIDsFor(ctx, ids)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Items      []apiFeedback `json:"items"`
+		NextCursor *string       `json:"next_cursor"`
+	}{Items: make([]apiFeedback, len(page.Items))}
+	for i := range page.Items {
+		out.Items[i] = toAPIFeedback(&page.Items[i], links[page.Items[i].ID])
+	}
+	if page.Next.ID != 0 {
+		next := page.Next.String()
+		out.NextCursor = &next
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// apiGetFeedback returns one feedback with the improvements it is linked to.
+func (s *Server) apiGetFeedback(c echo.Context) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	fb, err := s.store.FeedbackByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toAPIFeedback(fb, fb.ImprovementIDs))
+}
+
+// apiFollowUpRequest is the body of POST /api/v1/feedback/{id}/follow-up.
+type apiFollowUpRequest struct {
+	Note           string          `json:"note"`
+	GoodwillAmount json.RawMessage `json:"goodwill_amount"`
+	RootCause      string          `json:"root_cause"`
+	FollowedUpAt   string          `json:"followed_up_at"`
+	Version        int             `json:"version"`
+}
+
+// apiFollowUp records a follow-up: 200 with the feedback, 400 naming each bad field
+// (a goodwill amount over the branch's limit says how much is left), 409 when it was
+// followed up already or the version is stale.
+func (s *Server) apiFollowUp(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req apiFollowUpRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	fu := models.FollowUp{By: currentUser(c), Note: req.Note, Version: req.Version}
+	problems := map[string]string{}
+	if v, ok := rawInt(req.GoodwillAmount); !ok {
+		problems["goodwill_amount"] = "invalid"
+	} else if v != nil {
+		fu.Goodwill = *v
+	}
+	if req.RootCause != "" {
+		it, err := s.store.ResolveRef(ctx, models.RefCategories, req.RootCause)
+		if err != nil {
+			problems["root_cause"] = "unknown_reference"
+		} else {
+			fu.RootCauseID = &it.ID
+		}
+	}
+	if req.FollowedUpAt != "" {
+		t, ok := parseAPITime(req.FollowedUpAt, s.store.Location)
+		if !ok {
+			problems["followed_up_at"] = "invalid_date"
+		}
+		fu.At = t
+	}
+	if strings.TrimSpace(req.Note) == "" {
+		problems["note"] = "required"
+	}
+	if len(problems) > 0 {
+		return &models.ValidationError{Fields: problems}
+	}
+	fb, err := s.store.RecordFollowUp(ctx, id, fu)
+	var gl *models.GoodwillLimitError
+	if errors.As(err, &gl) {
+		return c.JSON(http.StatusBadRequest, apiError{
+			Error:  fmt.Sprintf("goodwill amount over the branch's monthly limit of %d: %d left this month", gl.Limit, gl.Remaining),
+			Fields: map[string]string{"goodwill_amount": "goodwill_over_limit"}})
+	}
+	if err != nil {
+		return err
+	}
+	s.counts.Invalidate()
+	return c.JSON(http.StatusOK, toAPIFeedback(fb, fb.ImprovementIDs))
+}

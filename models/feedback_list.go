@@ -1,0 +1,263 @@
+package models
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"gorm.io/gorm"
+)
+
+// GroupNone filters feedback that has no NPS score.
+const GroupNone NPSGroup = "none"
+
+// FeedbackFilter selects feedback for the list, the export and the API. Zero values
+// mean "any".
+type FeedbackFilter struct {
+	// From and To are calendar dates, inclusive, counted in the store's location.
+	From, To     time.Time
+	ChannelID    int64
+	TouchpointID int64
+	BranchID     int64
+	Segment      string
+	Group        NPSGroup
+	Triage       string
+	LoggedByID   int64
+	// Overdue keeps detractors whose follow-up is due and not done.
+	Overdue bool
+	// Q is free text, matched word by word against comments.
+	Q string
+}
+
+// IsZero reports whether the filter selects everything.
+func (f FeedbackFilter) IsZero() bool { return f == FeedbackFilter{} }
+
+// Cursor marks where a page of feedback ended: the last row's received time and id.
+// It is opaque to clients.
+type Cursor struct {
+	ReceivedAt time.Time
+	ID         int64
+}
+
+// String encodes the cursor for a URL; the zero cursor is "".
+func (c Cursor) String() string {
+	if c.ID == 0 {
+		return ""
+	}
+	b := make([]byte, 16)
+	binary.BigEndian.PutUint64(b, uint64(c.ReceivedAt.Unix()))
+	binary.BigEndian.PutUint64(b[8:], uint64(c.ID))
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// ParseCursor reads a cursor written by String; "" is the first page.
+func ParseCursor(s string) (Cursor, error) {
+	if s == "" {
+		return Cursor{}, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) != 16 {
+		return Cursor{}, Invalid("cursor", "invalid")
+	}
+	c := Cursor{ReceivedAt: time.Unix(int64(binary.BigEndian.Uint64(b)), 0).UTC(), ID: int64(binary.BigEndian.Uint64(b[8:]))}
+	if c.ID <= 0 {
+		return Cursor{}, Invalid("cursor", "invalid")
+	}
+	return c, nil
+}
+
+// ftsQuery turns what a user typed into an FTS5 query of quoted words (all must
+// match), so that quotes, stars, colons or "NEAR" never become FTS syntax.
+func ftsQuery(q string) string {
+	words := searchWords(q)
+	for i, w := range words {
+		words[i] = `"` + w + `"`
+	}
+	return strings.Join(words, " ")
+}
+
+// searchWords splits text into words of letters and digits.
+func searchWords(q string) []string {
+	return strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// apply adds the filter's conditions to a query on feedback.
+func (s *Store) applyFilter(db *gorm.DB, f FeedbackFilter) *gorm.DB {
+	if !f.From.IsZero() || !f.To.IsZero() {
+		from, to := f.From, f.To
+		if from.IsZero() {
+			from = to
+		}
+		if to.IsZero() {
+			to = from
+		}
+		start, end := DayRange(from, to, s.Location)
+		if !f.From.IsZero() {
+			db = db.Where("feedback.received_at >= ?", start.UTC())
+		}
+		if !f.To.IsZero() {
+			db = db.Where("feedback.received_at < ?", end.UTC())
+		}
+	}
+	if f.ChannelID != 0 {
+		db = db.Where("feedback.channel_id = ?", f.ChannelID)
+	}
+	if f.TouchpointID != 0 {
+		db = db.Where("feedback.touchpoint_id = ?", f.TouchpointID)
+	}
+	if f.BranchID != 0 {
+		db = db.Where("feedback.branch_id = ?", f.BranchID)
+	}
+	if f.Segment != "" {
+		db = db.Where("feedback.segment = ?", f.Segment)
+	}
+	switch f.Group {
+	case "":
+	case GroupNone:
+		db = db.Where("feedback.nps_group IS NULL")
+	default:
+		db = db.Where("feedback.nps_group = ?", string(f.Group))
+	}
+	if f.Triage != "" {
+		db = db.Where("feedback.triage_status = ?", f.Triage)
+	}
+	if f.LoggedByID != 0 {
+		db = db.Where("feedback.logged_by_id = ?", f.LoggedByID)
+	}
+	if f.Overdue {
+		// Spelled like the partial index feedback_follow_up_open so that it is used.
+		db = db.Where("feedback.follow_up_due_at IS NOT NULL AND feedback.followed_up_at IS NULL AND feedback.follow_up_due_at < ?", s.now())
+	}
+	if q := strings.TrimSpace(f.Q); q != "" && len(searchWords(q)) > 0 {
+		if s.dialect == Postgres {
+			db = db.Where("feedback.search @@ plainto_tsquery('simple', ?)", strings.Join(searchWords(q), " "))
+		} else {
+			db = db.Where("feedback.id IN (SELECT rowid FROM feedback_fts WHERE feedback_fts MATCH ?)", ftsQuery(q))
+		}
+	}
+	return db
+}
+
+// FeedbackPage is one page of the list.
+type FeedbackPage struct {
+	Items []Feedback
+	// Next is the cursor of the following page, zero when this is the last.
+	Next Cursor
+}
+
+// MaxPageSize caps a page of feedback, as the API's limit does.
+const MaxPageSize = 500
+
+// ListFeedback returns up to limit feedback matching f, newest first, after cursor.
+// Pages are found by keyset (received_at, id), so page 1,000 costs what page 1 does.
+func (s *Store) ListFeedback(ctx context.Context, f FeedbackFilter, after Cursor, limit int) (*FeedbackPage, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	limit = min(limit, MaxPageSize)
+	db := s.applyFilter(s.r.WithContext(ctx).Model(&Feedback{}), f)
+	if after.ID != 0 {
+		db = db.Where("(feedback.received_at < ? OR (feedback.received_at = ? AND feedback.id < ?))",
+			after.ReceivedAt, after.ReceivedAt, after.ID)
+	}
+	var items []Feedback
+	if err := db.Order("feedback.received_at DESC, feedback.id DESC").Limit(limit + 1).Find(&items).Error; err != nil {
+		return nil, fmt.Errorf("models: list feedback: %w", err)
+	}
+	page := &FeedbackPage{}
+	if len(items) > limit {
+		items = items[:limit]
+		last := items[limit-1]
+		page.Next = Cursor{ReceivedAt: last.ReceivedAt.UTC(), ID: last.ID}
+	}
+	ptrs := make([]*Feedback, len(items))
+	for i := range items {
+		ptrs[i] = &items[i]
+	}
+	if err := s.fillRefs(ctx, ptrs); err != nil {
+		return nil, err
+	}
+	page.Items = items
+	return page, nil
+}
+
+// CountCap is where CountFeedback stops counting: beyond it the list says "10,000+",
+// which is as useful and never scans a million rows.
+const CountCap = 10000
+
+// CountFeedback counts the feedback matching f up to CountCap; capped reports whether
+// there are more.
+func (s *Store) CountFeedback(ctx context.Context, f FeedbackFilter) (n int, capped bool, err error) {
+	sub := s.applyFilter(s.r.WithContext(ctx).Table("feedback").Select("1"), f).Limit(CountCap + 1)
+	var c int64
+	if err := s.r.WithContext(ctx).Table("(?) AS t", sub).Count(&c).Error; err != nil {
+		return 0, false, fmt.Errorf("models: count feedback: %w", err)
+	}
+	if c > CountCap {
+		return CountCap, true, nil
+	}
+	return int(c), false, nil
+}
+
+// StreamFeedback calls fn for every feedback matching f, newest first. It reads in
+// keyset chunks of a thousand, so an export of a million rows never sits in memory and
+// no read stays open while fn writes to a slow client.
+func (s *Store) StreamFeedback(ctx context.Context, f FeedbackFilter, fn func(*Feedback) error) error {
+	idx, err := s.loadRefIndex(ctx, RefChannels, RefTouchpoints, RefBranches, RefCategories)
+	if err != nil {
+		return fmt.Errorf("models: export feedback: %w", err)
+	}
+	var after Cursor
+	const chunk = 1000
+	items := make([]Feedback, 0, chunk)
+	for {
+		db := s.applyFilter(s.r.WithContext(ctx).Model(&Feedback{}), f)
+		if after.ID != 0 {
+			db = db.Where("(feedback.received_at < ? OR (feedback.received_at = ? AND feedback.id < ?))",
+				after.ReceivedAt, after.ReceivedAt, after.ID)
+		}
+		items = items[:0]
+		if err := db.Order("feedback.received_at DESC, feedback.id DESC").Limit(chunk).Find(&items).Error; err != nil {
+			return fmt.Errorf("models: export feedback: %w", err)
+		}
+		for i := range items {
+			fb := &items[i]
+			fb.Channel = idx.get(RefChannels, &fb.ChannelID)
+			fb.Touchpoint = idx.get(RefTouchpoints, fb.TouchpointID)
+			fb.Branch = idx.get(RefBranches, fb.BranchID)
+			fb.RootCause = idx.get(RefCategories, fb.FollowUpRootCauseID)
+			if err := fn(fb); err != nil {
+				return err
+			}
+		}
+		if len(items) < chunk {
+			return nil
+		}
+		last := items[len(items)-1]
+		after = Cursor{ReceivedAt: last.ReceivedAt.UTC(), ID: last.ID}
+	}
+}
+
+// FollowUpQueue lists the open follow-ups, the most urgent (overdue) first, by due
+// time, from the partial index of open follow-ups.
+func (s *Store) FollowUpQueue(ctx context.Context, limit int) ([]Feedback, error) {
+	if limit <= 0 {
+		limit = 200
+	}
+	var items []Feedback
+	err := s.r.WithContext(ctx).
+		Where("follow_up_due_at IS NOT NULL AND followed_up_at IS NULL").
+		Order("follow_up_due_at, id").Limit(limit).Find(&items).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: follow-up queue: %w", err)
+	}
+	ptrs := make([]*Feedback, len(items))
+	for i := range items {
+		ptrs[i] = &items[i]
+	}
+	return items, s.fillRefs(ctx, ptrs)
+}

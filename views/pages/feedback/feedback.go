@@ -1,0 +1,121 @@
+// Package feedback holds the pages of customer feedback: the form, the list, one
+// feedback and the import.
+package feedback
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/views/components"
+	"github.com/improvementtracker/tracker/views/layout"
+	"github.com/improvementtracker/tracker/views/pages/followups"
+)
+
+// Form is the input of the feedback form, kept as typed so a failed post shows it again.
+type Form struct {
+	ReceivedAt, Channel, Touchpoint, Branch, Segment, NPS, Comment string
+	CustomerName, CustomerEmail                                    string
+	Consent                                                        bool
+}
+
+// NewPage is the view model of the feedback form.
+type NewPage struct {
+	layout.Page
+	Form                            Form
+	Errors                          components.Errors
+	Channels, Touchpoints, Branches []models.RefItem
+}
+
+// Filter is the list's filter as it appears in the URL.
+type Filter struct {
+	From, To, Channel, Touchpoint, Branch, Segment, Group, Triage, LoggedBy, Q string
+	Overdue                                                                    bool
+}
+
+// Chip is one active filter, with the link that removes it.
+type Chip struct {
+	Label, Value, RemoveHref string
+}
+
+// ListPage is the view model of the feedback list.
+type ListPage struct {
+	layout.Page
+	Filter                          Filter
+	Chips                           []Chip
+	Items                           []models.Feedback
+	Count                           int
+	Capped                          bool
+	Now                             time.Time
+	Loc                             *time.Location
+	FirstHref, NextHref, ExportHref string
+	Channels, Touchpoints, Branches []models.RefItem
+	Users                           []models.User
+}
+
+// ShowPage is the view model of one feedback.
+type ShowPage struct {
+	layout.Page
+	Feedback     models.Feedback
+	History      []models.HistoryEntry
+	Improvements []models.LinkedImprovement
+	Now          time.Time
+	Loc          *time.Location
+	// FollowUp is the follow-up form, when this user may record one.
+	FollowUp   *followups.Item
+	Categories []models.RefItem
+}
+
+// ImportPage is the upload form and, after an upload, its result.
+type ImportPage struct {
+	layout.Page
+	CreateMissing bool
+	Error         string
+	Result        *models.ImportResult
+	FileName      string
+}
+
+var scores = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+
+func npsClass(score int) string {
+	return string(models.GroupOf(&score))
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func id64(n int64) string { return strconv.FormatInt(n, 10) }
+
+func feedbackHref(id int64) string { return fmt.Sprintf("/feedback/%d", id) }
+
+func refLabel(it *models.RefItem) string {
+	if it == nil {
+		return ""
+	}
+	return it.Name
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func group(f models.Feedback) string { return string(f.Group()) }
+
+// excerpt shortens a comment for a table cell.
+func excerpt(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+func userName(u *models.User) string {
+	if u == nil {
+		return ""
+	}
+	return u.Name
+}
