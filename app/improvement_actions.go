@@ -119,6 +119,11 @@ func (s *Server) improvementTransition(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if missing := s.store.MissingNeeds(imp, in); missing != nil {
+		for k, v := range missing.Fields {
+			errs = addErr(errs, k, v)
+		}
+	}
 	return s.renderImprovement(c, http.StatusBadRequest, imp, showState{failed: f.To, input: f.view(), errs: errs})
 }
 

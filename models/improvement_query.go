@@ -341,3 +341,14 @@ func (s *Store) OpenImprovements(ctx context.Context) ([]Improvement, error) {
 	}
 	return out, nil
 }
+
+// MissingNeeds names what a move of imp to in.To still lacks, so that a form whose
+// other input was already faulty can name every problem at once. It is nil when the
+// move is not in the table; the transition itself reports that.
+func (s *Store) MissingNeeds(imp *Improvement, in TransitionInput) *ValidationError {
+	t, err := FindTransition(imp.Track, imp.Status, in.To)
+	if err != nil {
+		return nil
+	}
+	return checkNeeds(t, in, s.now().In(s.Location))
+}

@@ -1,0 +1,90 @@
+package app
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/improvementtracker/tracker/models"
+)
+
+// apiGoal is the body of GET /api/v1/goals/{year}.
+type apiGoal struct {
+	Year        int `json:"year"`
+	Target      int `json:"target"`
+	Implemented int `json:"implemented"`
+	ByTrack     struct {
+		QuickWin int `json:"quick_win"`
+		Steering int `json:"steering"`
+	} `json:"by_track"`
+	// ExpectedByToday and Forecast are not rounded: scripts compute with them.
+	ExpectedByToday float64 `json:"expected_by_today"`
+	Forecast        float64 `json:"forecast"`
+}
+
+// apiGoalYear returns a year's goal and progress as of today.
+func (s *Server) apiGoalYear(c echo.Context) error {
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil || year < 1 || year > 9999 {
+		return models.Invalid("year", "out_of_range")
+	}
+	p, err := s.store.YearProgress(c.Request().Context(), year)
+	if err != nil {
+		return err
+	}
+	out := apiGoal{Year: year, Target: p.Target, Implemented: p.Implemented,
+		ExpectedByToday: p.ExpectedByToday, Forecast: p.Forecast}
+	out.ByTrack.QuickWin, out.ByTrack.Steering = p.QuickWin, p.Steering
+	return c.JSON(http.StatusOK, out)
+}
+
+// apiNPS is the body of GET /api/v1/reports/nps; NPS is null without responses.
+type apiNPS struct {
+	Responses  int      `json:"responses"`
+	Promoters  int      `json:"promoters"`
+	Passives   int      `json:"passives"`
+	Detractors int      `json:"detractors"`
+	NPS        *float64 `json:"nps"`
+}
+
+// apiDate reads a YYYY-MM-DD query parameter, naming the field on failure.
+func apiDate(c echo.Context, name string, fields map[string]string) time.Time {
+	v := strings.TrimSpace(c.QueryParam(name))
+	if v == "" {
+		fields[name] = "required"
+		return time.Time{}
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		fields[name] = "invalid_date"
+	}
+	return d
+}
+
+// apiReportNPS returns the NPS of the days from..to (inclusive, in the configured time
+// zone), summed from the daily rollup.
+func (s *Server) apiReportNPS(c echo.Context) error {
+	fields := map[string]string{}
+	from := apiDate(c, "from", fields)
+	to := apiDate(c, "to", fields)
+	if len(fields) == 0 && to.Before(from) {
+		fields["to"] = "before_from"
+	}
+	if len(fields) > 0 {
+		return &models.ValidationError{Fields: fields}
+	}
+	counts, err := s.store.NPSForDates(c.Request().Context(), from, to)
+	if err != nil {
+		return err
+	}
+	out := apiNPS{Responses: counts.Responses(), Promoters: counts.Promoters, Passives: counts.Passives,
+		Detractors: counts.Detractors}
+	if v, ok := counts.Score(); ok {
+		r := models.RoundTo1(v)
+		out.NPS = &r
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,201 @@
+package app
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/views/components"
+	"github.com/improvementtracker/tracker/views/i18n"
+	"github.com/improvementtracker/tracker/views/pages/reports"
+)
+
+// reportPeriod reads ?kind=month|quarter|year&period=...; both default to the current
+// month, and a period alone is read by its shape.
+func (s *Server) reportPeriod(c echo.Context) (models.Period, error) {
+	loc := s.store.Location
+	now := s.store.Now().In(loc)
+	kindParam, periodParam := strings.TrimSpace(c.QueryParam("kind")), strings.TrimSpace(c.QueryParam("period"))
+	kind := models.PeriodMonth
+	if kindParam != "" {
+		k, ok := models.ParsePeriodKind(kindParam)
+		if !ok {
+			return models.Period{}, models.Invalid("kind", "invalid_choice")
+		}
+		kind = k
+	} else if periodParam != "" {
+		kind = kindOfPeriod(periodParam)
+	}
+	if periodParam == "" {
+		return models.PeriodOf(kind, now, loc), nil
+	}
+	return models.ParsePeriod(kind, periodParam, loc)
+}
+
+// kindOfPeriod guesses the kind from a period's shape: 2026, 2026-Q1 or 2026-03.
+func kindOfPeriod(p string) models.PeriodKind {
+	switch {
+	case strings.Contains(strings.ToUpper(p), "Q"):
+		return models.PeriodQuarter
+	case strings.Contains(p, "-"):
+		return models.PeriodMonth
+	}
+	return models.PeriodYear
+}
+
+// periodLabel names a period in the user's language: "Mar 2026", "Q1 2026", "2026".
+func periodLabel(ctx context.Context, p models.Period) string {
+	switch p.Kind {
+	case models.PeriodMonth:
+		return i18n.T(ctx, fmt.Sprintf("month.short.%d", int(p.Start.Month()))) + " " + strconv.Itoa(p.Start.Year())
+	case models.PeriodQuarter:
+		return fmt.Sprintf("Q%d %d", (int(p.Start.Month())+2)/3, p.Start.Year())
+	}
+	return strconv.Itoa(p.Start.Year())
+}
+
+func reportHref(path string, p models.Period) string {
+	return path + "?" + url.Values{"kind": {string(p.Kind)}, "period": {p.String()}}.Encode()
+}
+
+// reports shows the one-page report of a month, quarter or year.
+func (s *Server) reports(c echo.Context) error {
+	p, err := s.reportPeriod(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	r, err := s.store.Report(ctx, p)
+	if err != nil {
+		return err
+	}
+	t := i18n.FromContext(ctx)
+	var kinds []reports.KindLink
+	for _, k := range []struct {
+		kind  models.PeriodKind
+		label string
+	}{{models.PeriodMonth, t.T("report.kind_month")}, {models.PeriodQuarter, t.T("report.kind_quarter")},
+		{models.PeriodYear, t.T("report.kind_year")}} {
+		kinds = append(kinds, reports.KindLink{Label: k.label,
+			Href: reportHref("/reports", models.PeriodOf(k.kind, p.Start, s.store.Location)), Current: k.kind == p.Kind})
+	}
+	page := s.page(c, "nav.reports", "reports")
+	label := periodLabel(ctx, p)
+	page.Title = t.T("report.title", map[string]any{"Period": label})
+	return render(c, http.StatusOK, reports.Index(reports.IndexPage{Page: page, R: r, Label: label,
+		PrevHref: reportHref("/reports", p.Previous()), NextHref: reportHref("/reports", p.Next()),
+		CSVHref: reportHref("/reports/export.csv", p), Kinds: kinds,
+		Groups: npsBar(ctx, r.Current),
+		Goal: components.NewProgressBar(t.T("goal.progress_title", map[string]any{"Done": r.Goal.Implemented, "Target": r.Goal.Target}),
+			r.Goal.Implemented, r.Goal.Target, r.Goal.ExpectedByToday),
+		From: p.Start, To: p.LastDay()}))
+}
+
+// csvText keeps a name from being read as a formula by a spreadsheet.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func npsCell(c models.NPSCounts) string {
+	v, ok := c.Score()
+	if !ok {
+		return ""
+	}
+	return strconv.FormatFloat(models.RoundTo1(v), 'f', 1, 64)
+}
+
+func float1(v float64) string { return strconv.FormatFloat(models.RoundTo1(v), 'f', 1, 64) }
+
+// reportRows lays the report's figures out as (metric, segment, value) rows; an empty
+// value means "no data" (an NPS without responses), never 0.
+func reportRows(r *models.Report) [][]string {
+	rows := [][]string{{"metric", "segment", "value"}, {"period", "", r.Period.String()}}
+	for _, x := range []struct {
+		name string
+		c    models.NPSCounts
+	}{{"current", r.Current}, {"previous", r.Previous}, {"year_before", r.YearBefore}} {
+		rows = append(rows, []string{"responses", x.name, strconv.Itoa(x.c.Responses())},
+			[]string{"promoters", x.name, strconv.Itoa(x.c.Promoters)},
+			[]string{"passives", x.name, strconv.Itoa(x.c.Passives)},
+			[]string{"detractors", x.name, strconv.Itoa(x.c.Detractors)},
+			[]string{"nps", x.name, npsCell(x.c)})
+	}
+	for _, x := range []struct {
+		name   string
+		before models.NPSCounts
+	}{{"previous", r.Previous}, {"year_before", r.YearBefore}} {
+		v := ""
+		if d, ok := models.NPSChange(r.Current, x.before); ok {
+			v = float1(d)
+		}
+		rows = append(rows, []string{"nps_change", x.name, v})
+	}
+	for _, x := range []struct {
+		name string
+		rs   []models.Reason
+	}{{"reason_category_up", r.CategoriesUp}, {"reason_category_down", r.CategoriesDown},
+		{"reason_touchpoint_up", r.TouchpointsUp}, {"reason_touchpoint_down", r.TouchpointsDown}} {
+		for _, rs := range x.rs {
+			rows = append(rows, []string{x.name, csvText(rs.Key), float1(rs.Effect)})
+		}
+	}
+	f := r.FollowUp
+	share := ""
+	if v, ok := f.WithinShare(); ok {
+		share = float1(v)
+	}
+	median := ""
+	if f.FollowedUp > 0 {
+		median = float1(f.Median.Hours())
+	}
+	rows = append(rows, []string{"detractors", "follow_up", strconv.Itoa(f.Detractors)},
+		[]string{"followed_up_within_24h", "", strconv.Itoa(f.Within)},
+		[]string{"followed_up_within_24h_share", "", share},
+		[]string{"follow_up_median_hours", "", median},
+		[]string{"implemented", "quick_win", strconv.Itoa(r.Implemented.QuickWin)},
+		[]string{"implemented", "steering", strconv.Itoa(r.Implemented.Steering)})
+	for _, c := range r.Implemented.ByCategory {
+		rows = append(rows, []string{"implemented_category", csvText(c.Name), strconv.Itoa(c.Count)})
+	}
+	g := r.Goal
+	rows = append(rows, []string{"goal_year", "", strconv.Itoa(g.Year)},
+		[]string{"goal_target", "", strconv.Itoa(g.Target)},
+		[]string{"goal_implemented", "", strconv.Itoa(g.Implemented)},
+		[]string{"goal_expected", "", float1(g.ExpectedByToday)},
+		[]string{"goal_forecast", "", float1(g.Forecast)})
+	for _, gw := range r.Goodwill {
+		rows = append(rows, []string{"goodwill", csvText(gw.Branch), strconv.FormatInt(gw.Amount, 10)})
+	}
+	return append(rows, []string{"goodwill_total", "", strconv.FormatInt(r.GoodwillTotal, 10)})
+}
+
+// reportCSV exports the report's figures for the same period as the page.
+func (s *Server) reportCSV(c echo.Context) error {
+	p, err := s.reportPeriod(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.store.Report(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="report-%s.csv"`, p.String()))
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	if err := w.WriteAll(reportRows(r)); err != nil {
+		s.log.Warn("report csv", "err", err)
+	}
+	return nil
+}
