@@ -129,7 +129,9 @@ func TestBoardSimultaneousClaim(t *testing.T) {
 	results := make([]*httptest.ResponseRecorder, 2)
 	var wg sync.WaitGroup
 	for i, c := range clients {
-		wg.Go(func() { results[i] = c.postForm(fmt.Sprintf("/quick-wins/%d/claim", imp.ID), url.Values{"version": {"1"}}) })
+		wg.Go(func() {
+			results[i] = c.postForm(fmt.Sprintf("/quick-wins/%d/claim", imp.ID), url.Values{"version": {"1"}})
+		})
 	}
 	wg.Wait()
 	won, lost := 0, 0
