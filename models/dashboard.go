@@ -102,7 +102,7 @@ type ImplementedItem struct {
 	ImplementedAt  time.Time
 	// Customers is how many feedback items are linked.
 	Customers int
-	Quotes    []Quote
+	Quotes    []Quote `gorm:"-"`
 }
 
 // ImplementedCursor marks where the next page of implemented improvements starts.
