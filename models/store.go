@@ -122,25 +122,26 @@ func (s *Store) openSQLite(path string, opt Options) error {
 }
 
 func (s *Store) openPostgres(ctx context.Context, url string, opt Options) error {
-	db, err := gorm.Open(postgres.Open(url), gormConfig())
-	if err != nil {
-		return fmt.Errorf("models: open postgres: %w", err)
-	}
 	if opt.Schema != "" {
-		if err := db.WithContext(ctx).Exec(`CREATE SCHEMA IF NOT EXISTS ` + quoteIdent(opt.Schema)).Error; err != nil {
-			return fmt.Errorf("models: create schema: %w", err)
-		}
-		sqlDB, _ := db.DB()
-		sqlDB.Close()
+		// Every connection of the pool starts with the schema first in its search_path;
+		// it may not exist yet, so create it on the first connection.
 		sep := "?"
 		if strings.Contains(url, "?") {
 			sep = "&"
 		}
-		if db, err = gorm.Open(postgres.Open(url+sep+"search_path="+opt.Schema), gormConfig()); err != nil {
-			return fmt.Errorf("models: open postgres: %w", err)
-		}
+		url += sep + "search_path=" + opt.Schema
+	}
+	db, err := gorm.Open(postgres.Open(url), gormConfig())
+	if err != nil {
+		return fmt.Errorf("models: open postgres: %w", err)
 	}
 	sqlDB, _ := db.DB()
+	if opt.Schema != "" {
+		if err := db.WithContext(ctx).Exec(`CREATE SCHEMA IF NOT EXISTS ` + quoteIdent(opt.Schema)).Error; err != nil {
+			sqlDB.Close()
+			return fmt.Errorf("models: create schema: %w", err)
+		}
+	}
 	sqlDB.SetMaxOpenConns(4 * opt.ReadPool)
 	sqlDB.SetMaxIdleConns(4 * opt.ReadPool)
 	s.w, s.r, s.dialect = db, db, Postgres
