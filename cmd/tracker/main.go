@@ -70,6 +70,8 @@ var commands = map[string]command{
 	"user add":     userAddCommand,
 	"token create": tokenCreateCommand,
 	"backup":       backupCommand,
+	// Demo data for newcomers.
+	"demo": demoCommand,
 	// Feedback import (contracts.md).
 	"import feedback": importFeedbackCommand,
 }
