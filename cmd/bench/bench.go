@@ -1,0 +1,323 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/improvementtracker/tracker/models"
+)
+
+// benchConfig is everything `make bench` can tune.
+type benchConfig struct {
+	gen        *genConfig
+	out        string
+	db         string
+	reuse      bool
+	conns      int
+	duration   time.Duration
+	warmup     time.Duration
+	only       string
+	importRows int
+	profile    string
+}
+
+// runBench generates the data set, times an import, starts the real server on the
+// data and loads each page in turn, then prints and writes the table.
+func runBench(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	cfg := benchConfig{gen: genFlags(fs)}
+	fs.StringVar(&cfg.out, "out", "bench-results", "folder for the data set, server log and results")
+	fs.StringVar(&cfg.db, "db", "", "SQLite file of the data set (default OUT/bench.db)")
+	fs.BoolVar(&cfg.reuse, "reuse", false, "reuse an existing data set instead of generating it (for profiling; not for the published table)")
+	fs.IntVar(&cfg.conns, "conns", 32, "concurrent connections")
+	fs.DurationVar(&cfg.duration, "duration", 10*time.Second, "measured time per page")
+	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured warm-up per page")
+	fs.StringVar(&cfg.only, "only", "", "regular expression: load only the pages whose name matches (the static reference always runs)")
+	fs.IntVar(&cfg.importRows, "import-rows", 100_000, "rows of the CSV import to time (0 skips it)")
+	fs.StringVar(&cfg.profile, "cpuprofile", "", "serve the app inside the bench process and write a CPU profile of the load to this file (for finding bottlenecks; the table then measures the in-process server)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if cfg.db == "" {
+		cfg.db = filepath.Join(cfg.out, "bench.db")
+	}
+	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+		return err
+	}
+	started := time.Now()
+	rep := &report{Started: started, Conns: cfg.conns, Duration: cfg.duration, Warmup: cfg.warmup, Gen: *cfg.gen}
+
+	// 1. The data set.
+	cfg.gen.Now = started
+	var token string
+	if cfg.reuse {
+		if _, err := os.Stat(cfg.db); err != nil {
+			return fmt.Errorf("-reuse: %w", err)
+		}
+		t, err := newToken(ctx, cfg.db, cfg.gen.Location)
+		if err != nil {
+			return err
+		}
+		token, rep.Reused = t, true
+		fmt.Printf("reusing the data set in %s\n", cfg.db)
+	} else {
+		fmt.Printf("generating %d feedback, %d improvements over %d years into %s ...\n",
+			cfg.gen.Rows, cfg.gen.Improvements, cfg.gen.Years, cfg.db)
+		stats, t, err := createDataSet(ctx, cfg.db, *cfg.gen)
+		if err != nil {
+			return err
+		}
+		token, rep.GenStats = t, stats
+		fmt.Printf("  generated in %s (feedback %s)\n", stats.Took.Round(time.Millisecond), stats.FeedbackTook.Round(time.Millisecond))
+	}
+
+	// 2. The binary, and the import timed with it.
+	binDir, err := os.MkdirTemp("", "tracker-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(binDir)
+	bin, err := buildTracker(ctx, binDir)
+	if err != nil {
+		return err
+	}
+	dbURL := "sqlite:" + cfg.db
+	if cfg.importRows > 0 {
+		rep.Import = timeImport(ctx, bin, dbURL, cfg.out, cfg.importRows, started)
+		fmt.Printf("  import of %d rows: %s\n", cfg.importRows, rep.Import.summary())
+	}
+	if fi, err := os.Stat(cfg.db); err == nil {
+		rep.DBBytes = fi.Size()
+	}
+
+	// 3. The server, in its own process (or in this one when profiling).
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	base := "http://" + addr
+	var pid int
+	if cfg.profile != "" {
+		stop, err := serveInProcess(ctx, cfg.db, addr, cfg.gen.Location, cfg.profile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		pid = os.Getpid()
+		rep.InProcess = true
+	} else {
+		logPath := filepath.Join(cfg.out, "server.log")
+		_ = os.Remove(logPath)
+		srv, err := startServer(ctx, bin, dbURL, addr, logPath)
+		if err != nil {
+			return err
+		}
+		defer func() {
+			if err := srv.stop(); err != nil {
+				fmt.Fprintln(os.Stderr, "bench: stop server:", err)
+			}
+		}()
+		pid = srv.pid()
+	}
+
+	// 4. The load.
+	sess, err := signIn(ctx, base, benchEmail, benchPassword)
+	if err != nil {
+		return err
+	}
+	targets, err := benchTargets(ctx, sess, token, cfg.gen.Now.In(cfg.gen.Location).Year()-1)
+	if err != nil {
+		return err
+	}
+	var only *regexp.Regexp
+	if cfg.only != "" {
+		if only, err = regexp.Compile(cfg.only); err != nil {
+			return err
+		}
+	}
+	client := newClient(cfg.conns)
+	for i, t := range targets {
+		if i > 0 && only != nil && !only.MatchString(t.Name) {
+			continue
+		}
+		exact := resetPeak(pid)
+		r := run(ctx, client, t, cfg.conns, cfg.warmup, cfg.duration)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r.PeakRSSKB, _ = memKB(pid, "VmHWM")
+		r.PeakExact = exact
+		rep.PeakRSSKB = max(rep.PeakRSSKB, r.PeakRSSKB)
+		rep.Results = append(rep.Results, r)
+		fmt.Printf("  %-22s %9.0f req/s  p50 %7s  p99 %7s  errors %d %s\n", t.Name, r.ReqPerSec,
+			fmtDur(r.P50), fmtDur(r.P99), r.Errors, r.ErrorNote)
+	}
+	if peak, err := memKB(pid, "VmHWM"); err == nil {
+		rep.PeakRSSKB = max(rep.PeakRSSKB, peak)
+	}
+	rep.Took = time.Since(started)
+
+	// 5. The table.
+	md := rep.markdown()
+	fmt.Println()
+	fmt.Print(md)
+	path := filepath.Join(cfg.out, "bench-"+started.Format("2006-01-02")+".md")
+	if err := os.WriteFile(path, []byte(md), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\nwritten to %s\n", path)
+	return nil
+}
+
+// newToken makes a fresh API token for the bench user of an existing data set.
+func newToken(ctx context.Context, path string, loc *time.Location) (string, error) {
+	store, err := models.Open(ctx, "sqlite:"+path, models.Options{Location: loc})
+	if err != nil {
+		return "", err
+	}
+	defer store.Close()
+	u, err := store.UserByEmail(ctx, benchEmail)
+	if err != nil {
+		return "", fmt.Errorf("bench user in %s: %w", path, err)
+	}
+	return store.CreateToken(ctx, u.ID, "bench")
+}
+
+// staticHref finds the stylesheet's cache-busting address in the dashboard's HTML.
+var staticHref = regexp.MustCompile(`href="(/static/app\.css\?v=[^"]+)"`)
+
+// benchTargets lists what is loaded, the static reference first. The search word is
+// one a bank's customers use often, so the search has many matches to rank.
+func benchTargets(ctx context.Context, s *session, token string, reportYear int) ([]target, error) {
+	css := "/static/app.css?v=bench"
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/", nil)
+	req.Header.Set("Cookie", s.cookies)
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if m := staticHref.FindSubmatch(body); m != nil {
+			css = string(m[1])
+		}
+	}
+	feedbackJSON := func(n int64) []byte {
+		r := rand.New(rand.NewPCG(uint64(n), 7))
+		b, _ := json.Marshal(map[string]any{
+			"received_at": time.Now().Add(-time.Duration(r.IntN(3600)) * time.Second).Format(time.RFC3339),
+			"channel":     channelMix.pick(r), "touchpoint": touchpointMix.pick(r), "branch": branchMix.pick(r),
+			"segment": models.SegmentPrivate, "nps": r.IntN(11),
+			"comment": complaints[r.IntN(len(complaints))] + " (bench)",
+		})
+		return b
+	}
+	feedbackForm := func(n int64) url.Values {
+		r := rand.New(rand.NewPCG(uint64(n), 11))
+		return url.Values{"channel": {channelMix.pick(r)}, "touchpoint": {touchpointMix.pick(r)},
+			"branch": {branchMix.pick(r)}, "segment": {models.SegmentBusiness}, "nps": {strconv.Itoa(r.IntN(11))},
+			"comment": {praise[r.IntN(len(praise))] + " (bench form)"}}
+	}
+	return []target{
+		plainGet(s.base, "static file (reference)", css),
+		s.get("dashboard", "/"),
+		s.get("feedback list, filtered", "/feedback?channel=phone&group=detractor"),
+		s.get("text search", "/feedback?q="+url.QueryEscape("rådgiver")),
+		s.get("quick-win board", "/quick-wins"),
+		s.get("yearly report", fmt.Sprintf("/reports?kind=year&period=%d", reportYear)),
+		apiGet(s.base, token, "API feedback list", "/api/v1/feedback?limit=50"),
+		s.postForm("feedback form POST", "/feedback/new", feedbackForm, http.StatusSeeOther),
+		apiPost(s.base, token, "feedback API POST", "/api/v1/feedback", feedbackJSON, http.StatusCreated),
+	}, nil
+}
+
+// importRun is the timing of `tracker import feedback`.
+type importRun struct {
+	Rows   int
+	Took   time.Duration
+	Output string
+	Err    error
+}
+
+func (r importRun) summary() string {
+	if r.Err != nil {
+		return "failed: " + r.Err.Error()
+	}
+	return fmt.Sprintf("%s (%s)", r.Took.Round(time.Millisecond), strings.TrimSpace(lastLine(r.Output)))
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// timeImport writes a CSV of n rows like a survey tool's export and times the real
+// command importing it into the data set.
+func timeImport(ctx context.Context, bin, dbURL, dir string, n int, now time.Time) importRun {
+	path := filepath.Join(dir, fmt.Sprintf("import-%d.csv", n))
+	if err := writeImportCSV(path, n, now); err != nil {
+		return importRun{Rows: n, Err: err}
+	}
+	cmd := exec.CommandContext(ctx, bin, "import", "feedback", path)
+	cmd.Env = trackerEnv(dbURL, "127.0.0.1:0")
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	r := importRun{Rows: n, Took: time.Since(start), Output: string(out)}
+	if err != nil {
+		r.Err = fmt.Errorf("%v: %s", err, lastLine(string(out)))
+	}
+	return r
+}
+
+// writeImportCSV writes n survey rows of the last 30 days with fresh external ids.
+func writeImportCSV(path string, n int, now time.Time) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	r := rand.New(rand.NewPCG(42, uint64(now.UnixNano())))
+	var sb strings.Builder
+	w := csv.NewWriter(f)
+	_ = w.Write([]string{"external_id", "received_at", "channel", "touchpoint", "branch", "segment", "nps", "comment"})
+	run := now.Format("20060102T150405")
+	for i := range n {
+		at := now.Add(-time.Duration(r.Int64N(int64(30 * 24 * time.Hour))))
+		nps := r.IntN(11)
+		group := string(models.GroupOf(&nps))
+		tp := touchpointMix.pick(r)
+		_ = w.Write([]string{fmt.Sprintf("imp-%s-%06d", run, i), at.Format(time.RFC3339), "survey", tp,
+			branchMix.pick(r), models.SegmentPrivate, strconv.Itoa(nps), comment(r, &sb, group, tp, "")})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// fmtDur prints a latency in milliseconds with sensible precision.
+func fmtDur(d time.Duration) string {
+	ms := float64(d) / float64(time.Millisecond)
+	switch {
+	case ms < 10:
+		return strconv.FormatFloat(ms, 'f', 2, 64) + " ms"
+	case ms < 100:
+		return strconv.FormatFloat(ms, 'f', 1, 64) + " ms"
+	}
+	return strconv.FormatFloat(ms, 'f', 0, 64) + " ms"
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime/pprof"
+	"time"
+
+	"github.com/improvementtracker/tracker/app"
+	"github.com/improvementtracker/tracker/models"
+)
+
+// serveInProcess serves the app from this process with a CPU profile running, so that
+// `go tool pprof` shows where a slow page spends its time. The load generator then
+// shares the profile; its frames are easy to tell apart (net/http client, main.run).
+func serveInProcess(ctx context.Context, path, addr string, loc *time.Location, profile string) (stop func(), err error) {
+	store, err := models.Open(ctx, "sqlite:"+path, models.Options{Location: loc})
+	if err != nil {
+		return nil, err
+	}
+	cfg := app.DefaultConfig()
+	cfg.DatabaseURL, cfg.Addr = "sqlite:"+path, addr
+	srv := app.New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(l) }()
+	f, err := os.Create(profile)
+	if err != nil {
+		hs.Close()
+		store.Close()
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		hs.Close()
+		store.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		hs.Close()
+		store.Close()
+	}, nil
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"runtime/pprof"
+	"time"
+
+	"github.com/improvementtracker/tracker/models"
+)
+
+// copenhagen is the zone the data set's days are counted in, as the app's default.
+func copenhagen() *time.Location {
+	loc, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// createDataSet generates the data set into a new SQLite file at path and returns the
+// bench user's API token.
+func createDataSet(ctx context.Context, path string, cfg genConfig) (genStats, string, error) {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !os.IsNotExist(err) {
+			return genStats{}, "", err
+		}
+	}
+	store, err := models.Open(ctx, "sqlite:"+path, models.Options{Location: cfg.Location})
+	if err != nil {
+		return genStats{}, "", err
+	}
+	defer store.Close()
+	stats, err := generate(ctx, store, cfg)
+	if err != nil {
+		return stats, "", fmt.Errorf("generate: %w", err)
+	}
+	u, err := store.UserByEmail(ctx, benchEmail)
+	if err != nil {
+		return stats, "", err
+	}
+	token, err := store.CreateToken(ctx, u.ID, "bench")
+	if err != nil {
+		return stats, "", err
+	}
+	return stats, token, nil
+}
+
+func genFlags(fs *flag.FlagSet) *genConfig {
+	cfg := &genConfig{Location: copenhagen()}
+	fs.IntVar(&cfg.Rows, "rows", 1_000_000, "feedback rows to generate")
+	fs.IntVar(&cfg.Improvements, "improvements", 20_000, "improvements to generate")
+	fs.IntVar(&cfg.Years, "years", 5, "years of feedback")
+	fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed (same seed, same data)")
+	return cfg
+}
+
+// runGen only generates the data set, for profiling the app by hand.
+func runGen(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench gen", flag.ContinueOnError)
+	cfg := genFlags(fs)
+	path := fs.String("db", "bench-results/bench.db", "SQLite file to create (replaced if it exists)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the generation to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	cfg.Now = time.Now()
+	stats, token, err := createDataSet(ctx, *path, *cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("generated %d feedback (%s), %d improvements, %d links, %d history, %d meetings, %d agenda items, %d comments in %s\n",
+		stats.Feedback, stats.FeedbackTook.Round(time.Millisecond), stats.Improvements, stats.Links, stats.History,
+		stats.Meetings, stats.Agenda, stats.Comments, stats.Took.Round(time.Millisecond))
+	fmt.Printf("sign in as %s / %s; API token %s\n", benchEmail, benchPassword, token)
+	return nil
+}

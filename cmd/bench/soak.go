@@ -1,0 +1,532 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/improvementtracker/tracker/models"
+)
+
+// soakConfig bounds the reliability checks.
+type soakConfig struct {
+	gen           *genConfig
+	out           string
+	rounds        int
+	crashFor      time.Duration
+	crashConns    int
+	mixedFor      time.Duration
+	mixedConns    int
+	backupAfter   time.Duration
+	lockedPattern []string
+}
+
+// runSoak runs the three reliability checks of issue 9 and fails when one fails:
+// (a) no acknowledged feedback is lost when the server is killed, (b) mixed load
+// gives no 5xx and no lock errors, (c) a backup taken during writes is intact.
+func runSoak(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench soak", flag.ContinueOnError)
+	cfg := soakConfig{gen: genFlags(fs), lockedPattern: []string{"database is locked", "SQLITE_BUSY", "(5)", "(517)"}}
+	fs.StringVar(&cfg.out, "out", "bench-results", "folder for the database, server log and results")
+	fs.IntVar(&cfg.rounds, "rounds", 5, "crash rounds")
+	fs.DurationVar(&cfg.crashFor, "crash-duration", 20*time.Second, "POSTs per crash round (the kill falls inside)")
+	fs.IntVar(&cfg.crashConns, "crash-conns", 16, "concurrent POSTs in the crash rounds")
+	fs.DurationVar(&cfg.mixedFor, "mixed-duration", 60*time.Second, "mixed reads and writes")
+	fs.IntVar(&cfg.mixedConns, "mixed-conns", 64, "connections of the mixed load")
+	fs.DurationVar(&cfg.backupAfter, "backup-after", 20*time.Second, "when, into the mixed load, the backup is taken")
+	// A smaller data set than the bench's keeps the soak within a few minutes; the
+	// flags still override it.
+	cfg.gen.Rows, cfg.gen.Improvements = 100_000, 2000
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+		return err
+	}
+	started := time.Now()
+	cfg.gen.Now = started
+	db := filepath.Join(cfg.out, "soak.db")
+	fmt.Printf("soak: generating %d feedback into %s ...\n", cfg.gen.Rows, db)
+	_, token, err := createDataSet(ctx, db, *cfg.gen)
+	if err != nil {
+		return err
+	}
+	binDir, err := os.MkdirTemp("", "tracker-soak-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(binDir)
+	bin, err := buildTracker(ctx, binDir)
+	if err != nil {
+		return err
+	}
+	logPath := filepath.Join(cfg.out, "soak-server.log")
+	_ = os.Remove(logPath)
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	var md strings.Builder
+	fmt.Fprintf(&md, "Soak run of %s on %s.\n\n", started.UTC().Format("2006-01-02 15:04 MST"), machine())
+	failed := false
+
+	// (a) Crash rounds.
+	fmt.Fprintf(&md, "Crash: %d rounds of %s of feedback POSTs through the API from %d connections; the server is killed with SIGKILL at a random moment and restarted.\n\n",
+		cfg.rounds, cfg.crashFor, cfg.crashConns)
+	md.WriteString("| round | killed after | answered 201 | stored of those | lost | stored without an answer | other errors |\n|--:|--:|--:|--:|--:|--:|--:|\n")
+	totalLost := 0
+	for round := 1; round <= cfg.rounds; round++ {
+		cr, err := crashRound(ctx, bin, "sqlite:"+db, addr, logPath, token, round, cfg)
+		if err != nil {
+			return fmt.Errorf("crash round %d: %w", round, err)
+		}
+		totalLost += cr.lost
+		fmt.Printf("  crash round %d: killed after %s, %d answered 201, %d lost, %d stored without an answer, %d other errors\n",
+			round, cr.killedAfter.Round(time.Millisecond), cr.acked, cr.lost, cr.unanswered, cr.otherErrors)
+		fmt.Fprintf(&md, "| %d | %s | %s | %s | %d | %d | %d |\n", round, cr.killedAfter.Round(time.Millisecond),
+			thousands(int64(cr.acked)), thousands(int64(cr.acked-cr.lost)), cr.lost, cr.unanswered, cr.otherErrors)
+	}
+	fmt.Fprintf(&md, "\nLost acknowledged writes: %d %s\n\n", totalLost, mark(totalLost == 0))
+	failed = failed || totalLost > 0
+
+	// (b) and (c): mixed load with a backup in the middle.
+	srv, err := startServer(ctx, bin, "sqlite:"+db, addr, logPath)
+	if err != nil {
+		return err
+	}
+	logStart := fileSize(logPath)
+	mr, err := mixedLoad(ctx, "http://"+addr, bin, "sqlite:"+db, token, cfg)
+	stopErr := srv.stop()
+	if err != nil {
+		return err
+	}
+	if stopErr != nil {
+		fmt.Fprintln(os.Stderr, "soak: stop server:", stopErr)
+	}
+	locked, errorLines, err := grepLog(logPath, logStart, cfg.lockedPattern)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  mixed: %d requests (%.0f/s), %d 5xx, %d transport errors, %d unexpected 4xx, %d lock errors in the log\n",
+		mr.requests, mr.rate(), mr.status5xx, mr.transport, mr.unexpected4xx, locked)
+	fmt.Fprintf(&md, "Mixed load: %s of reads and writes (pages, API lists, feedback form and API POSTs, follow-ups, improvement transitions) from %d connections.\n\n",
+		cfg.mixedFor, cfg.mixedConns)
+	md.WriteString("| requests | req/s | 2xx/3xx | expected 4xx (409 stale version, 400) | 5xx | unexpected 4xx | transport errors | \"database is locked\" in the log | error lines in the log |\n|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Fprintf(&md, "| %s | %.0f | %s | %s | %d | %d | %d | %d | %d |\n\n", thousands(mr.requests), mr.rate(),
+		thousands(mr.ok), thousands(mr.expected4xx), mr.status5xx, mr.unexpected4xx, mr.transport, locked, errorLines)
+	mixedOK := mr.status5xx == 0 && mr.transport == 0 && mr.unexpected4xx == 0 && locked == 0
+	fmt.Fprintf(&md, "No 5xx and no lock errors: %s", mark(mixedOK))
+	if mr.firstProblem != "" {
+		fmt.Fprintf(&md, " (first problem: %s)", mr.firstProblem)
+	}
+	md.WriteString("\n\n")
+	failed = failed || !mixedOK
+
+	b := mr.backup
+	fmt.Printf("  backup: %s\n", b.summary())
+	fmt.Fprintf(&md, "Backup: `tracker backup` taken %s into the mixed load, while it wrote: %s %s\n",
+		cfg.backupAfter, b.summary(), mark(b.ok()))
+	failed = failed || !b.ok()
+
+	fmt.Println()
+	fmt.Print(md.String())
+	path := filepath.Join(cfg.out, "soak-"+started.Format("2006-01-02")+".md")
+	if err := os.WriteFile(path, []byte(md.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\nwritten to %s (took %s)\n", path, time.Since(started).Round(time.Second))
+	if failed {
+		return fmt.Errorf("soak failed: see %s and %s", path, logPath)
+	}
+	return nil
+}
+
+// crashResult is one crash round.
+type crashResult struct {
+	killedAfter                          time.Duration
+	acked, lost, unanswered, otherErrors int
+}
+
+// crashRound posts feedback for cfg.crashFor, kills the server at a random moment,
+// restarts it, and then checks that every feedback answered 201 is in the database
+// with the id the answer gave.
+func crashRound(ctx context.Context, bin, dbURL, addr, logPath, token string, round int, cfg soakConfig) (crashResult, error) {
+	var res crashResult
+	srv, err := startServer(ctx, bin, dbURL, addr, logPath)
+	if err != nil {
+		return res, err
+	}
+	base := "http://" + addr
+	client := newClient(cfg.crashConns)
+	prefix := fmt.Sprintf("soak-%d-r%d-", time.Now().Unix(), round)
+	var (
+		mu     sync.Mutex
+		acked  = map[string]int64{} // external id -> id answered
+		others atomic.Int64
+		seq    atomic.Int64
+		wg     sync.WaitGroup
+	)
+	start := time.Now()
+	until := start.Add(cfg.crashFor)
+	for w := range cfg.crashConns {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(round), uint64(w)))
+			for time.Now().Before(until) && ctx.Err() == nil {
+				ext := prefix + strconv.FormatInt(seq.Add(1), 10)
+				nps := r.IntN(11)
+				body, _ := json.Marshal(map[string]any{"external_id": ext, "channel": "survey", "nps": nps,
+					"comment": "soak " + ext, "touchpoint": touchpointMix.pick(r), "branch": branchMix.pick(r)})
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/feedback", strings.NewReader(string(body)))
+				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := client.Do(req)
+				if err != nil {
+					// The server is down or restarting: whether this one was stored is
+					// unknown, which is allowed; it was never acknowledged.
+					time.Sleep(20 * time.Millisecond)
+					continue
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusCreated {
+					others.Add(1)
+					continue
+				}
+				var out struct {
+					ID int64 `json:"id"`
+				}
+				if err := json.Unmarshal(b, &out); err != nil || out.ID == 0 {
+					others.Add(1)
+					continue
+				}
+				mu.Lock()
+				acked[ext] = out.ID
+				mu.Unlock()
+			}
+		})
+	}
+	// Kill somewhere in the middle 80% of the round, then restart at once.
+	lo := cfg.crashFor / 10
+	killAt := lo + time.Duration(rand.Int64N(int64(cfg.crashFor-2*lo)))
+	select {
+	case <-time.After(killAt):
+	case <-ctx.Done():
+		srv.kill()
+		wg.Wait()
+		return res, ctx.Err()
+	}
+	srv.kill()
+	res.killedAfter = time.Since(start)
+	if err := srv.restart(ctx); err != nil {
+		wg.Wait()
+		return res, fmt.Errorf("restart after kill: %w", err)
+	}
+	wg.Wait()
+	defer srv.stop()
+
+	// Check from the database itself, not through the server.
+	store, err := models.Open(ctx, dbURL, models.Options{})
+	if err != nil {
+		return res, err
+	}
+	defer store.Close()
+	var rows []struct {
+		ID         int64
+		ExternalID string
+	}
+	if err := store.Reader(ctx).Raw(`SELECT id, external_id FROM feedback WHERE external_id LIKE ?`, prefix+"%").
+		Scan(&rows).Error; err != nil {
+		return res, err
+	}
+	stored := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		stored[r.ExternalID] = r.ID
+	}
+	res.acked = len(acked)
+	for ext, id := range acked {
+		if got, ok := stored[ext]; !ok || got != id {
+			res.lost++
+		}
+	}
+	res.unanswered = len(stored) - (len(acked) - res.lost)
+	res.otherErrors = int(others.Load())
+	return res, nil
+}
+
+// mixedResult counts what the mixed load saw.
+type mixedResult struct {
+	requests, ok, expected4xx, unexpected4xx, status5xx, transport int64
+	took                                                           time.Duration
+	firstProblem                                                   string
+	backup                                                         backupResult
+}
+
+func (m mixedResult) rate() float64 { return float64(m.requests) / m.took.Seconds() }
+
+// mixedLoad runs reads and writes as a busy team would, from many connections at once,
+// and takes a backup with the real command while it runs.
+func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConfig) (mixedResult, error) {
+	var res mixedResult
+	sess, err := signIn(ctx, base, benchEmail, benchPassword)
+	if err != nil {
+		return res, err
+	}
+	store, err := models.Open(ctx, dbURL, models.Options{})
+	if err != nil {
+		return res, err
+	}
+	var maxFeedback, maxImprovement int64
+	store.Reader(ctx).Raw(`SELECT COALESCE(MAX(id), 1) FROM feedback`).Scan(&maxFeedback)
+	store.Reader(ctx).Raw(`SELECT COALESCE(MAX(id), 1) FROM improvements`).Scan(&maxImprovement)
+	store.Close()
+	client := newClient(cfg.mixedConns)
+	var (
+		mu                                              sync.Mutex
+		requests, ok, exp4xx, unexp4xx, s5xx, transport atomic.Int64
+		wg                                              sync.WaitGroup
+	)
+	problem := func(s string) {
+		mu.Lock()
+		if res.firstProblem == "" {
+			res.firstProblem = s
+		}
+		mu.Unlock()
+	}
+	// do sends one request and classifies the answer; a 409 or 400 is an expected answer
+	// to a stale version or an invalid move, never a failure of the server.
+	do := func(req *http.Request) (int, []byte) {
+		requests.Add(1)
+		resp, err := client.Do(req)
+		if err != nil {
+			transport.Add(1)
+			problem(err.Error())
+			return 0, nil
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		switch c := resp.StatusCode; {
+		case c < 400:
+			ok.Add(1)
+		case c == http.StatusConflict || c == http.StatusBadRequest:
+			exp4xx.Add(1)
+		case c >= 500:
+			s5xx.Add(1)
+			problem(fmt.Sprintf("%d on %s %s", c, req.Method, req.URL.Path))
+		default:
+			unexp4xx.Add(1)
+			problem(fmt.Sprintf("%d on %s %s", c, req.Method, req.URL.Path))
+		}
+		return resp.StatusCode, b
+	}
+	page := func(path string) *http.Request {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+		req.Header.Set("Cookie", sess.cookies)
+		return req
+	}
+	api := func(method, path string, body any) *http.Request {
+		var rd io.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			rd = strings.NewReader(string(b))
+		}
+		req, _ := http.NewRequestWithContext(ctx, method, base+path, rd)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		return req
+	}
+	year := time.Now().Year()
+	start := time.Now()
+	until := start.Add(cfg.mixedFor)
+	for w := range cfg.mixedConns {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(w), 99))
+			for time.Now().Before(until) && ctx.Err() == nil {
+				switch x := r.IntN(100); {
+				case x < 8:
+					do(page("/"))
+				case x < 16:
+					do(page("/feedback?channel=" + channelMix.pick(r) + "&group=detractor"))
+				case x < 20:
+					do(page("/feedback?q=" + url.QueryEscape([]string{"app", "gebyr", "rådgiver", "ventetid"}[r.IntN(4)])))
+				case x < 28:
+					do(page("/feedback/" + strconv.FormatInt(1+r.Int64N(maxFeedback), 10)))
+				case x < 32:
+					do(page("/quick-wins"))
+				case x < 35:
+					do(page(fmt.Sprintf("/reports?kind=month&period=%d-%02d", year, 1+r.IntN(int(time.Now().Month())))))
+				case x < 38:
+					do(page("/improvements/" + strconv.FormatInt(1+r.Int64N(maxImprovement), 10)))
+				case x < 46:
+					do(api(http.MethodGet, "/api/v1/feedback?limit=50", nil))
+				case x < 66:
+					nps := r.IntN(11)
+					code, b := do(api(http.MethodPost, "/api/v1/feedback", map[string]any{"channel": channelMix.pick(r),
+						"nps": nps, "comment": "mixed load", "branch": branchMix.pick(r)}))
+					if code == http.StatusCreated && nps <= 6 && r.IntN(2) == 0 {
+						var fb struct {
+							ID int64 `json:"id"`
+						}
+						if json.Unmarshal(b, &fb) == nil && fb.ID > 0 {
+							do(api(http.MethodPost, fmt.Sprintf("/api/v1/feedback/%d/follow-up", fb.ID),
+								map[string]any{"note": "Called back during the soak."}))
+						}
+					}
+				case x < 76:
+					v := url.Values{"channel": {channelMix.pick(r)}, "nps": {strconv.Itoa(r.IntN(11))},
+						"comment": {"form during the soak"}, "_csrf": {sess.csrf}}
+					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/feedback/new", strings.NewReader(v.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("Cookie", sess.cookies)
+					do(req)
+				default:
+					// Move an improvement one step, as its page would: read its version,
+					// then ask for a move; races with other workers give 409.
+					id := 1 + r.Int64N(maxImprovement)
+					code, b := do(api(http.MethodGet, fmt.Sprintf("/api/v1/improvements/%d", id), nil))
+					if code != http.StatusOK {
+						continue
+					}
+					var imp struct {
+						Status  string `json:"status"`
+						Version int    `json:"version"`
+					}
+					if json.Unmarshal(b, &imp) != nil {
+						continue
+					}
+					body := map[string]any{"version": imp.Version}
+					switch imp.Status {
+					case "queued":
+						body["to"] = "in_progress"
+					case "in_progress":
+						body["to"], body["note"] = "implemented", "Done during the soak."
+					case "review":
+						body["to"], body["reason"] = "rejected", "Rejected during the soak."
+					case "deferred":
+						body["to"] = "review"
+					case "approved":
+						body["to"] = "in_progress"
+					default:
+						continue
+					}
+					do(api(http.MethodPost, fmt.Sprintf("/api/v1/improvements/%d/transition", id), body))
+				}
+			}
+		})
+	}
+	// The backup, with the real command, while the writes go on.
+	backupDone := make(chan backupResult, 1)
+	go func() {
+		select {
+		case <-time.After(cfg.backupAfter):
+		case <-ctx.Done():
+			backupDone <- backupResult{err: ctx.Err()}
+			return
+		}
+		backupDone <- takeBackup(ctx, bin, dbURL, filepath.Join(cfg.out, "soak-backup.db"))
+	}()
+	wg.Wait()
+	res.took = time.Since(start)
+	res.backup = <-backupDone
+	res.requests, res.ok, res.expected4xx = requests.Load(), ok.Load(), exp4xx.Load()
+	res.unexpected4xx, res.status5xx, res.transport = unexp4xx.Load(), s5xx.Load(), transport.Load()
+	return res, ctx.Err()
+}
+
+// backupResult is a backup taken during writes and what checking it found.
+type backupResult struct {
+	took      time.Duration
+	integrity string
+	feedback  int64
+	err       error
+}
+
+func (b backupResult) ok() bool { return b.err == nil && b.integrity == "ok" }
+
+func (b backupResult) summary() string {
+	if b.err != nil {
+		return "failed: " + b.err.Error()
+	}
+	return fmt.Sprintf("written in %s, %s feedback rows in the copy, `PRAGMA integrity_check` says %q",
+		b.took.Round(time.Millisecond), thousands(b.feedback), b.integrity)
+}
+
+// takeBackup runs `tracker backup FILE`, then opens the copy on its own and checks it.
+func takeBackup(ctx context.Context, bin, dbURL, path string) backupResult {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		_ = os.Remove(path + suffix)
+	}
+	cmd := exec.CommandContext(ctx, bin, "backup", path)
+	cmd.Env = trackerEnv(dbURL, "127.0.0.1:0")
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	res := backupResult{took: time.Since(start)}
+	if err != nil {
+		res.err = fmt.Errorf("tracker backup: %v: %s", err, lastLine(string(out)))
+		return res
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		res.err = err
+		return res
+	}
+	defer db.Close()
+	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res.integrity); err != nil {
+		res.err = err
+		return res
+	}
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM feedback").Scan(&res.feedback); err != nil {
+		res.err = err
+	}
+	return res
+}
+
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// grepLog counts, in the server log from offset on, the lines that report a lock
+// error and the lines logged at error level.
+func grepLog(path string, offset int64, patterns []string) (locked, errorLines int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		return 0, 0, err
+	}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.Contains(line, "level=ERROR") {
+			errorLines++
+		}
+		for _, p := range patterns {
+			if strings.Contains(line, p) && (p != "(5)" && p != "(517)" || strings.Contains(line, "sqlite")) {
+				locked++
+				break
+			}
+		}
+	}
+	return locked, errorLines, sc.Err()
+}
