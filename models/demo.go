@@ -171,7 +171,7 @@ type demo struct {
 	rng     *rand.Rand
 	now     time.Time
 	users   map[string]*User
-	byCat   map[string][]int64 // feedback ids by category code
+	byCat   map[string][]demoFeedback // unhappy feedback by category code, oldest first
 	res     DemoResult
 	areas   []int64
 	cats    map[string]int64
@@ -200,7 +200,7 @@ func (s *Store) FillDemo(ctx context.Context) (*DemoResult, error) {
 		return nil, err
 	}
 	d := &demo{s: s, rng: rand.New(rand.NewPCG(2026, 7)), now: s.now(), users: map[string]*User{},
-		byCat: map[string][]int64{}, cats: map[string]int64{}, realNow: s.Now}
+		byCat: map[string][]demoFeedback{}, cats: map[string]int64{}, realNow: s.Now}
 	steps := []func(context.Context) error{d.reference, d.people, d.feedback, d.improvements, d.meetings, d.finish}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
@@ -268,8 +268,8 @@ func (d *demo) people(ctx context.Context) error {
 // the reports then explain.
 func (d *demo) score(share float64) int {
 	r := d.rng.Float64()
-	detractors := 0.20 - 0.10*share
-	passives := detractors + 0.22 - 0.04*share
+	detractors := 0.22 - 0.16*share
+	passives := detractors + 0.22 - 0.06*share
 	switch {
 	case r < detractors:
 		return d.rng.IntN(7)
@@ -297,6 +297,9 @@ func (d *demo) feedback(ctx context.Context) error {
 	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
 	for i, at := range times {
 		score := d.score(float64(i) / count)
+		if i >= count-2 {
+			score = 2 + i%3 // the last day's two unhappy customers wait in the follow-up queue
+		}
 		group := GroupOf(&score)
 		pick := demoComments[group][d.rng.IntN(len(demoComments[group]))]
 		colleague := demoColleagues[d.rng.IntN(len(demoColleagues))]
@@ -323,7 +326,9 @@ func (d *demo) feedback(ctx context.Context) error {
 			Update("category_id", d.cats[pick.category]).Error; err != nil {
 			return err
 		}
-		d.byCat[pick.category] = append(d.byCat[pick.category], f.ID)
+		if group != GroupPromoter {
+			d.byCat[pick.category] = append(d.byCat[pick.category], demoFeedback{f.ID, at})
+		}
 		if err := d.followUp(ctx, f, by); err != nil {
 			return err
 		}
@@ -373,7 +378,7 @@ func (d *demo) create(ctx context.Context, im demoImprovement, t time.Time, by *
 	var imp *Improvement
 	err := d.at(t, func() (err error) {
 		imp, err = d.s.CreateImprovement(ctx, NewImprovement{Title: im.title, CategoryID: &cat, Impact: im.impact,
-			Effort: im.effort, FeedbackIDs: d.pick(im.category)}, by)
+			Effort: im.effort, FeedbackIDs: d.pick(im.category, t)}, by)
 		return err
 	})
 	if err == nil {
@@ -382,13 +387,25 @@ func (d *demo) create(ctx context.Context, im demoImprovement, t time.Time, by *
 	return imp, err
 }
 
-// pick takes one to four feedback items of a category, consuming them so each customer
-// is linked to one improvement.
-func (d *demo) pick(category string) []int64 {
-	ids := d.byCat[category]
-	n := min(len(ids), 1+d.rng.IntN(4))
-	out := slices.Clone(ids[len(ids)-n:])
-	d.byCat[category] = ids[:len(ids)-n]
+// demoFeedback is an unhappy customer's feedback that an improvement can answer.
+type demoFeedback struct {
+	id int64
+	at time.Time
+}
+
+// pick takes one to four of the latest unhappy feedback items of a category received
+// before t, consuming them so each customer is linked to one improvement.
+func (d *demo) pick(category string, t time.Time) []int64 {
+	list := d.byCat[category]
+	want := 1 + d.rng.IntN(4)
+	var out []int64
+	for i := len(list) - 1; i >= 0 && len(out) < want; i-- {
+		if list[i].at.Before(t) {
+			out = append(out, list[i].id)
+			list = slices.Delete(list, i, i+1)
+		}
+	}
+	d.byCat[category] = list
 	return out
 }
 
