@@ -142,6 +142,17 @@ func (s *Store) applyFilter(db *gorm.DB, f FeedbackFilter) *gorm.DB {
 	return db
 }
 
+// listQuery selects up to limit feedback matching f after the cursor, newest first.
+// The keyset condition and order match the (..., received_at DESC, id DESC) indexes.
+func (s *Store) listQuery(db *gorm.DB, f FeedbackFilter, after Cursor, limit int) *gorm.DB {
+	db = s.applyFilter(db.Model(&Feedback{}), f)
+	if after.ID != 0 {
+		db = db.Where("(feedback.received_at < ? OR (feedback.received_at = ? AND feedback.id < ?))",
+			after.ReceivedAt, after.ReceivedAt, after.ID)
+	}
+	return db.Order("feedback.received_at DESC, feedback.id DESC").Limit(limit)
+}
+
 // FeedbackPage is one page of the list.
 type FeedbackPage struct {
 	Items []Feedback
@@ -159,13 +170,8 @@ func (s *Store) ListFeedback(ctx context.Context, f FeedbackFilter, after Cursor
 		limit = 50
 	}
 	limit = min(limit, MaxPageSize)
-	db := s.applyFilter(s.r.WithContext(ctx).Model(&Feedback{}), f)
-	if after.ID != 0 {
-		db = db.Where("(feedback.received_at < ? OR (feedback.received_at = ? AND feedback.id < ?))",
-			after.ReceivedAt, after.ReceivedAt, after.ID)
-	}
 	var items []Feedback
-	if err := db.Order("feedback.received_at DESC, feedback.id DESC").Limit(limit + 1).Find(&items).Error; err != nil {
+	if err := s.listQuery(s.r.WithContext(ctx), f, after, limit+1).Find(&items).Error; err != nil {
 		return nil, fmt.Errorf("models: list feedback: %w", err)
 	}
 	page := &FeedbackPage{}
@@ -215,13 +221,8 @@ func (s *Store) StreamFeedback(ctx context.Context, f FeedbackFilter, fn func(*F
 	const chunk = 1000
 	items := make([]Feedback, 0, chunk)
 	for {
-		db := s.applyFilter(s.r.WithContext(ctx).Model(&Feedback{}), f)
-		if after.ID != 0 {
-			db = db.Where("(feedback.received_at < ? OR (feedback.received_at = ? AND feedback.id < ?))",
-				after.ReceivedAt, after.ReceivedAt, after.ID)
-		}
 		items = items[:0]
-		if err := db.Order("feedback.received_at DESC, feedback.id DESC").Limit(chunk).Find(&items).Error; err != nil {
+		if err := s.listQuery(s.r.WithContext(ctx), f, after, chunk).Find(&items).Error; err != nil {
 			return fmt.Errorf("models: export feedback: %w", err)
 		}
 		for i := range items {

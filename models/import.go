@@ -17,7 +17,7 @@ import (
 
 // ImportBatch is how many rows one import transaction inserts: large enough that
 // 100,000 rows take seconds, small enough that the write lock is held only briefly.
-const ImportBatch = 500
+const ImportBatch = 1000
 
 // ImportOptions tunes an import.
 type ImportOptions struct {
@@ -96,6 +96,15 @@ func (s *Store) ImportFeedback(ctx context.Context, r io.Reader, opt ImportOptio
 	for _, req := range []string{"received_at", "channel"} {
 		if _, ok := col[req]; !ok {
 			return nil, fmt.Errorf("models: import: %w: the header has no %q column", ErrBadFile, req)
+		}
+	}
+	if s.dialect == SQLite {
+		// Each row adds to ten indexes and the full-text index at random places; with
+		// SQLite's default 2 MB page cache a large import re-reads the same pages from
+		// the file over and over. A larger cache on the single writer connection makes
+		// 100,000 rows take seconds instead of a minute.
+		if err := s.w.WithContext(ctx).Exec("PRAGMA cache_size = -131072").Error; err != nil {
+			return nil, fmt.Errorf("models: import: %w", err)
 		}
 	}
 	im := &importer{s: s, ctx: ctx, opt: opt, res: &ImportResult{}, seen: map[string]int{},
