@@ -237,11 +237,11 @@ func (s *Server) renderImprovement(c echo.Context, status int, imp *models.Impro
 		return err
 	}
 	m.Tally = models.Tally(m.Feedback)
-	comments, err := s.store.Comments(ctx, imp.ID)
+	comments, err := s.commentsView(c, imp)
 	if err != nil {
 		return err
 	}
-	m.Comments = improvements.CommentList(comments)
+	m.Comments = components.Comments(comments)
 	if m.Timeline, err = s.store.Timeline(ctx, imp.ID); err != nil {
 		return err
 	}
