@@ -20,6 +20,11 @@ func importFeedbackCommand(fs *flag.FlagSet) func(context.Context, env) error {
 		if len(e.args) != 1 {
 			return fmt.Errorf("%w: import feedback needs one FILE.csv", errUsage)
 		}
+		// A fresh database gets the default channels first, as serve and migrate do,
+		// so that "survey" or "phone" are known.
+		if err := e.store.SeedReference(ctx); err != nil {
+			return err
+		}
 		f, err := os.Open(e.args[0])
 		if err != nil {
 			return fmt.Errorf("read %s: %w", e.args[0], err)
