@@ -13,13 +13,11 @@ import (
 func TestFillDemo(t *testing.T) {
 	s := modeltest.Open(t)
 	ctx := context.Background()
-	start := time.Now()
+	// Speed is not asserted here: under -race the fill takes ten times as long as the
+	// few seconds `tracker demo` needs.
 	res, err := s.FillDemo(ctx)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if took := time.Since(start); took > 20*time.Second {
-		t.Errorf("demo took %v", took)
 	}
 	if res.Feedback < 300 || res.Meetings != 2 || res.Implemented < 15 || res.FollowUps == 0 || res.Praise == 0 || len(res.Users) < 5 {
 		t.Errorf("demo result: %+v", res)
