@@ -9,7 +9,6 @@ import (
 	"github.com/improvementtracker/tracker/views/i18n"
 )
 
-
 // FormatDate writes a date as people read it in the user's language:
 // "3 Mar 2026" in English, "3. mar. 2026" in Danish.
 func FormatDate(ctx context.Context, t time.Time) string {
