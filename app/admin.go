@@ -19,8 +19,6 @@ var adminSections = []admin.Section{
 	{Href: "/admin/settings", Label: "admin.settings", Hint: "admin.settings_hint"},
 	// Goals: the yearly target of implemented improvements.
 	{Href: "/admin/goals", Label: "goals.title", Hint: "goals.admin_hint"},
-	// Goals: the yearly target of implemented improvements.
-	{Href: "/admin/goals", Label: "goals.title", Hint: "goals.admin_hint"},
 	// Feedback: goodwill limits and ledger; privacy.
 	{Href: "/admin/goodwill", Label: "admin.goodwill", Hint: "admin.goodwill_hint"},
 	{Href: "/admin/privacy", Label: "admin.privacy", Hint: "admin.privacy_hint"},

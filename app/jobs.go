@@ -27,11 +27,6 @@ func (s *Server) jobs() []Job {
 			_, err := s.RunOutboxOnce(ctx)
 			return err
 		}},
-		// Outbox: deliver queued mail (customer messages), with retries and backoff.
-		{Name: "outbox", Every: 20 * time.Second, Run: func(ctx context.Context) error {
-			_, err := s.RunOutboxOnce(ctx)
-			return err
-		}},
 		// Privacy: remove personal data older than the admin's retention period.
 		{Name: "privacy-retention", Every: 24 * time.Hour, Run: func(ctx context.Context) error {
 			n, err := s.store.EraseExpiredPersonalData(ctx, nil)

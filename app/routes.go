@@ -119,23 +119,8 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodGet, "/feedback/:id/praise", only(ambassador, steering), s.praiseShow)
 	s.route(e, http.MethodPost, "/feedback/:id/praise", only(ambassador, steering), s.praiseSave)
 
-	// Goals, dashboard, reports, "you said, we did", telling customers, recognition.
-	s.route(e, http.MethodGet, "/admin/goals", only(adminRole), s.adminGoals)
-	s.route(e, http.MethodPost, "/admin/goals", only(adminRole), s.adminSetGoal)
-	s.route(e, http.MethodGet, "/reports", signedIn, s.reports)
-	s.route(e, http.MethodGet, "/reports/export.csv", signedIn, s.reportCSV)
-	s.route(e, http.MethodGet, "/you-said-we-did", signedIn, s.youSaidWeDid)
-	s.route(e, http.MethodGet, "/improvements/:id/notify", only(steering), s.notifyShow)
-	s.route(e, http.MethodPost, "/improvements/:id/notify", only(steering), s.notifySend)
-	s.route(e, http.MethodGet, "/recognition", signedIn, s.recognitionPage)
-	s.route(e, http.MethodGet, "/feedback/:id/praise", only(ambassador, steering), s.praiseShow)
-	s.route(e, http.MethodPost, "/feedback/:id/praise", only(ambassador, steering), s.praiseSave)
-
 	// HTTP API (bearer token).
 	s.route(e, http.MethodGet, "/api/v1/reference", signedIn, s.apiReference)
-	// Goals and reports API.
-	s.route(e, http.MethodGet, "/api/v1/goals/:year", signedIn, s.apiGoalYear)
-	s.route(e, http.MethodGet, "/api/v1/reports/nps", signedIn, s.apiReportNPS)
 	// Goals and reports API.
 	s.route(e, http.MethodGet, "/api/v1/goals/:year", signedIn, s.apiGoalYear)
 	s.route(e, http.MethodGet, "/api/v1/reports/nps", signedIn, s.apiReportNPS)
