@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -134,9 +135,24 @@ func BenchmarkFeedback1M(b *testing.B) {
 	if modeltest.Postgres() {
 		b.Skip("the million-row benchmark measures SQLite; PostgreSQL's search has its own issue")
 	}
-	s := modeltest.Open(b)
 	ctx := context.Background()
-	load1M(b, s, 1_000_000)
+	var s *models.Store
+	if path := os.Getenv("BENCH_1M_DB"); path != "" {
+		// Reuse a loaded database between runs: BENCH_1M_DB=/tmp/feedback1m.db.
+		var err error
+		if s, err = models.Open(ctx, "sqlite:"+path, models.Options{Location: modeltest.Copenhagen}); err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		if err := s.SeedReference(ctx); err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		s = modeltest.Open(b)
+	}
+	if n, _, err := s.CountFeedback(ctx, models.FeedbackFilter{}); err != nil || n < models.CountCap {
+		load1M(b, s, 1_000_000)
+	}
 	now := time.Now()
 	day := func(d time.Time) time.Time { return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC) }
 	// A cursor half way down the table, for a deep page.

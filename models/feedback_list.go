@@ -85,8 +85,23 @@ func searchWords(q string) []string {
 	return strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
-// apply adds the filter's conditions to a query on feedback.
-func (s *Store) applyFilter(db *gorm.DB, f FeedbackFilter) *gorm.DB {
+// commonMatches is where a search word counts as common: past it, a newest-first page
+// is found faster by walking the feedback by time and keeping the matches, than by
+// sorting every match.
+const commonMatches = 2000
+
+// commonSearch reports whether an FTS query matches at least commonMatches comments,
+// reading no more of the full-text index than that.
+func (s *Store) commonSearch(db *gorm.DB, match string) bool {
+	var n int64
+	err := s.r.WithContext(db.Statement.Context).Raw(`SELECT COUNT(*) FROM (SELECT rowid FROM feedback_fts
+		WHERE feedback_fts MATCH ? LIMIT ?) AS m`, match, commonMatches).Scan(&n).Error
+	return err == nil && n >= commonMatches
+}
+
+// applyFilter adds the filter's conditions to a query on feedback. ordered says the
+// query reads newest first and stops early (a page); counts pass false.
+func (s *Store) applyFilter(db *gorm.DB, f FeedbackFilter, ordered bool) *gorm.DB {
 	if !f.From.IsZero() || !f.To.IsZero() {
 		from, to := f.From, f.To
 		if from.IsZero() {
@@ -136,7 +151,14 @@ func (s *Store) applyFilter(db *gorm.DB, f FeedbackFilter) *gorm.DB {
 		if s.dialect == Postgres {
 			db = db.Where("feedback.search @@ plainto_tsquery('simple', ?)", strings.Join(searchWords(q), " "))
 		} else {
-			db = db.Where("feedback.id IN (SELECT rowid FROM feedback_fts WHERE feedback_fts MATCH ?)", ftsQuery(q))
+			match := ftsQuery(q)
+			if ordered && s.commonSearch(db, match) {
+				// The unary + keeps SQLite from driving the query from the matches:
+				// it walks an index in time order and stops after a page.
+				db = db.Where("+feedback.id IN (SELECT rowid FROM feedback_fts WHERE feedback_fts MATCH ?)", match)
+			} else {
+				db = db.Where("feedback.id IN (SELECT rowid FROM feedback_fts WHERE feedback_fts MATCH ?)", match)
+			}
 		}
 	}
 	return db
@@ -145,9 +167,10 @@ func (s *Store) applyFilter(db *gorm.DB, f FeedbackFilter) *gorm.DB {
 // listQuery selects up to limit feedback matching f after the cursor, newest first.
 // The keyset condition and order match the (..., received_at DESC, id DESC) indexes.
 func (s *Store) listQuery(db *gorm.DB, f FeedbackFilter, after Cursor, limit int) *gorm.DB {
-	db = s.applyFilter(db.Model(&Feedback{}), f)
+	db = s.applyFilter(db.Model(&Feedback{}), f, true)
 	if after.ID != 0 {
-		db = db.Where("(feedback.received_at < ? OR (feedback.received_at = ? AND feedback.id < ?))",
+		// The first term alone bounds the index range; the second breaks ties on id.
+		db = db.Where("feedback.received_at <= ? AND (feedback.received_at < ? OR feedback.id < ?)",
 			after.ReceivedAt, after.ReceivedAt, after.ID)
 	}
 	return db.Order("feedback.received_at DESC, feedback.id DESC").Limit(limit)
@@ -198,7 +221,7 @@ const CountCap = 10000
 // CountFeedback counts the feedback matching f up to CountCap; capped reports whether
 // there are more.
 func (s *Store) CountFeedback(ctx context.Context, f FeedbackFilter) (n int, capped bool, err error) {
-	sub := s.applyFilter(s.r.WithContext(ctx).Table("feedback").Select("1"), f).Limit(CountCap + 1)
+	sub := s.applyFilter(s.r.WithContext(ctx).Table("feedback").Select("1"), f, false).Limit(CountCap + 1)
 	var c int64
 	if err := s.r.WithContext(ctx).Table("(?) AS t", sub).Count(&c).Error; err != nil {
 		return 0, false, fmt.Errorf("models: count feedback: %w", err)

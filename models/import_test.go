@@ -129,7 +129,7 @@ func TestImportManyRowsInBatches(t *testing.T) {
 	s := modeltest.Open(t)
 	var b strings.Builder
 	b.WriteString("external_id,received_at,channel,nps,comment\n")
-	const n = 1234
+	const n = 2345 // more than commonMatches, so "comment" is searched as a common word
 	for i := range n {
 		fmt.Fprintf(&b, "x-%d,2026-02-%02dT10:00:00Z,survey,%d,comment number %d\n", i, i%28+1, i%11, i)
 	}
@@ -140,5 +140,22 @@ func TestImportManyRowsInBatches(t *testing.T) {
 	page, err := s.ListFeedback(context.Background(), models.FeedbackFilter{Q: "1233"}, models.Cursor{}, 5)
 	if err != nil || len(page.Items) != 1 {
 		t.Errorf("search after bulk import: %v %v", page, err)
+	}
+	// A common word: every row matches; pages must still come newest first, each once.
+	seen := map[int64]bool{}
+	var after models.Cursor
+	var last time.Time
+	for range 3 {
+		page, err := s.ListFeedback(context.Background(), models.FeedbackFilter{Q: "comment"}, after, 40)
+		if err != nil || len(page.Items) != 40 {
+			t.Fatalf("common word: %v, %v", page, err)
+		}
+		for _, f := range page.Items {
+			if seen[f.ID] || !last.IsZero() && f.ReceivedAt.After(last) {
+				t.Fatalf("common word: %d out of order or twice", f.ID)
+			}
+			seen[f.ID], last = true, f.ReceivedAt
+		}
+		after = page.Next
 	}
 }
