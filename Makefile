@@ -56,3 +56,29 @@ check: generate ## fail when generated files or go.mod are out of date
 	@if [ -n "$$(git status --porcelain -- '*.go' go.mod go.sum)" ]; then \
 		git status --porcelain -- '*.go' go.mod go.sum; \
 		echo "generated files or go.mod changed: run make generate && go mod tidy and commit"; exit 1; fi
+
+# --- Benchmarks, reliability and fuzzing (issue 9) ---------------------------------
+# Fuzz targets and the package each lives in; `go test -fuzz` takes one at a time.
+FUZZ_TARGETS := ./models:FuzzImportCSV ./app:FuzzFeedbackForm ./app:FuzzTransitionAPI
+FUZZTIME ?= 60s
+FUZZTIME_TEST ?= 5s
+BENCHFLAGS ?=
+SOAKFLAGS ?=
+
+.PHONY: bench
+bench: ## generate 1M feedback, start the server, load every page; prints the table (under 10 min)
+	$(GO) run ./cmd/bench $(BENCHFLAGS)
+
+.PHONY: soak
+soak: ## crash the server under writes (0 lost), 60 s mixed load (no 5xx, no locks), backup check
+	$(GO) run ./cmd/bench soak $(SOAKFLAGS)
+
+.PHONY: fuzz
+fuzz: ## run each fuzz target for FUZZTIME (default 60s) beyond its seed corpus
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME); done
+
+.PHONY: test-fuzz
+test-fuzz: ## run each fuzz target for a few seconds from its seed corpus (part of make test)
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_TEST)
