@@ -231,11 +231,21 @@ func (fb *FeedbackBulk) Add(f *Feedback) error {
 	if f.ID != 0 {
 		id = f.ID
 	}
-	return fb.b.Add(id, f.ExternalID, f.ReceivedAt, f.ReceivedOn, f.ChannelID, f.TouchpointID, f.BranchID,
-		f.CategoryID, f.Segment, f.NPS, f.NPSGroup, f.Comment, f.CustomerName, f.CustomerEmail,
-		f.Consent, f.PraisedColleague, f.LoggedByID, f.FollowUpDueAt, f.FollowedUpAt, f.FollowUpByID,
-		f.FollowUpNote, f.FollowUpRootCauseID, f.GoodwillAmount, f.TriageStatus,
-		f.Version, f.CreatedAt, f.UpdatedAt)
+	// Values, not pointers: database/sql would dereference each pointer by reflection,
+	// and a million rows of 27 columns make that show in a profile.
+	return fb.b.Add(id, deref(f.ExternalID), f.ReceivedAt, f.ReceivedOn, f.ChannelID, deref(f.TouchpointID),
+		deref(f.BranchID), deref(f.CategoryID), deref(f.Segment), deref(f.NPS), deref(f.NPSGroup), f.Comment,
+		deref(f.CustomerName), deref(f.CustomerEmail), f.Consent, deref(f.PraisedColleague), deref(f.LoggedByID),
+		deref(f.FollowUpDueAt), deref(f.FollowedUpAt), deref(f.FollowUpByID), deref(f.FollowUpNote),
+		deref(f.FollowUpRootCauseID), f.GoodwillAmount, f.TriageStatus, f.Version, f.CreatedAt, f.UpdatedAt)
+}
+
+// deref returns the value p points at, or nil (NULL) for a nil pointer.
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // Close writes what is buffered and commits.
