@@ -59,7 +59,7 @@ type historyEntryJSON struct {
 // improvementListJSON is one page of the improvement list.
 type improvementListJSON struct {
 	Items      []improvementJSON `json:"items"`
-	NextCursor string            `json:"next_cursor"`
+	NextCursor *string           `json:"next_cursor"` // null on the last page, as in the feedback list
 }
 
 func improvementDate(t *time.Time) *string {
@@ -252,7 +252,10 @@ func (s *Server) apiListImprovements(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := improvementListJSON{Items: make([]improvementJSON, len(page.Items)), NextCursor: page.Next}
+	out := improvementListJSON{Items: make([]improvementJSON, len(page.Items))}
+	if page.Next != "" {
+		out.NextCursor = &page.Next
+	}
 	for i := range page.Items {
 		out.Items[i] = toImprovementJSON(&page.Items[i], links[ids[i]], tallies[ids[i]])
 	}
