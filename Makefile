@@ -19,6 +19,10 @@ build: ## build the binary into bin/tracker
 
 # Flags of every test run; `make test TESTFLAGS=-count=1` skips the race detector.
 TESTFLAGS ?= -race -count=1
+# Where tests keep their artifacts (the browser tests' screenshots), one folder per
+# dialect; empty (the default) keeps none. .ci/run sets it.
+TEST_ARTIFACTS ?=
+artifacts = $(if $(TEST_ARTIFACTS),-artifacts -outputdir=$(TEST_ARTIFACTS)/$(1))
 
 .PHONY: test
 test: ## run every test on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
@@ -29,12 +33,14 @@ test: ## run every test on SQLite, then on PostgreSQL when TEST_DATABASE_URL is 
 
 .PHONY: test-sqlite
 test-sqlite: ## run every test on SQLite (a fresh file per test)
-	TEST_DIALECT=sqlite $(GO) run ./.ci/testsum -name sqlite -- $(TESTFLAGS) ./...
+	$(if $(TEST_ARTIFACTS),mkdir -p $(TEST_ARTIFACTS)/sqlite)
+	TEST_DIALECT=sqlite $(GO) run ./.ci/testsum -name sqlite -- $(TESTFLAGS) $(call artifacts,sqlite) ./...
 
 .PHONY: test-pgsql
 test-pgsql: ## run every test on PostgreSQL (a fresh schema per test in TEST_DATABASE_URL)
 	@test -n "$$TEST_DATABASE_URL" || { echo "test-pgsql needs TEST_DATABASE_URL=postgres://..."; exit 2; }
-	TEST_DIALECT=postgres $(GO) run ./.ci/testsum -name postgres -- $(TESTFLAGS) ./...
+	$(if $(TEST_ARTIFACTS),mkdir -p $(TEST_ARTIFACTS)/postgres)
+	TEST_DIALECT=postgres $(GO) run ./.ci/testsum -name postgres -- $(TESTFLAGS) $(call artifacts,postgres) ./...
 
 .PHONY: lint
 lint: ## go vet and gofmt

@@ -9,10 +9,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -42,54 +45,204 @@ type browser struct {
 	shot int
 }
 
-// newBrowser starts the app on a loopback port and a fresh Chromium with a window of
-// the given size (a phone is 390 × 844).
+// chromium is the one Chromium process the browser tests share: starting it takes
+// seconds, while a fresh browser context (its own cookies and storage, like a private
+// window) per test takes milliseconds and keeps the tests apart just as well.
+var chromium struct {
+	once    sync.Once
+	ctx     context.Context // the browser, for new browser contexts
+	stop    func()
+	err     error
+	profile string
+}
+
+// startChromium starts the shared Chromium on first use.
+func startChromium(path string) (context.Context, error) {
+	chromium.once.Do(func() {
+		// Chromium may still flush its profile while it exits, so the profile folder
+		// is removed after the browser is gone (stopChromium), not by t.TempDir.
+		profile, err := os.MkdirTemp("", "tracker-chromium-")
+		if err != nil {
+			chromium.err = err
+			return
+		}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path),
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.UserDataDir(profile),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-background-networking", true),
+		)
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx := chromedp.NewContext(allocCtx)
+		chromium.ctx, chromium.profile = ctx, profile
+		chromium.stop = func() {
+			cancelCtx()
+			cancelAlloc()
+			_ = os.RemoveAll(profile)
+		}
+		chromium.err = chromedp.Run(ctx)
+	})
+	return chromium.ctx, chromium.err
+}
+
+// stopChromium ends the shared Chromium, if a test started it.
+func stopChromium() {
+	if chromium.stop != nil {
+		chromium.stop()
+	}
+}
+
+// TestMain ends the shared Chromium after the package's tests (the process would die
+// with the test binary anyway; this also removes its profile folder).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	stopChromium()
+	os.Exit(code)
+}
+
+// newBrowser starts the app on a loopback port and opens a tab in a new browser
+// context of the shared Chromium, with a viewport of the given size (a phone is
+// 390 × 844).
 func newBrowser(t *testing.T, a *testApp, width, height int) *browser {
 	t.Helper()
 	path := chromiumPath()
+	if env := os.Getenv("CHROMIUM"); env != "" && path != env {
+		// CI names the browser it installed: there the tests must run, not skip.
+		t.Fatalf("CHROMIUM=%s is not there", env)
+	}
 	if path == "" {
 		t.Skip("no Chromium found (apt-get install chromium); .ci/run installs it, so CI runs these tests")
 	}
+	started := time.Now()
+	parent, err := startChromium(path)
+	if err != nil {
+		t.Fatalf("start chromium %s: %v", path, err)
+	}
 	srv := httptest.NewServer(a.srv.Handler())
 	t.Cleanup(srv.Close)
-	// Chromium may still flush its profile while the test ends, so the profile folder
-	// is removed after the browser has exited, not by t.TempDir.
-	profile, err := os.MkdirTemp("", "tracker-chromium-")
+	// A browser context of its own, opened in a new window: chromedp's
+	// WithNewBrowserContext opens no window, which this Chromium refuses ("no browser
+	// is open").
+	browserExec := cdp.WithExecutor(parent, chromedp.FromContext(parent).Browser)
+	bcID, err := target.CreateBrowserContext().Do(browserExec)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("new browser context: %v", err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(width, height),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-background-networking", true),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	tabID, err := target.CreateTarget("about:blank").WithBrowserContextID(bcID).WithNewWindow(true).
+		WithWidth(int64(width)).WithHeight(int64(height)).Do(browserExec)
+	if err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	ctx, cancelCtx := chromedp.NewContext(parent, chromedp.WithTargetID(tabID))
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() {
 		cancelTimeout()
-		cancelCtx()
-		cancelAlloc()
-		_ = os.RemoveAll(profile)
+		cancelCtx() // closes the tab
+		dctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := target.DisposeBrowserContext(bcID).Do(cdp.WithExecutor(dctx, chromedp.FromContext(parent).Browser)); err != nil {
+			t.Logf("dispose of the browser context: %v", err)
+		}
 	})
 	if err := chromedp.Run(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
-		t.Fatalf("start chromium: %v", err)
+		t.Fatalf("open a tab: %v", err)
 	}
-	return &browser{t: t, app: a, base: srv.URL, ctx: ctx, dir: t.ArtifactDir()}
+	// This Go puts each test's artifacts in a folder with a random name only, so the
+	// screenshots go in a folder named after the test inside it.
+	dir := filepath.Join(t.ArtifactDir(), strings.NewReplacer("/", "__", " ", "_").Replace(t.Name()))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("browser ready in %v; screenshots go to %s (kept with go test -artifacts)", time.Since(started).Round(time.Millisecond), dir)
+	return &browser{t: t, app: a, base: srv.URL, ctx: ctx, dir: dir}
 }
+
+// stepTimeout bounds one run of actions: an element that never appears fails the test
+// in seconds with a screenshot, rather than when the whole browser's time runs out.
+const stepTimeout = 20 * time.Second
 
 // run performs actions and fails the test with a screenshot on error.
 func (b *browser) run(actions ...chromedp.Action) {
 	b.t.Helper()
-	if err := chromedp.Run(b.ctx, actions...); err != nil {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Run(ctx, actions...); err != nil {
 		b.screenshot("failure")
 		b.t.Fatalf("browser: %v", err)
 	}
+}
+
+// click clicks the first visible element matching sel.
+func (b *browser) click(sel string) {
+	b.t.Helper()
+	b.run(chromedp.Click(sel, chromedp.ByQuery, chromedp.NodeVisible))
+}
+
+// fill types text into the field matching sel, after what it already holds.
+func (b *browser) fill(sel, text string) {
+	b.t.Helper()
+	b.run(chromedp.SendKeys(sel, text, chromedp.ByQuery))
+}
+
+// choose sets a select's (or a date input's) value and fires its change event, as
+// picking it by hand would (htmx listens for that event).
+func (b *browser) choose(sel, value string) {
+	b.t.Helper()
+	b.run(
+		chromedp.WaitReady(sel, chromedp.ByQuery),
+		chromedp.SetValue(sel, value, chromedp.ByQuery),
+		chromedp.Evaluate(fmt.Sprintf(`document.querySelector(%q).dispatchEvent(new Event("change", {bubbles: true}))`, sel), nil),
+	)
+}
+
+// waitFor waits until an element matching sel is visible.
+func (b *browser) waitFor(sel string) {
+	b.t.Helper()
+	b.run(chromedp.WaitVisible(sel, chromedp.ByQuery))
+}
+
+// waitText waits until the first element matching sel contains text (after an htmx
+// swap, for example, when the element was there before).
+func (b *browser) waitText(sel, text string) {
+	b.t.Helper()
+	js := fmt.Sprintf(`(document.querySelector(%q)?.textContent || "").includes(%q)`, sel, text)
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Run(ctx, chromedp.Poll(js, nil, chromedp.WithPollingInterval(50*time.Millisecond),
+		chromedp.WithPollingTimeout(stepTimeout))); err != nil {
+		var got string
+		_ = chromedp.Run(b.ctx, chromedp.Evaluate(fmt.Sprintf(`document.querySelector(%q)?.textContent || "(no element)"`, sel), &got))
+		b.screenshot("failure")
+		b.t.Fatalf("waiting for %q in %s: %v; it says %q", text, sel, err, strings.TrimSpace(got))
+	}
+}
+
+// assertNoNavigation checks that window.__marker, set by the test before an htmx
+// action, survived it: a full page load would have dropped it.
+func (b *browser) assertNoNavigation() {
+	b.t.Helper()
+	var marker int
+	b.eval(`window.__marker || 0`, &marker)
+	if marker != 1 {
+		b.screenshot("failure")
+		b.t.Fatalf("the page was reloaded (window.__marker is gone): htmx did not swap in place")
+	}
+}
+
+// eval runs JavaScript in the page and stores its result in out (nil to discard).
+func (b *browser) eval(js string, out any) {
+	b.t.Helper()
+	b.run(chromedp.Evaluate(js, out))
+}
+
+// acceptConfirms answers "yes" to every confirmation the current page asks (the app
+// asks before irreversible actions); a new page load asks again.
+func (b *browser) acceptConfirms() {
+	b.t.Helper()
+	b.eval(`window.confirm = () => true; true`, nil)
 }
 
 // open navigates to a path of the app and waits for its main landmark.
@@ -120,7 +273,8 @@ func (b *browser) signIn(email, password string) {
 		chromedp.SendKeys("#f-email", email, chromedp.ByQuery),
 		chromedp.SendKeys("#f-password", password, chromedp.ByQuery),
 		chromedp.Click(`form[action="/login"] button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`nav#mainnav`, chromedp.ByQuery),
+		// Ready, not visible: on a phone the navigation is folded behind the menu button.
+		chromedp.WaitReady(`nav#mainnav`, chromedp.ByQuery),
 	)
 }
 
@@ -150,6 +304,8 @@ func (b *browser) checkAccessibility(page string) {
 	if err != nil {
 		b.t.Fatalf("axe-core is missing (run npm ci): %v", err)
 	}
+	started := time.Now()
+	defer func() { b.t.Logf("axe on %s: %v", page, time.Since(started).Round(time.Millisecond)) }()
 	var raw string
 	b.run(
 		chromedp.Evaluate(string(src), nil),
@@ -163,6 +319,8 @@ func (b *browser) checkAccessibility(page string) {
 	for _, v := range found {
 		if v.Impact == "serious" || v.Impact == "critical" {
 			b.t.Errorf("%s: accessibility %s (%s): %s at %v", page, v.ID, v.Impact, v.Help, v.Nodes)
+		} else {
+			b.t.Logf("%s: accessibility %s (%s, not failing): %s at %v", page, v.ID, v.Impact, v.Help, v.Nodes)
 		}
 	}
 }
