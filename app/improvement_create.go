@@ -9,7 +9,6 @@ import (
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/views/components"
-	"github.com/improvementtracker/tracker/views/i18n"
 	"github.com/improvementtracker/tracker/views/pages/improvements"
 )
 
@@ -120,8 +119,7 @@ func (s *Server) improvementCreate(c echo.Context) error {
 		}
 		if err == nil {
 			s.counts.Invalidate()
-			s.flash(c, "flash.improvement_created", map[string]any{"Title": imp.Title,
-				"Track": i18n.T(ctx, "track."+string(imp.Track))})
+			s.flash(c, "flash.improvement_created_"+string(imp.Track), map[string]any{"Title": imp.Title})
 			if len(f.FeedbackIDs) > 0 {
 				return redirect(c, "/triage")
 			}
