@@ -119,7 +119,7 @@ func (s *Server) improvementCreate(c echo.Context) error {
 		}
 		if err == nil {
 			s.counts.Invalidate()
-			s.flash(c, "flash.improvement_created_"+string(imp.Track), map[string]any{"Title": imp.Title})
+			s.flash(c, createdMessage(imp.Track), map[string]any{"Title": imp.Title})
 			if len(f.FeedbackIDs) > 0 {
 				return redirect(c, "/triage")
 			}
@@ -138,4 +138,12 @@ func addErr(errs components.Errors, field, msg string) components.Errors {
 		errs[field] = msg
 	}
 	return errs
+}
+
+// createdMessage names the team a new improvement went to.
+func createdMessage(t models.Track) string {
+	if t == models.TrackQuickWin {
+		return "flash.improvement_created_quick_win"
+	}
+	return "flash.improvement_created_steering"
 }
