@@ -31,7 +31,9 @@ type Server struct {
 func New(cfg Config, store *models.Store, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, store: store, log: log, access: map[string]Access{}}
 	s.sessions = scs.New()
-	s.sessions.Store = store.Sessions()
+	// Pages only push the idle expiry on; write that at most once a minute (see
+	// session_throttle.go), so that a page view is not a database write.
+	s.sessions.Store = newThrottledSessions(store.Sessions(), time.Minute)
 	s.sessions.Lifetime = 12 * time.Hour
 	s.sessions.IdleTimeout = 2 * time.Hour
 	s.sessions.Cookie.Name = "tracker_session"
