@@ -209,7 +209,7 @@ func main() {
 		*name, s.passed, s.topLevel, s.subtests, len(s.skipped), len(s.failed), s.packages, took)
 	failed := len(s.failed) > 0 || len(s.failedPkgs) > 0 || runErr != nil || s.passed == 0
 	if len(s.failed) > 0 {
-		fmt.Printf("%s: FAILED tests: %s\n", *name, strings.Join(s.failed, ", "))
+		fmt.Printf("%s: FAILED tests: %s\n", *name, listSome(s.failed, 10))
 	}
 	if len(s.failedPkgs) > 0 {
 		fmt.Printf("%s: FAILED packages: %s\n", *name, strings.Join(s.failedPkgs, ", "))
@@ -223,6 +223,14 @@ func main() {
 	if failed {
 		os.Exit(1)
 	}
+}
+
+// listSome names the first n items and counts the rest, to keep the summary one line.
+func listSome(items []string, n int) string {
+	if len(items) <= n {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more (see above)", strings.Join(items[:n], ", "), len(items)-n)
 }
 
 func fatal(err error) {
