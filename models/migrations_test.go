@@ -2,6 +2,8 @@ package models_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -9,7 +11,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"github.com/improvementtracker/tracker/migrations"
 	"github.com/improvementtracker/tracker/models"
@@ -94,6 +102,79 @@ func TestMigrationsEndWithSameTablesAndColumns(t *testing.T) {
 			compareColumns(t, table, l, p)
 		}
 	}
+}
+
+// App instances that start together on one PostgreSQL schema migrate it once: the
+// others wait for the migration lock and then find nothing to do. Meanwhile tests that
+// each migrate their own schema do not wait for each other.
+func TestConcurrentStartsMigrateOnce(t *testing.T) {
+	base := os.Getenv("TEST_DATABASE_URL")
+	if base == "" {
+		t.Skip("needs TEST_DATABASE_URL=postgres://... (.ci/run sets it)")
+	}
+	ctx := context.Background()
+	admin, err := gorm.Open(postgres.Open(base), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, _ := admin.DB()
+	t.Cleanup(func() { sqlDB.Close() })
+	schemas := []string{"t_mig_" + randomSuffix(t), ""}
+	schemas[1] = schemas[0] + "_b"
+	for _, schema := range schemas {
+		if err := admin.Exec(`CREATE SCHEMA ` + schema).Error; err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`) })
+	}
+
+	const instances = 4
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*instances)
+	for i := range 2 * instances {
+		// Half start on the first schema, half on the second, all at once.
+		url := base + "&search_path=" + schemas[i%2]
+		if !strings.Contains(base, "?") {
+			url = base + "?search_path=" + schemas[i%2]
+		}
+		wg.Go(func() {
+			s, err := models.Open(ctx, url, models.Options{})
+			if err != nil {
+				errs <- err
+				return
+			}
+			s.Close()
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("instances still starting after a minute: the migration lock deadlocks")
+	}
+	close(errs)
+	for err := range errs {
+		t.Errorf("start: %v", err)
+	}
+	for _, schema := range schemas {
+		var applied, distinct int64
+		if err := admin.Raw(`SELECT count(*), count(DISTINCT version_id) FROM `+schema+`.goose_db_version WHERE version_id > 0`).
+			Row().Scan(&applied, &distinct); err != nil {
+			t.Fatal(err)
+		}
+		if applied == 0 || applied != distinct {
+			t.Errorf("schema %s: %d migrations recorded for %d versions, want each once", schema, applied, distinct)
+		}
+	}
+}
+
+func randomSuffix(t *testing.T) string {
+	b := make([]byte, 4)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
 }
 
 func compareColumns(t *testing.T, table string, lite, pg []column) {
