@@ -35,6 +35,8 @@ func (s *Server) jobs() []Job {
 			}
 			return err
 		}},
+		// Benchmarks (issue 9): keep SQLite's planner statistics fresh as the data grows.
+		{Name: "db-optimize", Every: time.Hour, Run: s.store.Optimize},
 		// Steering group: deferred items come back to review on their date.
 		{Name: returnDeferredJob, Every: 15 * time.Minute, Run: func(ctx context.Context) error {
 			n, err := s.store.ReturnDeferred(ctx)
