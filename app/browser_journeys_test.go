@@ -162,7 +162,7 @@ func journeySteering(t *testing.T, a *testApp, d *journeyData) {
 	b.waitText(`[data-testid="route-suggestion"]`, "quick-win team")
 	b.click(`[data-testid="new-improvement"] button[type="submit"]`)
 	b.waitFor(`[data-testid="flash"]`)
-	if got := b.text(`[data-testid="flash"]`); !strings.Contains(strings.ToLower(got), "quick win") {
+	if got := b.text(`[data-testid="flash"]`); !strings.Contains(strings.ToLower(got), "quick-win team") {
 		t.Fatalf("flash after routing the small one: %q", got)
 	}
 

@@ -223,3 +223,20 @@ func TestAPIWithoutOrWithBadTokenIs401(t *testing.T) {
 }
 
 func itoa64(n int64) string { return strconvFormat(n) }
+
+func TestFormsWithInvalidUTF8AreRefused(t *testing.T) {
+	a := newTestApp(t)
+	c := a.signIn("amb@example.com", ambassador)
+	before := tableCounts(t, a)
+	res := c.postForm("/feedback/new", url.Values{"channel": {"phone"}, "comment": {"bad \xff byte"}})
+	if res.Code != http.StatusBadRequest {
+		t.Fatalf("form with invalid UTF-8: %d, want 400", res.Code)
+	}
+	if res := c.get("/feedback?q=%ff"); res.Code != http.StatusBadRequest {
+		t.Fatalf("query with invalid UTF-8: %d, want 400", res.Code)
+	}
+	after := tableCounts(t, a)
+	if after["feedback"] != before["feedback"] {
+		t.Fatal("a form with invalid UTF-8 stored feedback")
+	}
+}

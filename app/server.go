@@ -83,6 +83,7 @@ func (s *Server) router() *echo.Echo {
 		Skipper: func(c echo.Context) bool { return isImport(c) },
 	}))
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: s.cfg.ImportBodyLimit}))
+	e.Use(requireUTF8)
 	e.Use(s.sessionsFor)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -65,6 +66,7 @@ var reasonText = map[string]string{
 	"too_long":          "is too long",
 	"repeated_in_file":  "repeats an external_id seen earlier in this file",
 	"malformed_row":     "is not valid CSV",
+	"invalid_utf8":      "is not valid UTF-8 text (save the file as UTF-8)",
 }
 
 // ImportFeedback reads a CSV export (see contracts.md) row by row and stores every good
@@ -271,6 +273,14 @@ func parseReceived(v string, loc *time.Location) (time.Time, bool) {
 
 // add checks one row and queues it; the batch is written when full.
 func (im *importer) add(row importRow) error {
+	// The contract says UTF-8; PostgreSQL refuses other bytes, so refuse them on every
+	// database, row by row, rather than store text that cannot be read back.
+	for i, v := range row.values {
+		if !utf8.ValidString(v) {
+			im.reject(row.line, importColumns[i], "invalid_utf8", "")
+			return nil
+		}
+	}
 	n := NewFeedback{Channel: row.get("channel"), Touchpoint: row.get("touchpoint"), Branch: row.get("branch"),
 		Segment: row.get("segment"), Comment: row.get("comment"), ExternalID: row.get("external_id"),
 		CustomerName: row.get("customer_name"), CustomerEmail: row.get("customer_email")}
