@@ -27,10 +27,11 @@ TEST_ARTIFACTS ?=
 artifacts = $(if $(TEST_ARTIFACTS),-artifacts -outputdir=$(TEST_ARTIFACTS)/$(1))
 
 .PHONY: test
-test: ## run every test on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set
+test: ## run every test on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set, then each fuzz target for a few seconds
 	@rc=0; $(MAKE) --no-print-directory test-sqlite || rc=1; \
 	if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-pgsql || rc=1; \
 	else echo "postgres: not run (set TEST_DATABASE_URL=postgres://...; .ci/run does)"; fi; \
+	$(MAKE) --no-print-directory test-fuzz || rc=1; \
 	exit $$rc
 
 .PHONY: test-sqlite
