@@ -15,6 +15,10 @@ help: ## list the targets
 run: ## start the app on http://localhost:8080 (SQLite in data/tracker.db)
 	CGO_ENABLED=0 $(GO) run ./cmd/tracker serve
 
+.PHONY: demo
+demo: ## fill an empty database with a realistic Danish demo year (prints the demo users)
+	CGO_ENABLED=0 $(GO) run ./cmd/tracker demo
+
 .PHONY: build
 build: ## build the binary into bin/tracker
 	CGO_ENABLED=0 $(GO) build -o bin/tracker ./cmd/tracker
