@@ -69,6 +69,7 @@ func (s *Server) renderBoard(c echo.Context, status int, q board.Query, n board.
 	p := s.page(c, "board.title", "quickwins")
 	v := board.View{Board: b, Query: q, Notice: n, CSRF: p.CSRF, UserID: u.ID, Now: s.store.Now()}
 	if isHTMX(c) {
+		v.OOBQueued = &p.Nav.Queued
 		return render(c, status, board.Columns(v))
 	}
 	if v.Categories, err = s.store.ActiveRefs(ctx, models.RefCategories); err != nil {

@@ -92,6 +92,12 @@ func TestBoardWalksQueuedToImplemented(t *testing.T) {
 	if !strings.Contains(d.Find("[data-testid=board-flash]").Text(), "in progress") {
 		t.Errorf("htmx confirmation: %q", d.Find("[data-testid=board-flash]").Text())
 	}
+	// The navigation's queued badge is updated along with the move: only "Other typo"
+	// is still queued.
+	badge := d.Find("#nav-count-quickwins[hx-swap-oob=true]")
+	if badge.Length() != 1 || strings.TrimSpace(badge.Text()) != "1" {
+		t.Errorf("queued badge after start: %d elements, text %q", badge.Length(), badge.Text())
+	}
 
 	res = c.postForm(fmt.Sprintf("/quick-wins/%d/finish", imp.ID), url.Values{"version": {cardVersion(t, d, imp.ID)}})
 	if res.Code != http.StatusBadRequest || doc(t, res).Find("[data-testid=error-note]").Length() == 0 {
