@@ -122,13 +122,8 @@ func (s *Store) openSQLite(path string, opt Options) error {
 			return fmt.Errorf("models: create database folder: %w", err)
 		}
 	}
-	// temp_store(memory): a multi-row INSERT inside a transaction (the import, the bench
-	// loader) keeps a statement journal so that a failing row undoes its statement
-	// alone; in a temporary file that was a write system call per page changed, an
-	// eighth of the time of a bulk load (see cmd/bench).
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=temp_store(memory)" +
-		"&_txlock=immediate&_time_format=sqlite"
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
 	open := func(conns int) (*gorm.DB, error) {
 		db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: dsn}), gormConfig())
 		if err != nil {
