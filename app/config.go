@@ -25,6 +25,8 @@ type Config struct {
 	ImportBodyLimit string
 	// ShutdownTimeout is how long requests in flight may take to finish on SIGTERM.
 	ShutdownTimeout time.Duration
+	// SlowQuery, when set, logs each database statement slower than it, with its SQL.
+	SlowQuery time.Duration
 	// Workers runs the background jobs (outbox, deferred items, retention) in this process.
 	Workers bool
 }
@@ -58,6 +60,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	str(&c.BaseURL, "BASE_URL")
 	str(&c.SMTPURL, "SMTP_URL")
 	str(&c.TimeZone, "TIME_ZONE")
+	if v := getenv("SLOW_QUERY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("SLOW_QUERY: %w", err)
+		}
+		c.SlowQuery = d
+	}
 	if v := getenv("COOKIE_SECURE"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -75,6 +84,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address used in e-mails (BASE_URL)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "smtp://user:pass@host:port (SMTP_URL)")
 	fs.BoolVar(&c.CookieSecure, "cookie-secure", c.CookieSecure, "mark cookies Secure (COOKIE_SECURE)")
+	fs.DurationVar(&c.SlowQuery, "slow-query", c.SlowQuery, "log database statements slower than this, e.g. 20ms (SLOW_QUERY)")
 	fs.StringVar(&c.TimeZone, "time-zone", c.TimeZone, "IANA zone for days and reports (TIME_ZONE)")
 }
 

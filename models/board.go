@@ -215,11 +215,19 @@ type LedTo struct {
 func (s *Store) ImplementedForAmbassador(ctx context.Context, userID int64, limit int) ([]LedTo, error) {
 	limit = clampLimit(limit, 5)
 	out := []LedTo{}
+	// Start from the ambassador's own feedback (an index range) and its few links. SQLite
+	// otherwise started from every implemented improvement and read a feedback row per
+	// link: 0.2 s on a million rows instead of 6 ms. CROSS JOIN is how SQLite is told
+	// the order; PostgreSQL plans it from its statistics.
+	join := "JOIN"
+	if s.dialect == SQLite {
+		join = "CROSS JOIN"
+	}
 	err := s.r.WithContext(ctx).Raw(`SELECT i.id, i.title, i.implemented_at,
 		COALESCE(i.resolution_note, '') AS resolution_note, COUNT(*) AS customers
-		FROM improvements i
-		JOIN improvement_feedback l ON l.improvement_id = i.id
-		JOIN feedback f ON f.id = l.feedback_id
+		FROM feedback f
+		`+join+` improvement_feedback l ON l.feedback_id = f.id
+		`+join+` improvements i ON i.id = l.improvement_id
 		WHERE i.status = ? AND i.merged_into_id IS NULL AND i.implemented_at IS NOT NULL AND f.logged_by_id = ?
 		GROUP BY i.id, i.title, i.implemented_at, i.resolution_note
 		ORDER BY i.implemented_at DESC, i.id DESC LIMIT ?`, StatusImplemented, userID, limit).Scan(&out).Error

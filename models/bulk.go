@@ -92,7 +92,9 @@ func (b *Bulk) Add(values ...any) error {
 	if len(values) != len(b.columns) {
 		return fmt.Errorf("models: bulk %s: %d values for %d columns", b.table, len(values), len(b.columns))
 	}
-	b.buf = append(b.buf, values...)
+	for _, v := range values {
+		b.buf = append(b.buf, inUTC(v))
+	}
 	if len(b.buf) == cap(b.buf) {
 		return b.flush()
 	}
@@ -270,4 +272,18 @@ func (s *Store) RebuildDailyRollup(ctx context.Context) error {
 			FROM feedback WHERE nps_group IS NOT NULL
 			GROUP BY received_on, COALESCE(touchpoint_id, 0), COALESCE(category_id, 0)`).Error
 	})
+}
+
+// inUTC stores times in UTC, as the rest of the store does: SQLite compares them as
+// text, so a time written with another offset sorted out of place.
+func inUTC(v any) any {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC()
+	case *time.Time:
+		if t != nil {
+			return t.UTC()
+		}
+	}
+	return v
 }

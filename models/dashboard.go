@@ -27,8 +27,14 @@ type Dashboard struct {
 }
 
 // Dashboard gathers the home page's figures for the current year. Every query reads
-// an index range or the daily rollup, so it stays cheap however much feedback there is.
+// an index range or the daily rollup, and the figures are kept until the next write or
+// for aggregateTTL, so the busiest page does not recompute them for every visit.
 func (s *Store) Dashboard(ctx context.Context) (*Dashboard, error) {
+	key := "dashboard " + s.now().Truncate(time.Minute).Format(time.RFC3339)
+	return cachedAggregate(s, key, func() (*Dashboard, error) { return s.dashboard(ctx) })
+}
+
+func (s *Store) dashboard(ctx context.Context) (*Dashboard, error) {
 	now := s.now().In(s.Location)
 	d := &Dashboard{}
 	var err error

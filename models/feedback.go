@@ -246,18 +246,20 @@ func (s *Store) CreateFeedback(ctx context.Context, n NewFeedback, by *User) (*F
 		}
 		// The history names what was logged, never the customer: erasure must be able
 		// to remove every trace of a person.
-		return record(tx, now, "feedback", fb.ID, by, "created", "", "", "", "")
+		if err := record(tx, now, "feedback", fb.ID, by, "created", "", "", "", ""); err != nil {
+			return err
+		}
+		if by == nil {
+			return nil
+		}
+		// In the same transaction: one commit per feedback instead of two.
+		return rememberLastEntry(tx, by.ID, channelID, branchID)
 	})
 	if isUniqueViolation(err) {
 		return nil, Invalid("external_id", "already_imported")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("models: create feedback: %w", err)
-	}
-	if by != nil {
-		if err := s.RememberLastEntry(ctx, by.ID, channelID, branchID); err != nil {
-			return nil, fmt.Errorf("models: remember last entry: %w", err)
-		}
 	}
 	if err := s.fillRefs(ctx, []*Feedback{&fb}); err != nil {
 		return nil, err

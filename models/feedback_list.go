@@ -214,16 +214,28 @@ func (s *Store) ListFeedback(ctx context.Context, f FeedbackFilter, after Cursor
 	return page, nil
 }
 
-// CountCap is where CountFeedback stops counting: beyond it the list says "10,000+",
-// which is as useful and never scans a million rows.
-const CountCap = 10000
+// CountCap is where CountFeedback stops counting: beyond it the list says "1,000+",
+// which is as useful to someone narrowing a search and costs a thousandth of a count
+// of a million rows. (At 10,000, counting "phone detractors" took 20 ms of every page.)
+const CountCap = 1000
 
 // CountFeedback counts the feedback matching f up to CountCap; capped reports whether
 // there are more.
 func (s *Store) CountFeedback(ctx context.Context, f FeedbackFilter) (n int, capped bool, err error) {
-	sub := s.applyFilter(s.r.WithContext(ctx).Table("feedback").Select("1"), f, false).Limit(CountCap + 1)
+	db := s.r.WithContext(ctx)
+	var sub *gorm.DB
+	if words := searchWords(f.Q); s.dialect == SQLite && len(words) > 0 {
+		// Driven from the full-text matches, streamed until the cap: "id IN (SELECT
+		// rowid ...)" gathered every match of a common word first (60 ms, now 3 ms).
+		rest := f
+		rest.Q = ""
+		sub = s.applyFilter(db.Table("feedback_fts").Joins("JOIN feedback ON feedback.id = feedback_fts.rowid").
+			Where("feedback_fts MATCH ?", ftsQuery(f.Q)), rest, false)
+	} else {
+		sub = s.applyFilter(db.Table("feedback"), f, false)
+	}
 	var c int64
-	if err := s.r.WithContext(ctx).Table("(?) AS t", sub).Count(&c).Error; err != nil {
+	if err := db.Table("(?) AS t", sub.Select("1").Limit(CountCap+1)).Count(&c).Error; err != nil {
 		return 0, false, fmt.Errorf("models: count feedback: %w", err)
 	}
 	if c > CountCap {

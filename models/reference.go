@@ -86,6 +86,10 @@ func CodeFromName(name string) string {
 
 // RefList returns every item of a list, active first, by name.
 func (s *Store) RefList(ctx context.Context, kind RefKind) ([]RefItem, error) {
+	return s.cachedRefList(ctx, kind)
+}
+
+func (s *Store) loadRefList(ctx context.Context, kind RefKind) ([]RefItem, error) {
 	var out []RefItem
 	err := s.r.WithContext(ctx).Table(string(kind)).Order("active DESC, name, id").Find(&out).Error
 	if err != nil {
@@ -113,19 +117,20 @@ func (s *Store) RefByID(ctx context.Context, kind RefKind, id int64) (*RefItem, 
 // ResolveRef finds an item by code or by name (case-insensitive), as the API and the
 // import accept either.
 func (s *Store) ResolveRef(ctx context.Context, kind RefKind, codeOrName string) (*RefItem, error) {
-	v := strings.TrimSpace(codeOrName)
-	var it RefItem
-	err := s.r.WithContext(ctx).Table(string(kind)).
-		Where("code = ? OR LOWER(name) = ?", strings.ToLower(v), strings.ToLower(v)).
-		Order("active DESC, id").Take(&it).Error
+	items, err := s.cachedRefList(ctx, kind)
 	if err != nil {
-		return nil, notFound(err)
+		return nil, err
+	}
+	it, ok := findRef(items, codeOrName)
+	if !ok {
+		return nil, ErrNotFound
 	}
 	return &it, nil
 }
 
 // CreateRef adds an item; the code is derived from the name when empty.
 func (s *Store) CreateRef(ctx context.Context, kind RefKind, code, name string, by *User) (*RefItem, error) {
+	defer s.refs.forget(kind)
 	name = strings.TrimSpace(name)
 	code = strings.ToLower(strings.TrimSpace(code))
 	if code == "" {
@@ -161,6 +166,7 @@ func (s *Store) CreateRef(ctx context.Context, kind RefKind, code, name string, 
 // UpdateRef renames or (de)activates an item. Items are never deleted: feedback and
 // improvements keep pointing at them.
 func (s *Store) UpdateRef(ctx context.Context, kind RefKind, id int64, name string, active bool, by *User) error {
+	defer s.refs.forget(kind)
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return Invalid("name", "required")

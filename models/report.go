@@ -342,8 +342,14 @@ func (s *Store) goodwill(ctx context.Context, from, to time.Time) ([]GoodwillSpe
 	return out, total, nil
 }
 
-// Report builds the one-page report of a period.
+// Report builds the one-page report of a period, kept like the dashboard's figures
+// until the next write or for aggregateTTL.
 func (s *Store) Report(ctx context.Context, p Period) (*Report, error) {
+	key := fmt.Sprintf("report %v %s", p, s.now().Truncate(time.Minute).Format(time.RFC3339))
+	return cachedAggregate(s, key, func() (*Report, error) { return s.report(ctx, p) })
+}
+
+func (s *Store) report(ctx context.Context, p Period) (*Report, error) {
 	r := &Report{Period: p}
 	var err error
 	for _, x := range []struct {

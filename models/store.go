@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	stdlog "log"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -43,6 +44,8 @@ type Store struct {
 	Now func() time.Time
 	// Location is the time zone that days, months and reports are counted in.
 	Location *time.Location
+	refs     refCache
+	aggs     aggregates
 }
 
 // Options tunes how a store is opened.
@@ -52,6 +55,9 @@ type Options struct {
 	// Schema, for PostgreSQL only, selects (and creates) a schema: tests give each
 	// test its own.
 	Schema string
+	// SlowQuery, when set, logs every statement that takes longer (to stderr, with
+	// its SQL): how the benchmarks' bottlenecks were found.
+	SlowQuery time.Duration
 }
 
 // Open connects to the database named by url ("sqlite:PATH" or "postgres://...") and
@@ -74,6 +80,10 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("models: unsupported DATABASE_URL %q (want sqlite:PATH or postgres://...)", url)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := s.aggs.watchWrites(s.w); err != nil {
+		s.Close()
 		return nil, err
 	}
 	if err := s.Migrate(ctx); err != nil {
@@ -108,9 +118,15 @@ func (s *Store) Optimize(ctx context.Context) error {
 	return nil
 }
 
-func gormConfig() *gorm.Config {
+func gormConfig(opt Options) *gorm.Config {
+	log := logger.Discard
+	if opt.SlowQuery > 0 {
+		log = logger.New(stdlog.New(os.Stderr, "", stdlog.LstdFlags), logger.Config{
+			SlowThreshold: opt.SlowQuery, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true,
+		})
+	}
 	return &gorm.Config{
-		Logger:                 logger.Discard,
+		Logger:                 log,
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
@@ -125,7 +141,7 @@ func (s *Store) openSQLite(path string, opt Options) error {
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
 	open := func(conns int) (*gorm.DB, error) {
-		db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: dsn}), gormConfig())
+		db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: dsn}), gormConfig(opt))
 		if err != nil {
 			return nil, fmt.Errorf("models: open sqlite: %w", err)
 		}
@@ -156,7 +172,7 @@ func (s *Store) openPostgres(ctx context.Context, url string, opt Options) error
 		}
 		url += sep + "search_path=" + opt.Schema
 	}
-	db, err := gorm.Open(postgres.Open(url), gormConfig())
+	db, err := gorm.Open(postgres.Open(url), gormConfig(opt))
 	if err != nil {
 		return fmt.Errorf("models: open postgres: %w", err)
 	}
@@ -280,7 +296,11 @@ func (s *Store) Reader(ctx context.Context) *gorm.DB { return s.r.WithContext(ct
 // Tx runs fn in one write transaction. On SQLite the transaction takes the write lock at
 // its start, so a read-then-write never fails half way with "database is locked".
 func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.w.WithContext(ctx).Transaction(fn)
+	err := s.w.WithContext(ctx).Transaction(fn)
+	// Counted again once committed: figures computed while the transaction was open
+	// could not see its writes.
+	s.aggs.writes.Add(1)
+	return err
 }
 
 // SQLDB exposes the writer's *sql.DB for tools like backup.

@@ -346,9 +346,9 @@ func (s *Store) ResetPassword(ctx context.Context, id int64, password string, by
 	})
 }
 
-// RememberLastEntry keeps the channel and branch of an ambassador's last feedback so
+// rememberLastEntry keeps the channel and branch of an ambassador's last feedback so
 // the next form starts with them.
-func (s *Store) RememberLastEntry(ctx context.Context, userID int64, channelID int64, branchID *int64) error {
-	return s.w.WithContext(ctx).Model(&User{}).Where("id = ?", userID).
+func rememberLastEntry(db *gorm.DB, userID int64, channelID int64, branchID *int64) error {
+	return db.Model(&User{}).Where("id = ?", userID).
 		Updates(map[string]any{"last_channel_id": channelID, "last_branch_id": branchID}).Error
 }

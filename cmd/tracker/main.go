@@ -104,7 +104,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err := cfg.Check(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	store, err := models.Open(ctx, cfg.DatabaseURL, models.Options{Location: cfg.Location()})
+	store, err := models.Open(ctx, cfg.DatabaseURL, models.Options{Location: cfg.Location(), SlowQuery: cfg.SlowQuery})
 	if err != nil {
 		return err
 	}

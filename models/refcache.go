@@ -1,0 +1,83 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+)
+
+// refCacheTTL is how long a reference list read from the database is reused. The lists
+// are a few dozen rows that change a few times a year, yet every feedback POST resolved
+// three of them and named four: seven queries on the single busiest write path. Changes
+// made through this instance are seen at once (the list is dropped); changes made
+// through another instance sharing the database are seen within the TTL.
+const refCacheTTL = 2 * time.Second
+
+type refCache struct {
+	mu    sync.Mutex
+	lists map[RefKind]cachedRefs
+}
+
+type cachedRefs struct {
+	items  []RefItem
+	loaded time.Time
+}
+
+func (c *refCache) get(kind RefKind, now time.Time) ([]RefItem, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.lists[kind]
+	if !ok || now.Sub(e.loaded) > refCacheTTL || now.Before(e.loaded) {
+		return nil, false
+	}
+	return e.items, true
+}
+
+func (c *refCache) put(kind RefKind, items []RefItem, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lists == nil {
+		c.lists = map[RefKind]cachedRefs{}
+	}
+	c.lists[kind] = cachedRefs{items: items, loaded: now}
+}
+
+// forget drops a list after this instance changed it.
+func (c *refCache) forget(kind RefKind) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.lists, kind)
+}
+
+// cachedRefList returns the list, active items first, by name: from the cache when
+// fresh. Callers get their own copy, so nothing they change leaks into the cache.
+func (s *Store) cachedRefList(ctx context.Context, kind RefKind) ([]RefItem, error) {
+	now := time.Now()
+	items, ok := s.refs.get(kind, now)
+	if !ok {
+		var err error
+		if items, err = s.loadRefList(ctx, kind); err != nil {
+			return nil, err
+		}
+		s.refs.put(kind, items, now)
+	}
+	return append([]RefItem(nil), items...), nil
+}
+
+// findRef picks the item a code or name means: an exact code, else a name in any case;
+// an active item before an inactive one, then the oldest.
+func findRef(items []RefItem, codeOrName string) (RefItem, bool) {
+	v := strings.ToLower(strings.TrimSpace(codeOrName))
+	var best RefItem
+	found := false
+	for _, it := range items {
+		if it.Code != v && strings.ToLower(it.Name) != v {
+			continue
+		}
+		if !found || (it.Active && !best.Active) || (it.Active == best.Active && it.ID < best.ID) {
+			best, found = it, true
+		}
+	}
+	return best, found
+}
