@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -84,8 +85,9 @@ func TestQuickWinBoardColumnsAndFilters(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(b.Queued) != tt.queued || len(b.InProgress) != tt.inProg || len(b.Implemented) != tt.impled {
-				t.Fatalf("columns %d/%d/%d", len(b.Queued), len(b.InProgress), len(b.Implemented))
+			if len(b.Queued) != tt.queued || len(b.InProgress) != tt.inProg || len(b.Implemented) != tt.impled ||
+				b.ImplementedThisYear != tt.impled {
+				t.Fatalf("columns %d/%d/%d (%d this year)", len(b.Queued), len(b.InProgress), len(b.Implemented), b.ImplementedThisYear)
 			}
 		})
 	}
@@ -99,6 +101,39 @@ func TestQuickWinBoardColumnsAndFilters(t *testing.T) {
 	}
 	if other, _ := s.ImplementedForAmbassador(ctx, qw.ID, 5); len(other) != 0 {
 		t.Fatalf("someone else's feedback: %+v", other)
+	}
+}
+
+// The implemented column shows the year's latest 30, latest first, and counts them all.
+func TestQuickWinBoardShowsTheLatestImplemented(t *testing.T) {
+	s := modeltest.Open(t)
+	ctx := context.Background()
+	at := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return at }
+	st := modeltest.User(t, s, "st@example.com", models.RoleSteering)
+	qw := modeltest.User(t, s, "qw@example.com", models.RoleQuickWin)
+	var last int64
+	for i := range 32 {
+		at = at.Add(time.Minute)
+		imp, err := s.CreateImprovement(ctx, models.NewImprovement{Title: fmt.Sprintf("Fix %d", i), Impact: 1 + i%5, Effort: models.EffortXS}, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.StartQuickWin(ctx, imp.ID, 1, qw); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TransitionImprovement(ctx, imp.ID, models.TransitionInput{To: models.StatusImplemented, Version: 2, Note: "done"}, qw); err != nil {
+			t.Fatal(err)
+		}
+		last = imp.ID
+	}
+	b, err := s.QuickWinBoard(ctx, models.BoardFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Implemented) != 30 || b.ImplementedThisYear != 32 || b.Implemented[0].ID != last {
+		t.Fatalf("implemented column: %d cards of %d, first %d; want 30 of 32, first %d",
+			len(b.Implemented), b.ImplementedThisYear, b.Implemented[0].ID, last)
 	}
 }
 
