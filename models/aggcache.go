@@ -68,7 +68,7 @@ func (a *aggregates) get(key string, now time.Time) (any, bool) {
 func (a *aggregates) put(key string, v any, writes uint64, now time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.entries == nil || len(a.entries) > 256 {
+	if a.entries == nil || len(a.entries) > 1024 {
 		a.entries = map[string]aggregateEntry{}
 	}
 	a.entries[key] = aggregateEntry{value: v, writes: writes, at: now}

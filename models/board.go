@@ -230,8 +230,16 @@ type LedTo struct {
 
 // ImplementedForAmbassador lists the implemented improvements linked to feedback the
 // user logged, most recently implemented first: "your customers' feedback led to this".
+// Kept like the dashboard's figures (until the next write or aggregateTTL): it is on
+// every ambassador's home page and walks all the feedback they ever logged.
 func (s *Store) ImplementedForAmbassador(ctx context.Context, userID int64, limit int) ([]LedTo, error) {
 	limit = clampLimit(limit, 5)
+	return cachedAggregate(s, fmt.Sprintf("led to %d %d", userID, limit), func() ([]LedTo, error) {
+		return s.implementedForAmbassador(ctx, userID, limit)
+	})
+}
+
+func (s *Store) implementedForAmbassador(ctx context.Context, userID int64, limit int) ([]LedTo, error) {
 	out := []LedTo{}
 	// Start from the ambassador's own feedback (an index range) and its few links. SQLite
 	// otherwise started from every implemented improvement and read a feedback row per

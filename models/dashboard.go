@@ -232,6 +232,11 @@ const MyWorkLimit = 5
 // MyWork lists the quick wins u holds, the initiatives u owns and, for ambassadors, the
 // follow-ups due first.
 func (s *Store) MyWork(ctx context.Context, u *User) (MyWork, error) {
+	key := fmt.Sprintf("my work %d %t", u.ID, u.Has(RoleAmbassador))
+	return cachedAggregate(s, key, func() (MyWork, error) { return s.myWork(ctx, u) })
+}
+
+func (s *Store) myWork(ctx context.Context, u *User) (MyWork, error) {
 	var w MyWork
 	db := s.r.WithContext(ctx)
 	err := db.Table("improvements").Select("id, title, track, status, target_date").

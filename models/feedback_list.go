@@ -221,7 +221,23 @@ const CountCap = 1000
 
 // CountFeedback counts the feedback matching f up to CountCap; capped reports whether
 // there are more.
+//
+// Counts are kept like the dashboard's figures, until the next write or aggregateTTL:
+// the list shows one above every page, and paging through a filter asks for the same
+// count again and again.
 func (s *Store) CountFeedback(ctx context.Context, f FeedbackFilter) (n int, capped bool, err error) {
+	type count struct {
+		n      int
+		capped bool
+	}
+	c, err := cachedAggregate(s, fmt.Sprintf("count %+v", f), func() (count, error) {
+		n, capped, err := s.countFeedback(ctx, f)
+		return count{n, capped}, err
+	})
+	return c.n, c.capped, err
+}
+
+func (s *Store) countFeedback(ctx context.Context, f FeedbackFilter) (n int, capped bool, err error) {
 	db := s.r.WithContext(ctx)
 	var sub *gorm.DB
 	if words := searchWords(f.Q); s.dialect == SQLite && len(words) > 0 {

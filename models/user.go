@@ -239,10 +239,17 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 }
 
 // Users lists every user, active first, by name.
+//
+// The list is on every feedback page (the "logged by" filter); it is kept like the
+// dashboard's figures, until the next write or aggregateTTL, and each caller gets its
+// own copy.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	var us []User
-	err := s.r.WithContext(ctx).Order("active DESC, name, id").Find(&us).Error
-	return us, err
+	us, err := cachedAggregate(s, "users", func() ([]User, error) {
+		var us []User
+		err := s.r.WithContext(ctx).Order("active DESC, name, id").Find(&us).Error
+		return us, err
+	})
+	return slices.Clone(us), err
 }
 
 // UsersWithRole lists active users holding a role (for owner and attendee pickers).

@@ -23,6 +23,10 @@ var (
 	bundle     *i18n.Bundle
 	bundleOnce sync.Once
 	localizers sync.Map // lang -> *i18n.Localizer
+	// plain keeps the messages without placeholders once looked up: the catalogs are
+	// embedded and never change, and a page of 100 cards asks for the same few labels
+	// hundreds of times (go-i18n parses and executes each message per call).
+	plain sync.Map // lang + "\x00" + id -> string
 )
 
 func load() {
@@ -57,10 +61,23 @@ func For(lang string) *Translator {
 // T translates id; data fills {{.Name}} placeholders, and a "Count" key picks the
 // plural form. A missing id shows as itself so it is noticed, never as a blank.
 func (t *Translator) T(id string, data ...map[string]any) string {
+	if len(data) == 0 {
+		key := t.Lang + "\x00" + id
+		if s, ok := plain.Load(key); ok {
+			return s.(string)
+		}
+		s := t.localize(id, nil)
+		plain.Store(key, s)
+		return s
+	}
+	return t.localize(id, data[0])
+}
+
+func (t *Translator) localize(id string, data map[string]any) string {
 	cfg := &i18n.LocalizeConfig{MessageID: id}
-	if len(data) > 0 {
-		cfg.TemplateData = data[0]
-		if n, ok := data[0]["Count"]; ok {
+	if data != nil {
+		cfg.TemplateData = data
+		if n, ok := data["Count"]; ok {
 			cfg.PluralCount = n
 		}
 	}
