@@ -62,7 +62,26 @@ const boardImplementedShown = 30
 
 // QuickWinBoard loads the quick-win board: queued and in-progress quick wins and the
 // quick wins implemented this calendar year (in the store's time zone).
+//
+// The board is kept like the dashboard's figures, until the next write or
+// aggregateTTL: the quick-win team keeps it open and reloads it all day, and every
+// claim or move is a write that drops it at once.
 func (s *Store) QuickWinBoard(ctx context.Context, f BoardFilter) (*Board, error) {
+	return cachedAggregate(s, "board "+f.key(), func() (*Board, error) { return s.quickWinBoard(ctx, f) })
+}
+
+// key identifies the filter in the cache.
+func (f BoardFilter) key() string {
+	id := func(p *int64) string {
+		if p == nil {
+			return "-"
+		}
+		return fmt.Sprint(*p)
+	}
+	return fmt.Sprintf("%s %t %s %s", id(f.HolderID), f.Unassigned, id(f.CategoryID), id(f.BranchID))
+}
+
+func (s *Store) quickWinBoard(ctx context.Context, f BoardFilter) (*Board, error) {
 	now := s.now().In(s.Location)
 	yearStart := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, s.Location).UTC()
 	q := `SELECT i.id, i.title, i.status, i.priority, i.version, i.created_at,
