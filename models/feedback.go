@@ -6,8 +6,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // Customer segments a feedback can belong to.
@@ -239,26 +237,9 @@ func (s *Store) CreateFeedback(ctx context.Context, n NewFeedback, by *User) (*F
 	if len(verr.Fields) > 0 {
 		return nil, verr
 	}
-	built := s.buildFeedback(n, channelID, touchpointID, branchID, by, now)
-	var fb Feedback
-	// Shares its commit with the feedback logged at the same moment: on SQLite's single
-	// writer, one commit per feedback capped the rate at about 600 a second.
-	err := s.GroupTx(ctx, func(tx *gorm.DB) error {
-		fb = built // a retried run starts again from the row without an id
-		if err := tx.Create(&fb).Error; err != nil {
-			return err
-		}
-		// The history names what was logged, never the customer: erasure must be able
-		// to remove every trace of a person.
-		if err := record(tx, now, "feedback", fb.ID, by, "created", "", "", "", ""); err != nil {
-			return err
-		}
-		if by == nil {
-			return nil
-		}
-		// In the same transaction: one commit per feedback instead of two.
-		return rememberLastEntry(tx, by.ID, channelID, branchID)
-	})
+	fb := s.buildFeedback(n, channelID, touchpointID, branchID, by, now)
+	var err error
+	fb.ID, err = s.insertFeedback(ctx, fb, by, channelID, branchID)
 	if isUniqueViolation(err) {
 		return nil, Invalid("external_id", "already_imported")
 	}

@@ -8,14 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/models/modeltest"
 )
 
-// Feedback logged at the same moment shares commits on SQLite; each write must still
-// succeed or fail on its own, and a failing one must leave nothing behind.
+// Feedback logged at the same moment shares commits on SQLite; each must still succeed
+// or fail on its own, a failing one must leave nothing behind, and each success must
+// get its own id and history entry.
 func TestConcurrentWritesSucceedOrFailAlone(t *testing.T) {
 	s := modeltest.Open(t)
 	ctx := context.Background()
@@ -43,16 +42,9 @@ func TestConcurrentWritesSucceedOrFailAlone(t *testing.T) {
 			switch i % 8 {
 			case 3: // a duplicate: rejected alone
 				_, out[i].err = s.CreateFeedback(ctx, newFeedback("taken"), amb)
-			case 5: // a write that fails after writing: its row must not stay
-				out[i].err = s.GroupTx(ctx, func(tx *gorm.DB) error {
-					e := models.HistoryEntry{Entity: "probe", EntityID: int64(i), Action: "failed", CreatedAt: time.Now()}
-					if err := tx.Create(&e).Error; err != nil {
-						return err
-					}
-					return errors.New("changed my mind")
-				})
-			case 7: // a write that panics: an error for it, nothing for the others
-				out[i].err = s.GroupTx(ctx, func(tx *gorm.DB) error { panic("bug") })
+			case 5: // logged by a user who does not exist: fails in the database, alone
+				ghost := &models.User{ID: 1_000_000 + int64(i), Roles: amb.Roles}
+				_, out[i].err = s.CreateFeedback(ctx, newFeedback(fmt.Sprintf("ghost-%d", i)), ghost)
 			default:
 				fb, err := s.CreateFeedback(ctx, newFeedback(fmt.Sprintf("ext-%d", i)), amb)
 				out[i].err = err
@@ -72,9 +64,9 @@ func TestConcurrentWritesSucceedOrFailAlone(t *testing.T) {
 			if !errors.As(o.err, &verr) || verr.Fields["external_id"] != "already_imported" {
 				t.Errorf("writer %d (duplicate): err = %v, want external_id already_imported", i, o.err)
 			}
-		case 5, 7:
+		case 5:
 			if o.err == nil {
-				t.Errorf("writer %d: want its own error, got nil", i)
+				t.Errorf("writer %d (unknown user): want its own error, got nil", i)
 			}
 		default:
 			if o.err != nil {
@@ -84,25 +76,69 @@ func TestConcurrentWritesSucceedOrFailAlone(t *testing.T) {
 				t.Errorf("writer %d got id %d twice", i, o.id)
 			}
 			ids[o.id] = true
-			if _, err := s.FeedbackByID(ctx, o.id); err != nil {
+			got, err := s.FeedbackByID(ctx, o.id)
+			if err != nil {
 				t.Errorf("feedback %d answered as created but not found: %v", o.id, err)
+			} else if want := fmt.Sprintf("ext-%d", i); got.ExternalID == nil || *got.ExternalID != want {
+				t.Errorf("writer %d got id %d, which holds %v, not its own %s", i, o.id, got.ExternalID, want)
 			}
 		}
 	}
-	if want := writers - 3*writers/8; len(ids) != want {
+	if want := writers - 2*writers/8; len(ids) != want {
 		t.Errorf("%d feedback created, want %d", len(ids), want)
 	}
-	var stored, probes int64
+	var stored int64
 	if err := s.Reader(ctx).Model(&models.Feedback{}).Count(&stored).Error; err != nil {
 		t.Fatal(err)
 	}
 	if want := int64(len(ids) + 1); stored != want {
 		t.Errorf("%d feedback stored, want %d (the first, and every success)", stored, want)
 	}
-	if err := s.Reader(ctx).Model(&models.HistoryEntry{}).Where("entity = ?", "probe").Count(&probes).Error; err != nil {
+	var history int64
+	if err := s.Reader(ctx).Model(&models.HistoryEntry{}).Where("entity = ? AND action = ?", "feedback", "created").
+		Count(&history).Error; err != nil {
 		t.Fatal(err)
 	}
-	if probes != 0 {
-		t.Errorf("%d rows of failed writes stayed, want 0", probes)
+	if history != stored {
+		t.Errorf("%d history entries for %d feedback, want one each", history, stored)
+	}
+	for id := range ids {
+		h, err := s.History(ctx, "feedback", id)
+		if err != nil || len(h) != 1 || h[0].UserID == nil || *h[0].UserID != amb.ID {
+			t.Errorf("history of %d = %+v, %v; want one entry by the ambassador", id, h, err)
+		}
+	}
+}
+
+// Feedback stored together must each get the id of their own row.
+func TestConcurrentFeedbackGetsItsOwnID(t *testing.T) {
+	s := modeltest.Open(t)
+	ctx := context.Background()
+	amb := modeltest.User(t, s, "amb@example.com", models.RoleAmbassador)
+	const writers = 64
+	ids := make([]int64, writers)
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fb, err := s.CreateFeedback(ctx, models.NewFeedback{ReceivedAt: time.Now().Add(-time.Minute),
+				Channel: "phone", NPS: score(i % 11), Comment: fmt.Sprintf("comment %d", i)}, amb)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids[i] = fb.ID
+		}()
+	}
+	wg.Wait()
+	for i, id := range ids {
+		got, err := s.FeedbackByID(ctx, id)
+		if err != nil {
+			t.Fatalf("writer %d: id %d: %v", i, id, err)
+		}
+		if want := fmt.Sprintf("comment %d", i); got.Comment != want || got.NPS == nil || *got.NPS != i%11 {
+			t.Errorf("writer %d got id %d, which holds %q, not %q", i, id, got.Comment, want)
+		}
 	}
 }

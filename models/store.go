@@ -46,8 +46,10 @@ type Store struct {
 	Location *time.Location
 	refs     refCache
 	aggs     aggregates
-	// group batches concurrent small writes on SQLite; nil on PostgreSQL.
+	// group batches concurrent feedback writes on SQLite; nil on PostgreSQL.
 	group *groupCommit
+	// checkpoints copies SQLite's write-ahead log into the database; nil on PostgreSQL.
+	checkpoints *checkpointer
 }
 
 // Options tunes how a store is opened.
@@ -98,6 +100,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	}
 	if s.dialect == SQLite {
 		s.startGroupCommit()
+		s.checkpoints = startCheckpointer(s.r)
 	}
 	return s, nil
 }
@@ -146,8 +149,10 @@ func (s *Store) openSQLite(path string, opt Options) error {
 	// temp_store: every write in a transaction journals the pages it changes until it
 	// ends, and a feedback changes fifty; past 64 kB SQLite moved that journal to a
 	// temporary file (a fifth of the group commit's time in write calls).
+	// wal_autocheckpoint(0): see checkpointer.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
+		"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)" +
+		"&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
 	open := func(conns int) (*gorm.DB, error) {
 		cfg := gormConfig(opt)
 		// The driver parses every statement anew; a page's queries are the same few
@@ -281,6 +286,10 @@ func (s *Store) Close() error {
 	if s.group != nil {
 		s.group.close()
 		s.group = nil
+	}
+	if s.checkpoints != nil {
+		s.checkpoints.close()
+		s.checkpoints = nil
 	}
 	var errs []error
 	for _, db := range []*gorm.DB{s.w, s.r} {

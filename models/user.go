@@ -355,6 +355,13 @@ func (s *Store) ResetPassword(ctx context.Context, id int64, password string, by
 
 // rememberLastEntry keeps the channel and branch of an ambassador's last feedback so
 // the next form starts with them.
+// remembers reports whether the user's last channel and branch are these already.
+func (u *User) remembers(channelID int64, branchID *int64) bool {
+	sameBranch := (u.LastBranchID == nil && branchID == nil) ||
+		(u.LastBranchID != nil && branchID != nil && *u.LastBranchID == *branchID)
+	return u.LastChannelID != nil && *u.LastChannelID == channelID && sameBranch
+}
+
 func rememberLastEntry(db *gorm.DB, userID int64, channelID int64, branchID *int64) error {
 	return db.Model(&User{}).Where("id = ?", userID).
 		Updates(map[string]any{"last_channel_id": channelID, "last_branch_id": branchID}).Error
