@@ -149,9 +149,9 @@ func (s *Store) openSQLite(path string, opt Options) error {
 	// temp_store: every write in a transaction journals the pages it changes until it
 	// ends, and a feedback changes fifty; past 64 kB SQLite moved that journal to a
 	// temporary file (a fifth of the group commit's time in write calls).
-	// wal_autocheckpoint(0): see checkpointer.
+	// wal_autocheckpoint(10000): see checkpointer.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)" +
+		"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(10000)" +
 		"&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
 	open := func(conns int) (*gorm.DB, error) {
 		cfg := gormConfig(opt)
