@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -49,7 +52,7 @@ func (t *throttledSessions) FindCtx(ctx context.Context, token string) ([]byte, 
 		delete(t.known, token)
 		return b, found, nil
 	}
-	sum := sha256.Sum256(b)
+	sum := sessionSum(b)
 	if m, ok := t.known[token]; !ok || m.sum != sum {
 		// The expiry in the database is unknown here; a zero expiry makes the next
 		// commit write.
@@ -60,7 +63,7 @@ func (t *throttledSessions) FindCtx(ctx context.Context, token string) ([]byte, 
 
 // CommitCtx saves a session unless only its expiry moved, and by less than touch.
 func (t *throttledSessions) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	sum := sha256.Sum256(b)
+	sum := sessionSum(b)
 	now := t.now()
 	t.mu.Lock()
 	m, ok := t.known[token]
@@ -117,4 +120,24 @@ func (t *throttledSessions) Commit(token string, b []byte, expiry time.Time) err
 // Delete implements scs.Store.
 func (t *throttledSessions) Delete(token string) error {
 	return t.DeleteCtx(context.Background(), token)
+}
+
+// sessionSum fingerprints a session's content. scs encodes its values map with gob,
+// which writes a map in random order: the same two values (user and auth version) gave
+// different bytes on half the requests, and each of those was written. The sum is
+// therefore taken over the decoded values in key order.
+func sessionSum(b []byte) [sha256.Size]byte {
+	deadline, values, err := scs.GobCodec{}.Decode(b)
+	if err != nil {
+		return sha256.Sum256(b)
+	}
+	keys := slices.Sorted(maps.Keys(values))
+	h := sha256.New()
+	fmt.Fprintf(h, "%d", deadline.UnixNano())
+	for _, k := range keys {
+		fmt.Fprintf(h, "\x00%q=%T:%v", k, values[k], values[k])
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
 }

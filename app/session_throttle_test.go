@@ -1,9 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"maps"
 	"testing"
 	"time"
+
+	"github.com/alexedwards/scs/v2"
 
 	"github.com/improvementtracker/tracker/models/modeltest"
 )
@@ -68,5 +72,39 @@ func TestThrottledSessionsSkipOnlyExpiryTouches(t *testing.T) {
 	}
 	if _, found, _ := inner.FindCtx(ctx, "tok"); found {
 		t.Error("deleted session still there")
+	}
+}
+
+// gob writes a map in random order; the throttle must see the same session as the same.
+func TestSessionSumIgnoresMapOrder(t *testing.T) {
+	deadline := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	values := map[string]any{"user_id": int64(7), "auth_version": 3, "lang": "da", "flash": "Saved"}
+	first, err := scs.GobCodec{}.Encode(deadline, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bytesDiffered := false
+	for range 50 {
+		b, err := scs.GobCodec{}.Encode(deadline, values)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bytesDiffered = bytesDiffered || !bytes.Equal(b, first)
+		if sessionSum(b) != sessionSum(first) {
+			t.Fatal("the same session gave two sums")
+		}
+	}
+	if !bytesDiffered {
+		t.Log("gob wrote the map in one order 50 times; the order check proved nothing this run")
+	}
+	changed := maps.Clone(values)
+	changed["flash"] = "Deleted"
+	b, _ := scs.GobCodec{}.Encode(deadline, changed)
+	if sessionSum(b) == sessionSum(first) {
+		t.Error("a changed value gave the same sum")
+	}
+	b, _ = scs.GobCodec{}.Encode(deadline.Add(time.Hour), values)
+	if sessionSum(b) == sessionSum(first) {
+		t.Error("a changed deadline gave the same sum")
 	}
 }
