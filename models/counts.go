@@ -11,42 +11,22 @@ type WorkCounts struct {
 	FollowUpsDue, FollowUpsOverdue, Untriaged, Queued, Review int
 }
 
-// WorkCounts counts open follow-ups (due within 24 hours, overdue), untriaged
-// feedback and improvements waiting per track, each from a partial or leading index.
-func (s *Store) WorkCounts(ctx context.Context) (WorkCounts, error) {
-	return s.WorkCountsUpTo(ctx, 0)
-}
-
 // NavCountCap is where the navigation's badges stop counting ("999+"): counted in
 // full, 170,000 untriaged feedback took a tenth of a second, and a busy team's
 // navigation is counted after every change.
 const NavCountCap = 1000
 
-// WorkCountsUpTo is WorkCounts with each figure counted up to limit only (0: all).
+// WorkCountsUpTo counts open follow-ups (due within 24 hours, overdue), untriaged
+// feedback and improvements waiting per track, each from a partial or leading index,
+// and each up to limit only (0: all).
 func (s *Store) WorkCountsUpTo(ctx context.Context, limit int) (WorkCounts, error) {
 	var w WorkCounts
-	now := s.now()
 	db := s.r.WithContext(ctx)
-	count := func(q *gorm.DB) (int, error) {
-		var n int64
-		if limit > 0 {
-			q = db.Table("(?) AS t", q.Select("1").Limit(limit))
-		}
-		err := q.Count(&n).Error
-		return int(n), err
-	}
-	// Spelled like the partial index feedback_follow_up_open so that it is used.
-	open := func() *gorm.DB {
-		return db.Table("feedback").Where("follow_up_due_at IS NOT NULL AND followed_up_at IS NULL")
-	}
 	var err error
-	if w.FollowUpsOverdue, err = count(open().Where("follow_up_due_at < ?", now)); err != nil {
+	if w.FollowUpsOverdue, w.FollowUpsDue, err = s.followUpCounts(db, limit); err != nil {
 		return w, err
 	}
-	if w.FollowUpsDue, err = count(open().Where("follow_up_due_at >= ? AND follow_up_due_at < ?", now, now.Add(FollowUpWindow))); err != nil {
-		return w, err
-	}
-	if w.Untriaged, err = count(db.Table("feedback").Where("triage_status = ?", TriageNew)); err != nil {
+	if w.Untriaged, err = countUpTo(db, db.Table("feedback").Where("triage_status = ?", TriageNew), limit); err != nil {
 		return w, err
 	}
 	var byStatus []struct {
@@ -66,6 +46,31 @@ func (s *Store) WorkCountsUpTo(ctx context.Context, limit int) (WorkCounts, erro
 		}
 	}
 	return w, nil
+}
+
+// followUpCounts counts the open follow-ups that are overdue and those due within
+// FollowUpWindow, each up to limit (0: all).
+func (s *Store) followUpCounts(db *gorm.DB, limit int) (overdue, due int, err error) {
+	now := s.now()
+	// Spelled like the partial index feedback_follow_up_open so that it is used.
+	open := func() *gorm.DB {
+		return db.Table("feedback").Where("follow_up_due_at IS NOT NULL AND followed_up_at IS NULL")
+	}
+	if overdue, err = countUpTo(db, open().Where("follow_up_due_at < ?", now), limit); err != nil {
+		return 0, 0, err
+	}
+	due, err = countUpTo(db, open().Where("follow_up_due_at >= ? AND follow_up_due_at < ?", now, now.Add(FollowUpWindow)), limit)
+	return overdue, due, err
+}
+
+// countUpTo counts the rows of q, stopping at limit when it is above 0.
+func countUpTo(db, q *gorm.DB, limit int) (int, error) {
+	var n int64
+	if limit > 0 {
+		q = db.Table("(?) AS t", q.Select("1").Limit(limit))
+	}
+	err := q.Count(&n).Error
+	return int(n), err
 }
 
 // Triage statuses of feedback.

@@ -38,7 +38,7 @@ func TestWorkCountsStopAtTheCap(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	exact, err := s.WorkCounts(ctx)
+	exact, err := s.WorkCountsUpTo(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

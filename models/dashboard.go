@@ -53,11 +53,10 @@ func (s *Store) dashboard(ctx context.Context) (*Dashboard, error) {
 	if d.NPS30, err = s.npsBetweenDays(ctx, d.NPSFrom, today.AddDate(0, 0, 1)); err != nil {
 		return nil, err
 	}
-	wc, err := s.WorkCounts(ctx)
-	if err != nil {
+	// Only the follow-ups: the navigation's other counts are not on the dashboard.
+	if d.FollowUpsOverdue, d.FollowUpsDue, err = s.followUpCounts(s.r.WithContext(ctx), 0); err != nil {
 		return nil, err
 	}
-	d.FollowUpsDue, d.FollowUpsOverdue = wc.FollowUpsDue, wc.FollowUpsOverdue
 	if d.Latest, _, err = s.ImplementedPage(ctx, nil, 5, 1); err != nil {
 		return nil, err
 	}
