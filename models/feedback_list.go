@@ -91,12 +91,12 @@ func searchWords(q string) []string {
 const commonMatches = 2000
 
 // commonSearch reports whether an FTS query matches at least commonMatches comments,
-// reading no more of the full-text index than that.
-// The answer is kept like the dashboard's figures, until the next write or aggregateTTL.
-func (s *Store) commonSearch(db *gorm.DB, match string) bool {
+// reading no more of the full-text index than that. The answer is kept like the
+// dashboard's figures, until the next write or aggregateTTL.
+func (s *Store) commonSearch(ctx context.Context, match string) bool {
 	common, err := cachedAggregate(s, "common "+match, func() (bool, error) {
 		var n int64
-		err := s.r.WithContext(db.Statement.Context).Raw(`SELECT COUNT(*) FROM (SELECT rowid FROM feedback_fts
+		err := s.r.WithContext(ctx).Raw(`SELECT COUNT(*) FROM (SELECT rowid FROM feedback_fts
 			WHERE feedback_fts MATCH ? LIMIT ?) AS m`, match, commonMatches).Scan(&n).Error
 		return n >= commonMatches, err
 	})
@@ -156,7 +156,7 @@ func (s *Store) applyFilter(db *gorm.DB, f FeedbackFilter, ordered bool) *gorm.D
 			db = db.Where("feedback.search @@ plainto_tsquery('simple', ?)", strings.Join(searchWords(q), " "))
 		} else {
 			match := ftsQuery(q)
-			if ordered && s.commonSearch(db, match) {
+			if ordered && s.commonSearch(db.Statement.Context, match) {
 				// The unary + keeps SQLite from driving the query from the matches:
 				// it walks an index in time order and stops after a page.
 				db = db.Where("+feedback.id IN (SELECT rowid FROM feedback_fts WHERE feedback_fts MATCH ?)", match)
@@ -262,7 +262,7 @@ func (s *Store) ListFeedback(ctx context.Context, f FeedbackFilter, after Cursor
 	limit = min(limit, MaxPageSize)
 	var items []Feedback
 	var err error
-	if words := searchWords(f.Q); s.dialect == SQLite && len(words) > 0 && s.commonSearch(s.r.WithContext(ctx), ftsQuery(f.Q)) {
+	if words := searchWords(f.Q); s.dialect == SQLite && len(words) > 0 && s.commonSearch(ctx, ftsQuery(f.Q)) {
 		items, err = s.searchByWindows(ctx, f, after, limit+1)
 	} else {
 		err = s.listQuery(s.r.WithContext(ctx), f, after, limit+1).Find(&items).Error
