@@ -7,6 +7,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"sort"
 	"sync"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -33,10 +35,21 @@ func load() {
 	bundle = i18n.NewBundle(language.English)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	for _, lang := range Languages {
-		if _, err := bundle.LoadMessageFileFS(catalogs, "locales/"+lang+".json"); err != nil {
-			panic(fmt.Sprintf("i18n: catalog %s: %v", lang, err))
+		for _, file := range catalogFiles(lang) {
+			if _, err := bundle.LoadMessageFileFS(catalogs, file); err != nil {
+				panic(fmt.Sprintf("i18n: catalog %s: %v", file, err))
+			}
 		}
 	}
+}
+
+// catalogFiles lists a language's catalog files: locales/<lang>.json and any
+// locales/<part>.<lang>.json, so that each feature can keep its messages in its own file.
+func catalogFiles(lang string) []string {
+	files := []string{"locales/" + lang + ".json"}
+	more, _ := fs.Glob(catalogs, "locales/*."+lang+".json")
+	sort.Strings(more)
+	return append(files, more...)
 }
 
 // Translator turns message ids into text in one language.
@@ -88,19 +101,24 @@ func (t *Translator) localize(id string, data map[string]any) string {
 	return s
 }
 
-// MessageIDs lists the ids of one catalog, for the completeness test.
+// MessageIDs lists the ids of one language's catalog files, for the completeness test.
 func MessageIDs(lang string) (map[string]bool, error) {
-	b, err := catalogs.ReadFile("locales/" + lang + ".json")
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	ids := make(map[string]bool, len(m))
-	for k := range m {
-		ids[k] = true
+	ids := map[string]bool{}
+	for _, file := range catalogFiles(lang) {
+		b, err := catalogs.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		for k := range m {
+			if ids[k] {
+				return nil, fmt.Errorf("%s: %q is defined twice", file, k)
+			}
+			ids[k] = true
+		}
 	}
 	return ids, nil
 }
