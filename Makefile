@@ -50,7 +50,7 @@ test-pgsql: ## run every test on PostgreSQL (a fresh schema per test in TEST_DAT
 	TEST_DIALECT=postgres $(GO) run ./.ci/testsum -name postgres -- $(TESTFLAGS) $(call artifacts,postgres) ./...
 
 .PHONY: lint
-lint: ## go vet and gofmt
+lint: assets-verify ## go vet, gofmt and the vendored files' checksums
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; echo "run: gofmt -w . and commit"; exit 1; fi
 
@@ -58,10 +58,25 @@ lint: ## go vet and gofmt
 generate: ## regenerate templ views
 	$(GO) tool templ generate
 
+# Third-party files kept in the repository, so that neither the app nor its tests need npm:
+# each is pinned by version (package.json, package-lock.json) and by its SHA-256 here.
+# `make assets` refreshes them from the npm registry and fails when a file differs from
+# its pin; after a deliberate upgrade, update the version and the checksum together.
+HTMX_SHA256 := d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717
+AXE_SHA256  := 29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
+
 .PHONY: assets
-assets: ## copy front-end files from the npm registry into static/vendor
+assets: ## refresh the vendored htmx (static/vendor) and axe-core (app/testdata) from the npm registry, checking their pinned checksums
 	npm ci --no-audit --no-fund
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE app/testdata/axe-core/
+	$(MAKE) --no-print-directory assets-verify
+
+.PHONY: assets-verify
+assets-verify: ## check the vendored front-end and test files against their pinned checksums
+	@echo "$(HTMX_SHA256)  static/vendor/htmx.min.js" | sha256sum -c --quiet
+	@echo "$(AXE_SHA256)  app/testdata/axe-core/axe.min.js" | sha256sum -c --quiet
+	@echo "vendored files match their pins"
 
 .PHONY: check
 check: generate ## fail when generated files or go.mod are out of date

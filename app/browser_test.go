@@ -296,13 +296,13 @@ type axeViolation struct {
 	} `json:"nodes"`
 }
 
-// checkAccessibility injects axe-core (from the npm registry, see package.json) and
-// fails on serious or critical violations of the current page.
+// checkAccessibility injects axe-core (vendored in testdata, pinned in the Makefile's
+// assets target) and fails on serious or critical violations of the current page.
 func (b *browser) checkAccessibility(page string) {
 	b.t.Helper()
-	src, err := os.ReadFile(filepath.Join("..", "node_modules", "axe-core", "axe.min.js"))
+	src, err := os.ReadFile(filepath.Join("testdata", "axe-core", "axe.min.js"))
 	if err != nil {
-		b.t.Fatalf("axe-core is missing (run npm ci): %v", err)
+		b.t.Fatalf("axe-core is missing from the repository (make assets restores it): %v", err)
 	}
 	started := time.Now()
 	defer func() { b.t.Logf("axe on %s: %v", page, time.Since(started).Round(time.Millisecond)) }()
