@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -129,6 +130,9 @@ func runSoak(ctx context.Context, args []string) error {
 	md.WriteString("| requests | req/s | 2xx/3xx | expected 4xx (409 stale version, 400) | 5xx | unexpected 4xx | transport errors | \"database is locked\" in the log | error lines in the log |\n|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	fmt.Fprintf(&md, "| %s | %.0f | %s | %s | %d | %d | %d | %d | %d |\n\n", thousands(mr.requests), mr.rate(),
 		thousands(mr.ok), thousands(mr.expected4xx), mr.status5xx, mr.unexpected4xx, mr.transport, locked, errorLines)
+	md.WriteString("Per kind of request (latency from sending the request to reading the whole answer):\n\n")
+	md.WriteString(kindTable(mr))
+	md.WriteString("\n")
 	mixedOK := mr.status5xx == 0 && mr.transport == 0 && mr.unexpected4xx == 0 && locked == 0
 	fmt.Fprintf(&md, "No 5xx and no lock errors: %s", mark(mixedOK))
 	if mr.firstProblem != "" {
@@ -274,6 +278,47 @@ type mixedResult struct {
 	took                                                           time.Duration
 	firstProblem                                                   string
 	backup                                                         backupResult
+	// kinds are the latencies per kind of request, in the order first seen.
+	kinds []kindStats
+}
+
+// mixedKinds lists the mixed load's kinds of request in the order its table shows them.
+var mixedKinds = []string{"dashboard", "feedback list, filtered", "text search", "feedback page", "quick-win board",
+	"monthly report", "improvement page", "API feedback list", "API improvement", "feedback form POST",
+	"feedback API POST", "follow-up API POST", "transition API POST"}
+
+// kindStats is the mixed load's figures for one kind of request.
+type kindStats struct {
+	name     string
+	lats     []int32 // microseconds
+	failures int64   // 5xx, transport errors and unexpected 4xx
+}
+
+// quantile returns the latency below which a share p of the kind's requests ended.
+func (k kindStats) quantile(p float64) time.Duration {
+	if len(k.lats) == 0 {
+		return 0
+	}
+	return time.Duration(k.lats[int(p*float64(len(k.lats)-1))]) * time.Microsecond
+}
+
+// kindTable renders the per-kind figures of a mixed load as a markdown table.
+func kindTable(m mixedResult) string {
+	var b strings.Builder
+	b.WriteString("| request | count | req/s | p50 | p99 | failures |\n|---|--:|--:|--:|--:|--:|\n")
+	for _, k := range m.kinds {
+		fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %s | %d |\n", k.name, thousands(int64(len(k.lats))),
+			float64(len(k.lats))/m.took.Seconds(), fmtDur(k.quantile(0.50)), fmtDur(k.quantile(0.99)), k.failures)
+	}
+	all := kindStats{name: "all"}
+	for _, k := range m.kinds {
+		all.lats = append(all.lats, k.lats...)
+		all.failures += k.failures
+	}
+	slices.Sort(all.lats)
+	fmt.Fprintf(&b, "| **all** | %s | %.0f | %s | %s | %d |\n", thousands(int64(len(all.lats))),
+		float64(len(all.lats))/m.took.Seconds(), fmtDur(all.quantile(0.50)), fmtDur(all.quantile(0.99)), all.failures)
+	return b.String()
 }
 
 func (m mixedResult) rate() float64 { return float64(m.requests) / m.took.Seconds() }
@@ -307,18 +352,37 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 		}
 		mu.Unlock()
 	}
-	// do sends one request and classifies the answer; a 409 or 400 is an expected answer
-	// to a stale version or an invalid move, never a failure of the server.
-	do := func(req *http.Request) (int, []byte) {
+	kinds := map[string]*kindStats{}
+	var kindOrder []string
+	record := func(kind string, el time.Duration, failed bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		k, seen := kinds[kind]
+		if !seen {
+			k = &kindStats{name: kind}
+			kinds[kind] = k
+			kindOrder = append(kindOrder, kind)
+		}
+		k.lats = append(k.lats, int32(el/time.Microsecond))
+		if failed {
+			k.failures++
+		}
+	}
+	// do sends one request of a kind and classifies the answer; a 409 or 400 is an
+	// expected answer to a stale version or an invalid move, never a failure of the server.
+	do := func(kind string, req *http.Request) (int, []byte) {
 		requests.Add(1)
+		start := time.Now()
 		resp, err := client.Do(req)
 		if err != nil {
+			record(kind, time.Since(start), true)
 			transport.Add(1)
 			problem(err.Error())
 			return 0, nil
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		failed := false
 		switch c := resp.StatusCode; {
 		case c < 400:
 			ok.Add(1)
@@ -326,11 +390,14 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 			exp4xx.Add(1)
 		case c >= 500:
 			s5xx.Add(1)
+			failed = true
 			problem(fmt.Sprintf("%d on %s %s", c, req.Method, req.URL.Path))
 		default:
 			unexp4xx.Add(1)
+			failed = true
 			problem(fmt.Sprintf("%d on %s %s", c, req.Method, req.URL.Path))
 		}
+		record(kind, time.Since(start), failed)
 		return resp.StatusCode, b
 	}
 	page := func(path string) *http.Request {
@@ -358,31 +425,31 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 			for time.Now().Before(until) && ctx.Err() == nil {
 				switch x := r.IntN(100); {
 				case x < 8:
-					do(page("/"))
+					do("dashboard", page("/"))
 				case x < 16:
-					do(page("/feedback?channel=" + channelMix.pick(r) + "&group=detractor"))
+					do("feedback list, filtered", page("/feedback?channel="+channelMix.pick(r)+"&group=detractor"))
 				case x < 20:
-					do(page("/feedback?q=" + url.QueryEscape([]string{"app", "gebyr", "rådgiver", "ventetid"}[r.IntN(4)])))
+					do("text search", page("/feedback?q="+url.QueryEscape([]string{"app", "gebyr", "rådgiver", "ventetid"}[r.IntN(4)])))
 				case x < 28:
-					do(page("/feedback/" + strconv.FormatInt(1+r.Int64N(maxFeedback), 10)))
+					do("feedback page", page("/feedback/"+strconv.FormatInt(1+r.Int64N(maxFeedback), 10)))
 				case x < 32:
-					do(page("/quick-wins"))
+					do("quick-win board", page("/quick-wins"))
 				case x < 35:
-					do(page(fmt.Sprintf("/reports?kind=month&period=%d-%02d", year, 1+r.IntN(int(time.Now().Month())))))
+					do("monthly report", page(fmt.Sprintf("/reports?kind=month&period=%d-%02d", year, 1+r.IntN(int(time.Now().Month())))))
 				case x < 38:
-					do(page("/improvements/" + strconv.FormatInt(1+r.Int64N(maxImprovement), 10)))
+					do("improvement page", page("/improvements/"+strconv.FormatInt(1+r.Int64N(maxImprovement), 10)))
 				case x < 46:
-					do(api(http.MethodGet, "/api/v1/feedback?limit=50", nil))
+					do("API feedback list", api(http.MethodGet, "/api/v1/feedback?limit=50", nil))
 				case x < 66:
 					nps := r.IntN(11)
-					code, b := do(api(http.MethodPost, "/api/v1/feedback", map[string]any{"channel": channelMix.pick(r),
+					code, b := do("feedback API POST", api(http.MethodPost, "/api/v1/feedback", map[string]any{"channel": channelMix.pick(r),
 						"nps": nps, "comment": "mixed load", "branch": branchMix.pick(r)}))
 					if code == http.StatusCreated && nps <= 6 && r.IntN(2) == 0 {
 						var fb struct {
 							ID int64 `json:"id"`
 						}
 						if json.Unmarshal(b, &fb) == nil && fb.ID > 0 {
-							do(api(http.MethodPost, fmt.Sprintf("/api/v1/feedback/%d/follow-up", fb.ID),
+							do("follow-up API POST", api(http.MethodPost, fmt.Sprintf("/api/v1/feedback/%d/follow-up", fb.ID),
 								map[string]any{"note": "Called back during the soak."}))
 						}
 					}
@@ -392,12 +459,12 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/feedback/new", strings.NewReader(v.Encode()))
 					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 					req.Header.Set("Cookie", sess.cookies)
-					do(req)
+					do("feedback form POST", req)
 				default:
 					// Move an improvement one step, as its page would: read its version,
 					// then ask for a move; races with other workers give 409.
 					id := 1 + r.Int64N(maxImprovement)
-					code, b := do(api(http.MethodGet, fmt.Sprintf("/api/v1/improvements/%d", id), nil))
+					code, b := do("API improvement", api(http.MethodGet, fmt.Sprintf("/api/v1/improvements/%d", id), nil))
 					if code != http.StatusOK {
 						continue
 					}
@@ -423,7 +490,7 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 					default:
 						continue
 					}
-					do(api(http.MethodPost, fmt.Sprintf("/api/v1/improvements/%d/transition", id), body))
+					do("transition API POST", api(http.MethodPost, fmt.Sprintf("/api/v1/improvements/%d/transition", id), body))
 				}
 			}
 		})
@@ -444,6 +511,15 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 	res.backup = <-backupDone
 	res.requests, res.ok, res.expected4xx = requests.Load(), ok.Load(), exp4xx.Load()
 	res.unexpected4xx, res.status5xx, res.transport = unexp4xx.Load(), s5xx.Load(), transport.Load()
+	// A fixed order, so runs compare line by line: pages, API reads, then writes.
+	slices.SortStableFunc(kindOrder, func(a, b string) int {
+		return slices.Index(mixedKinds, a) - slices.Index(mixedKinds, b)
+	})
+	for _, name := range kindOrder {
+		k := kinds[name]
+		slices.Sort(k.lats)
+		res.kinds = append(res.kinds, *k)
+	}
 	return res, ctx.Err()
 }
 
