@@ -32,6 +32,7 @@ type benchConfig struct {
 	warmup     time.Duration
 	only       string
 	importRows int
+	writeRate  int
 	profile    string
 }
 
@@ -48,6 +49,7 @@ func runBench(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured warm-up per page")
 	fs.StringVar(&cfg.only, "only", "", "regular expression: load only the pages whose name matches (the static reference always runs)")
 	fs.IntVar(&cfg.importRows, "import-rows", 100_000, "rows of the CSV import to time (0 skips it)")
+	fs.IntVar(&cfg.writeRate, "write-rate", 50, "feedback a second posted through the API while each page is loaded a second time (0: pages only without writes)")
 	fs.StringVar(&cfg.profile, "cpuprofile", "", "serve the app inside the bench process and write a CPU profile of the load to this file (for finding bottlenecks; the table then measures the in-process server)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -157,17 +159,34 @@ func runBench(ctx context.Context, args []string) error {
 		if i > 0 && only != nil && !only.MatchString(t.Name) {
 			continue
 		}
-		exact := resetPeak(pid)
-		r := run(ctx, client, t, cfg.conns, cfg.warmup, cfg.duration)
-		if err := ctx.Err(); err != nil {
-			return err
+		// Every page is loaded twice: alone, and while a steady stream of feedback is
+		// written through the API, as a team that logs all day sees it (every write
+		// changes what the dashboard, the lists and the counts show).
+		rates := []int{0}
+		if i > 0 && !strings.HasPrefix(t.Path, "POST ") && cfg.writeRate > 0 {
+			rates = append(rates, cfg.writeRate)
 		}
-		r.PeakRSSKB, _ = memKB(pid, "VmHWM")
-		r.PeakExact = exact
-		rep.PeakRSSKB = max(rep.PeakRSSKB, r.PeakRSSKB)
-		rep.Results = append(rep.Results, r)
-		fmt.Printf("  %-22s %9.0f req/s  p50 %7s  p99 %7s  errors %d %s\n", t.Name, r.ReqPerSec,
-			fmtDur(r.P50), fmtDur(r.P99), r.Errors, r.ErrorNote)
+		for _, rate := range rates {
+			exact := resetPeak(pid)
+			var w *writeStream
+			if rate > 0 {
+				w = startWrites(ctx, base, token, rate)
+			}
+			r := run(ctx, client, t, cfg.conns, cfg.warmup, cfg.duration)
+			if w != nil {
+				r.Writes = w.stop()
+				r.Target.Name += fmt.Sprintf(" + %d writes/s", rate)
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r.PeakRSSKB, _ = memKB(pid, "VmHWM")
+			r.PeakExact = exact
+			rep.PeakRSSKB = max(rep.PeakRSSKB, r.PeakRSSKB)
+			rep.Results = append(rep.Results, r)
+			fmt.Printf("  %-36s %9.0f req/s  p50 %7s  p99 %7s  errors %d %s%s\n", r.Target.Name, r.ReqPerSec,
+				fmtDur(r.P50), fmtDur(r.P99), r.Errors, r.ErrorNote, r.Writes.note())
+		}
 	}
 	if peak, err := memKB(pid, "VmHWM"); err == nil {
 		rep.PeakRSSKB = max(rep.PeakRSSKB, peak)
@@ -225,16 +244,6 @@ func benchTargets(ctx context.Context, s *session, token string, reportYear int)
 			css = string(m[1])
 		}
 	}
-	feedbackJSON := func(n int64) []byte {
-		r := rand.New(rand.NewPCG(uint64(n), 7))
-		b, _ := json.Marshal(map[string]any{
-			"received_at": time.Now().Add(-time.Duration(r.IntN(3600)) * time.Second).Format(time.RFC3339),
-			"channel":     channelMix.pick(r), "touchpoint": touchpointMix.pick(r), "branch": branchMix.pick(r),
-			"segment": models.SegmentPrivate, "nps": r.IntN(11),
-			"comment": complaints[r.IntN(len(complaints))] + " (bench)",
-		})
-		return b
-	}
 	feedbackForm := func(n int64) url.Values {
 		r := rand.New(rand.NewPCG(uint64(n), 11))
 		return url.Values{"channel": {channelMix.pick(r)}, "touchpoint": {touchpointMix.pick(r)},
@@ -250,8 +259,23 @@ func benchTargets(ctx context.Context, s *session, token string, reportYear int)
 		s.get("yearly report", fmt.Sprintf("/reports?kind=year&period=%d", reportYear)),
 		apiGet(s.base, token, "API feedback list", "/api/v1/feedback?limit=50"),
 		s.postForm("feedback form POST", "/feedback/new", feedbackForm, http.StatusSeeOther),
-		apiPost(s.base, token, "feedback API POST", "/api/v1/feedback", feedbackJSON, http.StatusCreated),
+		apiPost(s.base, token, "feedback API POST", "/api/v1/feedback", feedbackJSON("bench"), http.StatusCreated),
 	}, nil
+}
+
+// feedbackJSON returns the API body of feedback n, a customer's recent survey answer;
+// tag marks the comment with who sent it.
+func feedbackJSON(tag string) func(n int64) []byte {
+	return func(n int64) []byte {
+		r := rand.New(rand.NewPCG(uint64(n), 7))
+		b, _ := json.Marshal(map[string]any{
+			"received_at": time.Now().Add(-time.Duration(r.IntN(3600)) * time.Second).Format(time.RFC3339),
+			"channel":     channelMix.pick(r), "touchpoint": touchpointMix.pick(r), "branch": branchMix.pick(r),
+			"segment": models.SegmentPrivate, "nps": r.IntN(11),
+			"comment": complaints[r.IntN(len(complaints))] + " (" + tag + ")",
+		})
+		return b
+	}
 }
 
 // importRun is the timing of `tracker import feedback`.

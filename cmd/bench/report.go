@@ -102,6 +102,21 @@ func (rep *report) markdown() string {
 			thousands(int64(r.ReqPerSec+0.5)), fmtDur(r.P50), fmtDur(r.P99), r.RefRatio*100, errs, peak, mark(ok), what)
 	}
 	b.WriteString("\n")
+	var streams, created, failed int64
+	rate := int64(0)
+	for _, r := range rep.Results {
+		if r.Writes.Rate > 0 {
+			streams++
+			created += r.Writes.Created
+			failed += r.Writes.Failed
+			rate = r.Writes.Rate
+		}
+	}
+	if streams > 0 {
+		fmt.Fprintf(&b, "- Rows marked \"+ %d writes/s\" load the page while %d feedback a second are posted through the API "+
+			"(each answered before the next page's figures may count it): %s created, %d failed %s\n",
+			rate, rate, thousands(created), failed, mark(failed == 0))
+	}
 	peakMB := float64(rep.PeakRSSKB) / 1024
 	fmt.Fprintf(&b, "- Peak server memory (VmHWM) over the whole run: %.0f MB (target < %d MB) %s\n",
 		peakMB, targetPeakMB, mark(peakMB < targetPeakMB))
