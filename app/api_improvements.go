@@ -178,7 +178,6 @@ func (s *Server) apiCreateImprovement(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.counts.Invalidate()
 	if imp, err = s.store.ImprovementByID(ctx, imp.ID); err != nil {
 		return err
 	}
@@ -349,7 +348,6 @@ func (s *Server) apiTransitionImprovement(c echo.Context) error {
 		}
 		return err
 	}
-	s.counts.Invalidate()
 	j, err := s.improvementJSONFor(ctx, imp, false)
 	if err != nil {
 		return err

@@ -105,7 +105,6 @@ func (s *Server) improvementTransition(c echo.Context) error {
 	if errs == nil {
 		imp, err := s.store.TransitionImprovement(ctx, id, in, currentUser(c))
 		if err == nil {
-			s.counts.Invalidate()
 			s.flash(c, "flash.transitioned", map[string]any{"Title": imp.Title,
 				"Status": i18n.T(ctx, "status."+string(imp.Status))})
 			return redirect(c, "/improvements/"+strconv.FormatInt(id, 10))
@@ -187,7 +186,6 @@ func (s *Server) improvementLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.counts.Invalidate()
 	s.flash(c, "flash.feedback_linked", map[string]any{"Count": len(ids), "Title": imp.Title})
 	next := safeNext(c.FormValue("next"))
 	if next == "/" {
@@ -220,7 +218,6 @@ func (s *Server) improvementMerge(c echo.Context) error {
 		}
 		survivor, err := s.store.MergeImprovements(ctx, in, currentUser(c))
 		if err == nil {
-			s.counts.Invalidate()
 			s.flash(c, "flash.merged", map[string]any{"Merged": in.MergedID, "Title": survivor.Title})
 			return redirect(c, "/improvements/"+strconv.FormatInt(survivor.ID, 10))
 		}

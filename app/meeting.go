@@ -216,7 +216,6 @@ func (s *Server) meetingDecisions(c echo.Context) error {
 		applied = append(applied, d.ItemID)
 	}
 	if len(applied) > 0 {
-		s.counts.Invalidate()
 	}
 	if len(errs) == 0 {
 		s.flash(c, "flash.decisions_recorded", map[string]any{"Count": len(applied)})
@@ -267,7 +266,6 @@ func (s *Server) meetingDecideItem(c echo.Context) error {
 		}
 		return s.renderMeeting(c, http.StatusBadRequest, m, v)
 	}
-	s.counts.Invalidate()
 	s.flash(c, "flash.decision_recorded", map[string]any{"Title": m.Items[idx].Improvement.Title})
 	if focus {
 		for _, it := range m.Items[idx+1:] {

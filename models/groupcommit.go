@@ -199,6 +199,9 @@ func (s *Store) insertFeedback(ctx context.Context, row Feedback, by *User, chan
 		}
 		return ids[0], nil
 	}
+	// The batch's transaction runs for several users at once; each learns here that
+	// their feedback has committed, so their next page counts it.
+	defer s.writes.sawOwnWrite(ctx)
 	j.result = make(chan feedbackResult, 1)
 	select {
 	case s.group.jobs <- j:
