@@ -87,6 +87,12 @@ func runBench(ctx context.Context, args []string) error {
 		fmt.Printf("  generated in %s (feedback %s)\n", stats.Took.Round(time.Millisecond), stats.FeedbackTook.Round(time.Millisecond))
 	}
 
+	// The stream of writes beside the pages comes from a colleague of the bench user.
+	writerTokens, err := newTokens(ctx, cfg.db, cfg.gen.Location, teamEmail(0))
+	if err != nil {
+		return err
+	}
+
 	// 2. The binary.
 	binDir, err := os.MkdirTemp("", "tracker-bench-")
 	if err != nil {
@@ -170,7 +176,7 @@ func runBench(ctx context.Context, args []string) error {
 			exact := resetPeak(pid)
 			var w *writeStream
 			if rate > 0 {
-				w = startWrites(ctx, base, token, rate)
+				w = startWrites(ctx, base, writerTokens[0], rate)
 			}
 			r := run(ctx, client, t, cfg.conns, cfg.warmup, cfg.duration)
 			if w != nil {
@@ -216,16 +222,33 @@ func runBench(ctx context.Context, args []string) error {
 
 // newToken makes a fresh API token for the bench user of an existing data set.
 func newToken(ctx context.Context, path string, loc *time.Location) (string, error) {
-	store, err := models.Open(ctx, "sqlite:"+path, models.Options{Location: loc})
+	toks, err := newTokens(ctx, path, loc, benchEmail)
 	if err != nil {
 		return "", err
 	}
-	defer store.Close()
-	u, err := store.UserByEmail(ctx, benchEmail)
+	return toks[0], nil
+}
+
+// newTokens makes a fresh API token for each of the users of an existing data set.
+func newTokens(ctx context.Context, path string, loc *time.Location, emails ...string) ([]string, error) {
+	store, err := models.Open(ctx, "sqlite:"+path, models.Options{Location: loc})
 	if err != nil {
-		return "", fmt.Errorf("bench user in %s: %w", path, err)
+		return nil, err
 	}
-	return store.CreateToken(ctx, u.ID, "bench")
+	defer store.Close()
+	var out []string
+	for _, email := range emails {
+		u, err := store.UserByEmail(ctx, email)
+		if err != nil {
+			return nil, fmt.Errorf("user %s in %s: %w", email, path, err)
+		}
+		tok, err := store.CreateToken(ctx, u.ID, "bench")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tok)
+	}
+	return out, nil
 }
 
 // staticHref finds the stylesheet's cache-busting address in the dashboard's HTML.

@@ -208,8 +208,22 @@ func (g *generator) users(ctx context.Context) error {
 		}
 		g.steering = append(g.steering, id)
 	}
+	// The team the load generators sign in as besides the bench user: people who each
+	// read and write, as a team logging all day does (the store shows a user's own
+	// writes at once, and other people's within FIGURES_LAG).
+	for i := range teamSize {
+		if _, err := add(teamEmail(i), g.personName(), models.Roles...); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+// teamSize is how many team members the data set has (see users).
+const teamSize = 16
+
+// teamEmail is the address of team member i (from 0).
+func teamEmail(i int) string { return fmt.Sprintf("team%02d@bank.example", i+1) }
 
 func (g *generator) personName() string {
 	return firstNames[g.r.IntN(len(firstNames))] + " " + lastNames[g.r.IntN(len(lastNames))]

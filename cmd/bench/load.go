@@ -45,9 +45,19 @@ var csrfInput = regexp.MustCompile(`name="_csrf"\s+value="([^"]+)"|value="([^"]+
 // signIn does what a browser does: fetch the sign-in page (which sets the CSRF cookie
 // and puts the token in the form), then post the form with it.
 func signIn(ctx context.Context, base, email, password string) (*session, error) {
+	return signInFrom(ctx, base, email, password, nil)
+}
+
+// signInFrom signs in from a given loopback address (nil: any): the server limits
+// sign-ins per client address, and a team signs in from several machines.
+func signInFrom(ctx context.Context, base, email, password string, from net.IP) (*session, error) {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if from != nil {
+		d := &net.Dialer{Timeout: 5 * time.Second, LocalAddr: &net.TCPAddr{IP: from}}
+		c.Transport = &http.Transport{DialContext: d.DialContext}
+	}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/login", nil)
 	res, err := c.Do(req)
 	if err != nil {

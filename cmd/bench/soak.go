@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -111,7 +112,15 @@ func runSoak(ctx context.Context, args []string) error {
 		return err
 	}
 	logStart := fileSize(logPath)
-	mr, err := mixedLoad(ctx, "http://"+addr, bin, "sqlite:"+db, token, cfg)
+	team := make([]string, teamSize)
+	for i := range team {
+		team[i] = teamEmail(i)
+	}
+	teamTokens, err := newTokens(ctx, db, cfg.gen.Location, team...)
+	if err != nil {
+		return err
+	}
+	mr, err := mixedLoad(ctx, "http://"+addr, bin, "sqlite:"+db, teamTokens, cfg)
 	stopErr := srv.stop()
 	if err != nil {
 		return err
@@ -125,8 +134,8 @@ func runSoak(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("  mixed: %d requests (%.0f/s), %d 5xx, %d transport errors, %d unexpected 4xx, %d lock errors in the log\n",
 		mr.requests, mr.rate(), mr.status5xx, mr.transport, mr.unexpected4xx, locked)
-	fmt.Fprintf(&md, "Mixed load: %s of reads and writes (pages, API lists, feedback form and API POSTs, follow-ups, improvement transitions) from %d connections.\n\n",
-		cfg.mixedFor, cfg.mixedConns)
+	fmt.Fprintf(&md, "Mixed load: %s of reads and writes (pages, API lists, feedback form and API POSTs, follow-ups, improvement transitions) from %d connections, working as %d team members (each signed in and holding an API token).\n\n",
+		cfg.mixedFor, cfg.mixedConns, teamSize)
 	md.WriteString("| requests | req/s | 2xx/3xx | expected 4xx (409 stale version, 400) | 5xx | unexpected 4xx | transport errors | \"database is locked\" in the log | error lines in the log |\n|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	fmt.Fprintf(&md, "| %s | %.0f | %s | %s | %d | %d | %d | %d | %d |\n\n", thousands(mr.requests), mr.rate(),
 		thousands(mr.ok), thousands(mr.expected4xx), mr.status5xx, mr.unexpected4xx, mr.transport, locked, errorLines)
@@ -325,11 +334,17 @@ func (m mixedResult) rate() float64 { return float64(m.requests) / m.took.Second
 
 // mixedLoad runs reads and writes as a busy team would, from many connections at once,
 // and takes a backup with the real command while it runs.
-func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConfig) (mixedResult, error) {
+func mixedLoad(ctx context.Context, base, bin, dbURL string, tokens []string, cfg soakConfig) (mixedResult, error) {
 	var res mixedResult
-	sess, err := signIn(ctx, base, benchEmail, benchPassword)
-	if err != nil {
-		return res, err
+	// Each connection works as one member of the team, signed in to the pages and
+	// holding an API token: several people reading and writing at once.
+	sessions := make([]*session, len(tokens))
+	for i := range sessions {
+		var err error
+		from := net.IPv4(127, 0, 1, byte(i+1))
+		if sessions[i], err = signInFrom(ctx, base, teamEmail(i), benchPassword, from); err != nil {
+			return res, err
+		}
 	}
 	store, err := models.Open(ctx, dbURL, models.Options{})
 	if err != nil {
@@ -400,19 +415,19 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 		record(kind, time.Since(start), failed)
 		return resp.StatusCode, b
 	}
-	page := func(path string) *http.Request {
+	page := func(me int, path string) *http.Request {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
-		req.Header.Set("Cookie", sess.cookies)
+		req.Header.Set("Cookie", sessions[me].cookies)
 		return req
 	}
-	api := func(method, path string, body any) *http.Request {
+	api := func(me int, method, path string, body any) *http.Request {
 		var rd io.Reader
 		if body != nil {
 			b, _ := json.Marshal(body)
 			rd = strings.NewReader(string(b))
 		}
 		req, _ := http.NewRequestWithContext(ctx, method, base+path, rd)
-		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Authorization", "Bearer "+tokens[me])
 		req.Header.Set("Content-Type", "application/json")
 		return req
 	}
@@ -422,34 +437,36 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 	for w := range cfg.mixedConns {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(w), 99))
+			me := w % len(tokens)
+			sess := sessions[me]
 			for time.Now().Before(until) && ctx.Err() == nil {
 				switch x := r.IntN(100); {
 				case x < 8:
-					do("dashboard", page("/"))
+					do("dashboard", page(me, "/"))
 				case x < 16:
-					do("feedback list, filtered", page("/feedback?channel="+channelMix.pick(r)+"&group=detractor"))
+					do("feedback list, filtered", page(me, "/feedback?channel="+channelMix.pick(r)+"&group=detractor"))
 				case x < 20:
-					do("text search", page("/feedback?q="+url.QueryEscape([]string{"app", "gebyr", "rådgiver", "ventetid"}[r.IntN(4)])))
+					do("text search", page(me, "/feedback?q="+url.QueryEscape([]string{"app", "gebyr", "rådgiver", "ventetid"}[r.IntN(4)])))
 				case x < 28:
-					do("feedback page", page("/feedback/"+strconv.FormatInt(1+r.Int64N(maxFeedback), 10)))
+					do("feedback page", page(me, "/feedback/"+strconv.FormatInt(1+r.Int64N(maxFeedback), 10)))
 				case x < 32:
-					do("quick-win board", page("/quick-wins"))
+					do("quick-win board", page(me, "/quick-wins"))
 				case x < 35:
-					do("monthly report", page(fmt.Sprintf("/reports?kind=month&period=%d-%02d", year, 1+r.IntN(int(time.Now().Month())))))
+					do("monthly report", page(me, fmt.Sprintf("/reports?kind=month&period=%d-%02d", year, 1+r.IntN(int(time.Now().Month())))))
 				case x < 38:
-					do("improvement page", page("/improvements/"+strconv.FormatInt(1+r.Int64N(maxImprovement), 10)))
+					do("improvement page", page(me, "/improvements/"+strconv.FormatInt(1+r.Int64N(maxImprovement), 10)))
 				case x < 46:
-					do("API feedback list", api(http.MethodGet, "/api/v1/feedback?limit=50", nil))
+					do("API feedback list", api(me, http.MethodGet, "/api/v1/feedback?limit=50", nil))
 				case x < 66:
 					nps := r.IntN(11)
-					code, b := do("feedback API POST", api(http.MethodPost, "/api/v1/feedback", map[string]any{"channel": channelMix.pick(r),
+					code, b := do("feedback API POST", api(me, http.MethodPost, "/api/v1/feedback", map[string]any{"channel": channelMix.pick(r),
 						"nps": nps, "comment": "mixed load", "branch": branchMix.pick(r)}))
 					if code == http.StatusCreated && nps <= 6 && r.IntN(2) == 0 {
 						var fb struct {
 							ID int64 `json:"id"`
 						}
 						if json.Unmarshal(b, &fb) == nil && fb.ID > 0 {
-							do("follow-up API POST", api(http.MethodPost, fmt.Sprintf("/api/v1/feedback/%d/follow-up", fb.ID),
+							do("follow-up API POST", api(me, http.MethodPost, fmt.Sprintf("/api/v1/feedback/%d/follow-up", fb.ID),
 								map[string]any{"note": "Called back during the soak."}))
 						}
 					}
@@ -464,7 +481,7 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 					// Move an improvement one step, as its page would: read its version,
 					// then ask for a move; races with other workers give 409.
 					id := 1 + r.Int64N(maxImprovement)
-					code, b := do("API improvement", api(http.MethodGet, fmt.Sprintf("/api/v1/improvements/%d", id), nil))
+					code, b := do("API improvement", api(me, http.MethodGet, fmt.Sprintf("/api/v1/improvements/%d", id), nil))
 					if code != http.StatusOK {
 						continue
 					}
@@ -490,7 +507,7 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 					default:
 						continue
 					}
-					do("transition API POST", api(http.MethodPost, fmt.Sprintf("/api/v1/improvements/%d/transition", id), body))
+					do("transition API POST", api(me, http.MethodPost, fmt.Sprintf("/api/v1/improvements/%d/transition", id), body))
 				}
 			}
 		})
