@@ -88,7 +88,7 @@ func runBench(ctx context.Context, args []string) error {
 	}
 
 	// The stream of writes beside the pages comes from a colleague of the bench user.
-	writerTokens, err := newTokens(ctx, cfg.db, cfg.gen.Location, teamEmail(0))
+	writerTokens, err := newTokens(ctx, "sqlite:"+cfg.db, cfg.gen.Location, teamEmail(0))
 	if err != nil {
 		return err
 	}
@@ -222,16 +222,16 @@ func runBench(ctx context.Context, args []string) error {
 
 // newToken makes a fresh API token for the bench user of an existing data set.
 func newToken(ctx context.Context, path string, loc *time.Location) (string, error) {
-	toks, err := newTokens(ctx, path, loc, benchEmail)
+	toks, err := newTokens(ctx, "sqlite:"+path, loc, benchEmail)
 	if err != nil {
 		return "", err
 	}
 	return toks[0], nil
 }
 
-// newTokens makes a fresh API token for each of the users of an existing data set.
-func newTokens(ctx context.Context, path string, loc *time.Location, emails ...string) ([]string, error) {
-	store, err := models.Open(ctx, "sqlite:"+path, models.Options{Location: loc})
+// newTokens makes a fresh API token for each of the users of the data set at url.
+func newTokens(ctx context.Context, url string, loc *time.Location, emails ...string) ([]string, error) {
+	store, err := models.Open(ctx, url, models.Options{Location: loc})
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func newTokens(ctx context.Context, path string, loc *time.Location, emails ...s
 	for _, email := range emails {
 		u, err := store.UserByEmail(ctx, email)
 		if err != nil {
-			return nil, fmt.Errorf("user %s in %s: %w", email, path, err)
+			return nil, fmt.Errorf("user %s: %w", email, err)
 		}
 		tok, err := store.CreateToken(ctx, u.ID, "bench")
 		if err != nil {

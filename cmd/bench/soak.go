@@ -36,6 +36,8 @@ type soakConfig struct {
 	mixedConns    int
 	backupAfter   time.Duration
 	lockedPattern []string
+	pgURL         string
+	instances     int
 }
 
 // runSoak runs the three reliability checks of issue 9 and fails when one fails:
@@ -54,11 +56,16 @@ func runSoak(ctx context.Context, args []string) error {
 	// A smaller data set than the bench's keeps the soak within a few minutes; the
 	// flags still override it.
 	cfg.gen.Rows, cfg.gen.Improvements = 100_000, 2000
+	fs.StringVar(&cfg.pgURL, "database-url", "", "postgres://... : run the mixed load on PostgreSQL instead (schema bench_soak, dropped first), against -instances servers")
+	fs.IntVar(&cfg.instances, "instances", 2, "with -database-url: tracker serve instances behind the load generator")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
 		return err
+	}
+	if cfg.pgURL != "" {
+		return runSoakPostgres(ctx, cfg)
 	}
 	started := time.Now()
 	cfg.gen.Now = started
@@ -116,11 +123,11 @@ func runSoak(ctx context.Context, args []string) error {
 	for i := range team {
 		team[i] = teamEmail(i)
 	}
-	teamTokens, err := newTokens(ctx, db, cfg.gen.Location, team...)
+	teamTokens, err := newTokens(ctx, "sqlite:"+db, cfg.gen.Location, team...)
 	if err != nil {
 		return err
 	}
-	mr, err := mixedLoad(ctx, "http://"+addr, bin, "sqlite:"+db, teamTokens, cfg)
+	mr, err := mixedLoad(ctx, []string{"http://" + addr}, bin, "sqlite:"+db, teamTokens, cfg)
 	stopErr := srv.stop()
 	if err != nil {
 		return err
@@ -334,7 +341,8 @@ func (m mixedResult) rate() float64 { return float64(m.requests) / m.took.Second
 
 // mixedLoad runs reads and writes as a busy team would, from many connections at once,
 // and takes a backup with the real command while it runs.
-func mixedLoad(ctx context.Context, base, bin, dbURL string, tokens []string, cfg soakConfig) (mixedResult, error) {
+func mixedLoad(ctx context.Context, bases []string, bin, dbURL string, tokens []string, cfg soakConfig) (mixedResult, error) {
+	base := bases[0]
 	var res mixedResult
 	// Each connection works as one member of the team, signed in to the pages and
 	// holding an API token: several people reading and writing at once.
@@ -415,8 +423,10 @@ func mixedLoad(ctx context.Context, base, bin, dbURL string, tokens []string, cf
 		record(kind, time.Since(start), failed)
 		return resp.StatusCode, b
 	}
+	// Connection w talks to instance w mod len(bases), as a load balancer would spread them.
+	baseOf := func(me int) string { return bases[me%len(bases)] }
 	page := func(me int, path string) *http.Request {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, baseOf(me)+path, nil)
 		req.Header.Set("Cookie", sessions[me].cookies)
 		return req
 	}
@@ -426,7 +436,7 @@ func mixedLoad(ctx context.Context, base, bin, dbURL string, tokens []string, cf
 			b, _ := json.Marshal(body)
 			rd = strings.NewReader(string(b))
 		}
-		req, _ := http.NewRequestWithContext(ctx, method, base+path, rd)
+		req, _ := http.NewRequestWithContext(ctx, method, baseOf(me)+path, rd)
 		req.Header.Set("Authorization", "Bearer "+tokens[me])
 		req.Header.Set("Content-Type", "application/json")
 		return req
@@ -473,7 +483,7 @@ func mixedLoad(ctx context.Context, base, bin, dbURL string, tokens []string, cf
 				case x < 76:
 					v := url.Values{"channel": {channelMix.pick(r)}, "nps": {strconv.Itoa(r.IntN(11))},
 						"comment": {"form during the soak"}, "_csrf": {sess.csrf}}
-					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/feedback/new", strings.NewReader(v.Encode()))
+					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, baseOf(me)+"/feedback/new", strings.NewReader(v.Encode()))
 					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 					req.Header.Set("Cookie", sess.cookies)
 					do("feedback form POST", req)
@@ -512,9 +522,13 @@ func mixedLoad(ctx context.Context, base, bin, dbURL string, tokens []string, cf
 			}
 		})
 	}
-	// The backup, with the real command, while the writes go on.
+	// The backup, with the real command, while the writes go on (SQLite only).
 	backupDone := make(chan backupResult, 1)
 	go func() {
+		if !strings.HasPrefix(dbURL, "sqlite:") {
+			backupDone <- backupResult{}
+			return
+		}
 		select {
 		case <-time.After(cfg.backupAfter):
 		case <-ctx.Done():
@@ -622,4 +636,101 @@ func grepLog(path string, offset int64, patterns []string) (locked, errorLines i
 		}
 	}
 	return locked, errorLines, sc.Err()
+}
+
+// runSoakPostgres runs the mixed load on PostgreSQL against several instances sharing
+// the database, as production behind a load balancer would. Crash rounds and the
+// backup check are SQLite's (PostgreSQL's own durability and pg_dump are not this
+// app's): they are not run.
+func runSoakPostgres(ctx context.Context, cfg soakConfig) error {
+	started := time.Now()
+	cfg.gen.Now = started
+	fmt.Printf("soak: generating %d feedback into PostgreSQL (schema bench_soak) ...\n", cfg.gen.Rows)
+	stats, _, dbURL, err := createPostgresDataSet(ctx, cfg.pgURL, "bench_soak", *cfg.gen)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  generated in %s\n", stats.Took.Round(time.Millisecond))
+	binDir, err := os.MkdirTemp("", "tracker-soak-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(binDir)
+	bin, err := buildTracker(ctx, binDir)
+	if err != nil {
+		return err
+	}
+	team := make([]string, teamSize)
+	for i := range team {
+		team[i] = teamEmail(i)
+	}
+	teamTokens, err := newTokens(ctx, dbURL, cfg.gen.Location, team...)
+	if err != nil {
+		return err
+	}
+	var (
+		bases []string
+		logs  []string
+		srvs  []*server
+	)
+	defer func() {
+		for _, s := range srvs {
+			if err := s.stop(); err != nil {
+				fmt.Fprintln(os.Stderr, "soak: stop server:", err)
+			}
+		}
+	}()
+	for i := range max(cfg.instances, 1) {
+		addr, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		logPath := filepath.Join(cfg.out, fmt.Sprintf("soak-pg-server-%d.log", i+1))
+		_ = os.Remove(logPath)
+		srv, err := startServer(ctx, bin, dbURL, addr, logPath)
+		if err != nil {
+			return err
+		}
+		srvs, bases, logs = append(srvs, srv), append(bases, "http://"+addr), append(logs, logPath)
+	}
+	mr, err := mixedLoad(ctx, bases, bin, dbURL, teamTokens, cfg)
+	if err != nil {
+		return err
+	}
+	errorLines := 0
+	for _, l := range logs {
+		_, n, err := grepLog(l, 0, nil)
+		if err != nil {
+			return err
+		}
+		errorLines += n
+	}
+	var md strings.Builder
+	fmt.Fprintf(&md, "Soak run (PostgreSQL) of %s on %s.\n\n", started.UTC().Format("2006-01-02 15:04 MST"), machine())
+	fmt.Fprintf(&md, "Data set: %s feedback, %s improvements, generated into PostgreSQL in %s.\n\n",
+		thousands(stats.Feedback), thousands(stats.Improvements), stats.Took.Round(100*time.Millisecond))
+	fmt.Fprintf(&md, "Mixed load: %s of reads and writes from %d connections, working as %d team members, spread over %d `tracker serve` instances on one PostgreSQL database.\n\n",
+		cfg.mixedFor, cfg.mixedConns, teamSize, len(bases))
+	md.WriteString("| requests | req/s | 2xx/3xx | expected 4xx (409 stale version, 400) | 5xx | unexpected 4xx | transport errors | error lines in the logs |\n|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Fprintf(&md, "| %s | %.0f | %s | %s | %d | %d | %d | %d |\n\n", thousands(mr.requests), mr.rate(),
+		thousands(mr.ok), thousands(mr.expected4xx), mr.status5xx, mr.unexpected4xx, mr.transport, errorLines)
+	md.WriteString("Per kind of request (latency from sending the request to reading the whole answer):\n\n")
+	md.WriteString(kindTable(mr))
+	ok := mr.status5xx == 0 && mr.transport == 0 && mr.unexpected4xx == 0
+	fmt.Fprintf(&md, "\nNo 5xx: %s", mark(ok))
+	if mr.firstProblem != "" {
+		fmt.Fprintf(&md, " (first problem: %s)", mr.firstProblem)
+	}
+	md.WriteString("\n")
+	fmt.Println()
+	fmt.Print(md.String())
+	path := filepath.Join(cfg.out, "soak-pg-"+started.Format("2006-01-02")+".md")
+	if err := os.WriteFile(path, []byte(md.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\nwritten to %s (took %s)\n", path, time.Since(started).Round(time.Second))
+	if !ok {
+		return fmt.Errorf("soak failed: see %s", path)
+	}
+	return nil
 }
