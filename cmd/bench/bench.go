@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,6 +33,7 @@ type benchConfig struct {
 	warmup     time.Duration
 	only       string
 	importRows int
+	pgURL      string
 	writeRate  int
 	profile    string
 }
@@ -49,6 +51,7 @@ func runBench(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured warm-up per page")
 	fs.StringVar(&cfg.only, "only", "", "regular expression: load only the pages whose name matches (the static reference always runs)")
 	fs.IntVar(&cfg.importRows, "import-rows", 100_000, "rows of the CSV import to time (0 skips it)")
+	fs.StringVar(&cfg.pgURL, "database-url", "", "postgres://... : run on PostgreSQL instead (data set in schema bench, dropped first)")
 	fs.IntVar(&cfg.writeRate, "write-rate", 50, "feedback a second posted through the API while each page is loaded a second time (0: pages only without writes)")
 	fs.StringVar(&cfg.profile, "cpuprofile", "", "serve the app inside the bench process and write a CPU profile of the load to this file (for finding bottlenecks; the table then measures the in-process server)")
 	if err := fs.Parse(args); err != nil {
@@ -66,7 +69,20 @@ func runBench(ctx context.Context, args []string) error {
 	// 1. The data set.
 	cfg.gen.Now = started
 	var token string
-	if cfg.reuse {
+	dbURL := "sqlite:" + cfg.db
+	if cfg.pgURL != "" {
+		if cfg.reuse || cfg.profile != "" {
+			return errors.New("-reuse and -cpuprofile are for SQLite only")
+		}
+		fmt.Printf("generating %d feedback, %d improvements over %d years into PostgreSQL (schema bench) ...\n",
+			cfg.gen.Rows, cfg.gen.Improvements, cfg.gen.Years)
+		stats, t, at, err := createPostgresDataSet(ctx, cfg.pgURL, "bench", *cfg.gen)
+		if err != nil {
+			return err
+		}
+		token, rep.GenStats, dbURL, rep.Postgres = t, stats, at, true
+		fmt.Printf("  generated in %s (feedback %s)\n", stats.Took.Round(time.Millisecond), stats.FeedbackTook.Round(time.Millisecond))
+	} else if cfg.reuse {
 		if _, err := os.Stat(cfg.db); err != nil {
 			return fmt.Errorf("-reuse: %w", err)
 		}
@@ -88,7 +104,7 @@ func runBench(ctx context.Context, args []string) error {
 	}
 
 	// The stream of writes beside the pages comes from a colleague of the bench user.
-	writerTokens, err := newTokens(ctx, "sqlite:"+cfg.db, cfg.gen.Location, teamEmail(0))
+	writerTokens, err := newTokens(ctx, dbURL, cfg.gen.Location, teamEmail(0))
 	if err != nil {
 		return err
 	}
@@ -103,8 +119,7 @@ func runBench(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	dbURL := "sqlite:" + cfg.db
-	if fi, err := os.Stat(cfg.db); err == nil {
+	if fi, err := os.Stat(cfg.db); err == nil && !rep.Postgres {
 		rep.DBBytes = fi.Size()
 	}
 
@@ -212,7 +227,11 @@ func runBench(ctx context.Context, args []string) error {
 	md := rep.markdown()
 	fmt.Println()
 	fmt.Print(md)
-	path := filepath.Join(cfg.out, "bench-"+started.Format("2006-01-02")+".md")
+	name := "bench-"
+	if rep.Postgres {
+		name = "bench-pg-"
+	}
+	path := filepath.Join(cfg.out, name+started.Format("2006-01-02")+".md")
 	if err := os.WriteFile(path, []byte(md), 0o644); err != nil {
 		return err
 	}

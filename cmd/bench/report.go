@@ -30,6 +30,7 @@ type report struct {
 	Gen       genConfig
 	GenStats  genStats
 	Reused    bool
+	Postgres  bool
 	InProcess bool
 	Import    importRun
 	DBBytes   int64
@@ -75,10 +76,14 @@ func (rep *report) markdown() string {
 		b.WriteString("Data set reused from an earlier run (not generated in this run).\n")
 	} else {
 		s := rep.GenStats
+		where := "SQLite file " + mb(rep.DBBytes)
+		if rep.Postgres {
+			where = "in PostgreSQL"
+		}
 		fmt.Fprintf(&b, "Data set: %s feedback over %d years, %s improvements (%s links to feedback, %s history entries), "+
-			"%s steering meetings (%s agenda items), %s comments; SQLite file %s.\n",
+			"%s steering meetings (%s agenda items), %s comments; %s.\n",
 			thousands(s.Feedback), rep.Gen.Years, thousands(s.Improvements), thousands(s.Links), thousands(s.History),
-			thousands(s.Meetings), thousands(s.Agenda), thousands(s.Comments), mb(rep.DBBytes))
+			thousands(s.Meetings), thousands(s.Agenda), thousands(s.Comments), where)
 	}
 	server := "the `tracker serve` binary in its own process"
 	if rep.InProcess {
