@@ -51,7 +51,7 @@ type Store struct {
 	writes writeLog
 	// lag is how long cached figures may miss other people's writes; see Options.
 	lag time.Duration
-	// group batches concurrent feedback writes on SQLite; nil on PostgreSQL.
+	// group batches concurrent feedback writes into one transaction.
 	group *groupCommit
 	// checkpoints copies SQLite's write-ahead log into the database; nil on PostgreSQL.
 	checkpoints *checkpointer
@@ -110,8 +110,8 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.startGroupCommit()
 	if s.dialect == SQLite {
-		s.startGroupCommit()
 		s.checkpoints = startCheckpointer(s.r)
 	}
 	return s, nil
