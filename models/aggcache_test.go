@@ -140,6 +140,8 @@ func TestWrittenTable(t *testing.T) {
 		{"  DELETE FROM sessions WHERE expiry < ?", "", true, "sessions"},
 		{"WITH x AS (SELECT 1) UPDATE feedback SET triage_status = 'linked'", "", true, "feedback"},
 		{"SELECT COUNT(*) FROM feedback", "", true, ""},
+		{"SELECT\n\t\tid, title FROM improvements", "", true, ""},
+		{"\n\tUPDATE\tfeedback SET version = 2", "", true, "feedback"},
 		{"WITH x AS (SELECT 1) SELECT * FROM x", "", true, ""},
 		{"PRAGMA optimize", "", true, ""},
 		{"INSERT INTO feedback_fts(feedback_fts) VALUES ('rebuild')", "", true, "feedback_fts"},

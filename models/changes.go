@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
 
 	"gorm.io/gorm"
 )
@@ -136,23 +137,27 @@ var writeTarget = regexp.MustCompile(`(?is)^\s*(?:WITH\b.*?\)\s*)?(?:INSERT\s+(?
 // writtenTable names the table a statement wrote: "" for a read, anyTable when a write's
 // table cannot be told.
 func writtenTable(st *gorm.Statement, raw bool) string {
-	sql := st.SQL.String()
 	if !raw && st.Table != "" {
 		return st.Table
 	}
-	head := strings.ToUpper(strings.TrimSpace(sql))
-	switch {
-	case strings.HasPrefix(head, "SELECT"), strings.HasPrefix(head, "PRAGMA"), strings.HasPrefix(head, "EXPLAIN"),
-		strings.HasPrefix(head, "SAVEPOINT"), strings.HasPrefix(head, "RELEASE"), strings.HasPrefix(head, "SET "),
-		strings.HasPrefix(head, "SHOW"), strings.HasPrefix(head, "ANALYZE"), head == "":
+	// Every read on PostgreSQL passes here (reads and writes share a pool there), so
+	// only the statement's first word is looked at unless it is a WITH.
+	sql := strings.TrimSpace(st.SQL.String())
+	first := sql
+	if i := strings.IndexFunc(sql, func(r rune) bool { return unicode.IsSpace(r) || r == '(' }); i >= 0 {
+		first = sql[:i]
+	}
+	switch strings.ToUpper(first) {
+	case "SELECT", "PRAGMA", "EXPLAIN", "SAVEPOINT", "RELEASE", "SET", "SHOW", "ANALYZE", "":
 		return ""
+	case "WITH":
+		head := strings.ToUpper(sql)
+		if !strings.Contains(head, "INSERT") && !strings.Contains(head, "UPDATE") && !strings.Contains(head, "DELETE") {
+			return ""
+		}
 	}
 	if m := writeTarget.FindStringSubmatch(sql); m != nil {
 		return strings.ToLower(m[1])
-	}
-	if strings.HasPrefix(head, "WITH") && !strings.Contains(head, "INSERT") && !strings.Contains(head, "UPDATE") &&
-		!strings.Contains(head, "DELETE") {
-		return ""
 	}
 	return anyTable
 }
