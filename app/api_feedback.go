@@ -178,7 +178,6 @@ func (s *Server) apiCreateFeedback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.counts.Invalidate()
 	return c.JSON(http.StatusCreated, toAPIFeedback(fb, nil))
 }
 
@@ -301,6 +300,5 @@ func (s *Server) apiFollowUp(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.counts.Invalidate()
 	return c.JSON(http.StatusOK, toAPIFeedback(fb, fb.ImprovementIDs))
 }

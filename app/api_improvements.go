@@ -178,7 +178,6 @@ func (s *Server) apiCreateImprovement(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.counts.Invalidate()
 	if imp, err = s.store.ImprovementByID(ctx, imp.ID); err != nil {
 		return err
 	}
@@ -305,54 +304,29 @@ func (s *Server) apiTransitionImprovement(c echo.Context) error {
 	if err := decodeImprovementBody(c, &b); err != nil {
 		return err
 	}
-	fields := map[string]string{}
-	in := models.TransitionInput{Reason: b.Reason, Note: b.Note}
-	var ok bool
-	if in.To, ok = models.ParseStatus(b.To); !ok {
-		fields["to"] = "invalid_choice"
+	req := models.TransitionRequest{To: b.To, Reason: b.Reason, Note: b.Note, OwnerEmail: b.OwnerEmail,
+		Area: b.FunctionalArea, TargetDate: b.TargetDate, DeferUntil: b.DeferUntil}
+	if b.Version != nil {
+		req.Version = strconv.Itoa(*b.Version)
 	}
-	if b.Version == nil {
-		fields["version"] = "required"
-	} else {
-		in.Version = *b.Version
-	}
-	if strings.TrimSpace(b.OwnerEmail) != "" {
-		if u, err := s.store.UserByEmail(ctx, b.OwnerEmail); err != nil || !u.Active {
-			fields["owner_email"] = "unknown_user"
-		} else {
-			in.OwnerID = &u.ID
-		}
-	}
-	if strings.TrimSpace(b.FunctionalArea) != "" {
-		if in.FunctionalAreaID = s.refID(ctx, models.RefFunctionalAreas, b.FunctionalArea); in.FunctionalAreaID == nil {
-			fields["functional_area"] = "unknown_functional_area"
-		}
-	}
-	if in.TargetDate, ok = s.parseDay(b.TargetDate); !ok {
-		fields["target_date"] = "invalid_date"
-	}
-	if in.DeferUntil, ok = s.parseDay(b.DeferUntil); !ok {
-		fields["defer_until"] = "invalid_date"
-	}
-	if len(fields) > 0 {
-		return &models.ValidationError{Fields: fields}
-	}
-	imp, err := s.store.TransitionImprovement(ctx, id, in, currentUser(c))
-	if err != nil {
-		var ve *models.ValidationError
-		if errors.As(err, &ve) {
-			// The model names the owner "owner"; the API calls it owner_email.
-			if msg, ok := ve.Fields["owner"]; ok {
-				delete(ve.Fields, "owner")
-				ve.Fields["owner_email"] = msg
+	in, err := s.store.TransitionInput(ctx, req)
+	if err == nil {
+		var imp *models.Improvement
+		if imp, err = s.store.TransitionImprovement(ctx, id, in, currentUser(c)); err == nil {
+			j, err := s.improvementJSONFor(ctx, imp, false)
+			if err != nil {
+				return err
 			}
+			return c.JSON(http.StatusOK, j)
 		}
-		return err
 	}
-	s.counts.Invalidate()
-	j, err := s.improvementJSONFor(ctx, imp, false)
-	if err != nil {
-		return err
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		// The domain names the owner "owner"; the API calls it owner_email.
+		if msg, ok := ve.Fields["owner"]; ok {
+			delete(ve.Fields, "owner")
+			ve.Fields["owner_email"] = msg
+		}
 	}
-	return c.JSON(http.StatusOK, j)
+	return err
 }

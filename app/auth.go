@@ -64,6 +64,9 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if user != nil {
 			c.Set(ctxUser, user)
+			// The store keeps figures between writes; this makes everything it computes
+			// for the request include the user's own writes (read-your-writes).
+			c.SetRequest(c.Request().WithContext(models.ForUser(c.Request().Context(), user.ID)))
 		}
 		s.setLanguage(c, user)
 		if rule.Public {

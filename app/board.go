@@ -102,7 +102,6 @@ func (s *Server) boardMove(c echo.Context, action, field string, do func(ctx con
 	}
 	imp, err := do(ctx, id, version, text, currentUser(c))
 	if err == nil {
-		s.counts.Invalidate()
 		flashID := "flash.board_" + strings.ReplaceAll(action, "-", "_")
 		msg := i18n.T(ctx, flashID, map[string]any{"Title": imp.Title})
 		if isHTMX(c) {

@@ -27,6 +27,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// SlowQuery, when set, logs each database statement slower than it, with its SQL.
 	SlowQuery time.Duration
+	// FiguresLag is how long the kept figures (dashboard, reports, board, badges) may
+	// miss other people's writes; a user's own writes always show at once (FIGURES_LAG).
+	FiguresLag time.Duration
 	// Workers runs the background jobs (outbox, deferred items, retention) in this process.
 	Workers bool
 }
@@ -43,6 +46,7 @@ func DefaultConfig() Config {
 		BodyLimit:       "1M",
 		ImportBodyLimit: "100M",
 		ShutdownTimeout: 20 * time.Second,
+		FiguresLag:      time.Second,
 		Workers:         true,
 	}
 }
@@ -67,6 +71,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.SlowQuery = d
 	}
+	if v := getenv("FIGURES_LAG"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return c, fmt.Errorf("FIGURES_LAG: want a duration such as 1s, got %q", v)
+		}
+		c.FiguresLag = d
+	}
 	if v := getenv("COOKIE_SECURE"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -85,6 +96,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "smtp://user:pass@host:port (SMTP_URL)")
 	fs.BoolVar(&c.CookieSecure, "cookie-secure", c.CookieSecure, "mark cookies Secure (COOKIE_SECURE)")
 	fs.DurationVar(&c.SlowQuery, "slow-query", c.SlowQuery, "log database statements slower than this, e.g. 20ms (SLOW_QUERY)")
+	fs.DurationVar(&c.FiguresLag, "figures-lag", c.FiguresLag, "how long kept figures may miss other people's writes (FIGURES_LAG)")
 	fs.StringVar(&c.TimeZone, "time-zone", c.TimeZone, "IANA zone for days and reports (TIME_ZONE)")
 }
 

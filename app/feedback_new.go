@@ -133,7 +133,6 @@ func (s *Server) feedbackCreate(c echo.Context) error {
 	if len(errs) > 0 {
 		return s.renderFeedbackForm(c, http.StatusBadRequest, f, errs)
 	}
-	s.counts.Invalidate()
 	if fb.FollowUpDueAt != nil {
 		due := fb.FollowUpDueAt.In(s.store.Location)
 		s.flash(c, "flash.feedback_saved_due", map[string]any{"Due": components.FormatDateTime(ctx, due)})

@@ -128,7 +128,6 @@ func (s *Server) followUpRecord(c echo.Context) error {
 		}
 		return s.renderFollowUps(c, http.StatusBadRequest, &item)
 	}
-	s.counts.Invalidate()
 	if isHTMX(c) {
 		c.Response().Header().Set("Vary", "HX-Request")
 		return s.renderFollowUpRow(c, http.StatusOK, followups.Item{Feedback: *fb})

@@ -24,7 +24,6 @@ func newFuzzApp(f *testing.F) *testApp {
 	cfg := DefaultConfig()
 	cfg.LoginRate, cfg.LoginBurst = 1000, 1000
 	srv := New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	srv.counts.ttl = 0
 	return &testApp{srv: srv, store: store}
 }
 

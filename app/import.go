@@ -39,7 +39,6 @@ func (s *Server) feedbackImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.counts.Invalidate()
 	m.Result, m.FileName = res, fh.Filename
 	return render(c, http.StatusOK, feedback.Import(m))
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,16 +15,10 @@ import (
 	"github.com/improvementtracker/tracker/views/pages/improvements"
 )
 
-// transitionForm is one of the improvement page's action forms as posted.
+// transitionForm is one of the improvement page's action forms as posted; the owner
+// is picked by id, the functional area by code.
 type transitionForm struct {
-	To         string `form:"to" validate:"required"`
-	Version    string `form:"version" validate:"required,number"`
-	Reason     string `form:"reason" validate:"max=2000"`
-	Note       string `form:"note" validate:"max=5000"`
-	Owner      string `form:"owner"`
-	Area       string `form:"functional_area"`
-	TargetDate string `form:"target_date"`
-	DeferUntil string `form:"defer_until"`
+	To, Version, Reason, Note, Owner, Area, TargetDate, DeferUntil string
 }
 
 func readTransitionForm(c echo.Context) transitionForm {
@@ -39,56 +32,10 @@ func (f transitionForm) view() improvements.TransitionInput {
 		TargetDate: f.TargetDate, DeferUntil: f.DeferUntil}
 }
 
-// parseDay reads a YYYY-MM-DD date as midnight in the store's time zone.
-func (s *Server) parseDay(v string) (*time.Time, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return nil, true
-	}
-	d, err := time.ParseInLocation(time.DateOnly, v, s.store.Location)
-	if err != nil {
-		return nil, false
-	}
-	return &d, true
-}
-
-// transitionInput turns a transition form into the model's input; problems it can
-// see on its own (an unknown owner, a malformed date) come back by field.
-func (s *Server) transitionInput(ctx context.Context, f transitionForm) (models.TransitionInput, components.Errors) {
-	errs := checkForm(f)
-	in := models.TransitionInput{Reason: f.Reason, Note: f.Note}
-	to, ok := models.ParseStatus(f.To)
-	if !ok {
-		errs = addErr(errs, "to", "invalid_choice")
-	}
-	in.To = to
-	v, err := strconv.Atoi(f.Version)
-	if err != nil {
-		errs = addErr(errs, "version", "required")
-	}
-	in.Version = v
-	if f.Owner != "" {
-		id, err := strconv.ParseInt(f.Owner, 10, 64)
-		if err != nil {
-			errs = addErr(errs, "owner", "invalid_choice")
-		} else if u, err := s.store.UserByID(ctx, id); err != nil || !u.Active {
-			errs = addErr(errs, "owner", "invalid_choice")
-		} else {
-			in.OwnerID = &u.ID
-		}
-	}
-	if f.Area != "" {
-		if in.FunctionalAreaID = s.refID(ctx, models.RefFunctionalAreas, f.Area); in.FunctionalAreaID == nil {
-			errs = addErr(errs, "functional_area", "invalid_choice")
-		}
-	}
-	if in.TargetDate, ok = s.parseDay(f.TargetDate); !ok {
-		errs = addErr(errs, "target_date", "invalid_date")
-	}
-	if in.DeferUntil, ok = s.parseDay(f.DeferUntil); !ok {
-		errs = addErr(errs, "defer_until", "invalid_date")
-	}
-	return in, errs
+// request is the form as the domain's one transition request (see models.TransitionRequest).
+func (f transitionForm) request() models.TransitionRequest {
+	return models.TransitionRequest{To: f.To, Version: f.Version, Reason: f.Reason, Note: f.Note,
+		OwnerID: f.Owner, Area: f.Area, TargetDate: f.TargetDate, DeferUntil: f.DeferUntil}
 }
 
 // improvementTransition applies one move from the improvement page. A move based on a
@@ -101,19 +48,18 @@ func (s *Server) improvementTransition(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	f := readTransitionForm(c)
-	in, errs := s.transitionInput(ctx, f)
-	if errs == nil {
-		imp, err := s.store.TransitionImprovement(ctx, id, in, currentUser(c))
-		if err == nil {
-			s.counts.Invalidate()
+	in, err := s.store.TransitionInput(ctx, f.request())
+	if err == nil {
+		var imp *models.Improvement
+		if imp, err = s.store.TransitionImprovement(ctx, id, in, currentUser(c)); err == nil {
 			s.flash(c, "flash.transitioned", map[string]any{"Title": imp.Title,
 				"Status": i18n.T(ctx, "status."+string(imp.Status))})
 			return redirect(c, "/improvements/"+strconv.FormatInt(id, 10))
 		}
-		var ok bool
-		if errs, ok = merge(errs, err); !ok {
-			return s.refuseOnPage(c, id, err, showState{})
-		}
+	}
+	errs, ok := merge(nil, err)
+	if !ok {
+		return s.refuseOnPage(c, id, err, showState{})
 	}
 	imp, err := s.store.ImprovementByID(ctx, id)
 	if err != nil {
@@ -187,7 +133,6 @@ func (s *Server) improvementLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.counts.Invalidate()
 	s.flash(c, "flash.feedback_linked", map[string]any{"Count": len(ids), "Title": imp.Title})
 	next := safeNext(c.FormValue("next"))
 	if next == "/" {
@@ -220,7 +165,6 @@ func (s *Server) improvementMerge(c echo.Context) error {
 		}
 		survivor, err := s.store.MergeImprovements(ctx, in, currentUser(c))
 		if err == nil {
-			s.counts.Invalidate()
 			s.flash(c, "flash.merged", map[string]any{"Merged": in.MergedID, "Title": survivor.Title})
 			return redirect(c, "/improvements/"+strconv.FormatInt(survivor.ID, 10))
 		}

@@ -118,7 +118,6 @@ func (s *Server) improvementCreate(c echo.Context) error {
 			return err
 		}
 		if err == nil {
-			s.counts.Invalidate()
 			s.flash(c, createdMessage(imp.Track), map[string]any{"Title": imp.Title})
 			if len(f.FeedbackIDs) > 0 {
 				return redirect(c, "/triage")

@@ -59,7 +59,6 @@ func (s *Server) initiativeTransition(c echo.Context) error {
 		}
 		return s.renderInitiatives(c, http.StatusBadRequest, initiatives.ActionForm{ImprovementID: id, Note: f.Note, Errors: errs})
 	}
-	s.counts.Invalidate()
 	if f.To == string(models.StatusImplemented) {
 		s.flash(c, "flash.initiative_implemented")
 	} else {

@@ -37,7 +37,6 @@ func newInstances(t *testing.T, n int) []*testApp {
 		cfg := DefaultConfig()
 		cfg.LoginRate, cfg.LoginBurst = 1000, 1000
 		srv := New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		srv.counts.ttl = 0
 		apps[i] = &testApp{t: t, srv: srv, store: store}
 	}
 	if err := apps[0].store.SeedReference(ctx); err != nil {

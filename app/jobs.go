@@ -41,7 +41,6 @@ func (s *Server) jobs() []Job {
 		{Name: returnDeferredJob, Every: 15 * time.Minute, Run: func(ctx context.Context) error {
 			n, err := s.store.ReturnDeferred(ctx)
 			if n > 0 {
-				s.counts.Invalidate()
 			}
 			return err
 		}},

@@ -1,12 +1,13 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -89,46 +90,31 @@ func readItemForm(c echo.Context, itemID int64) meetings.ItemForm {
 		Rationale: get("rationale"), Version: version}
 }
 
-// itemDecision turns an item's form into a decision, reading only the fields the
-// chosen decision uses; problems a form can find alone come back by field.
-func itemDecision(itemID int64, f meetings.ItemForm) (models.Decision, map[string]string) {
+// itemDecision turns an item's form into a decision through the domain's one
+// transition request (the same checks as the improvement page and the API): only the
+// fields the chosen decision uses are read, and problems come back by field.
+func (s *Server) itemDecision(ctx context.Context, itemID int64, f meetings.ItemForm) (models.Decision, map[string]string) {
 	d := models.Decision{ItemID: itemID, Version: f.Version, Rationale: f.Rationale}
-	bad := map[string]string{}
-	st, ok := models.ParseStatus(f.Decision)
-	d.To = st
-	if !ok {
-		bad["decision"] = "invalid_choice"
-		return d, bad
+	if st, ok := models.ParseStatus(f.Decision); !ok || !slices.Contains(models.DecisionStatuses(), st) {
+		return d, map[string]string{"decision": "invalid_choice"}
 	}
-	ref := func(field, v string) *int64 {
-		if v == "" {
-			return nil
+	req := models.TransitionRequest{To: f.Decision, Version: strconv.Itoa(f.Version), Reason: f.Reason,
+		OwnerID: f.Owner, AreaID: f.FunctionalArea, TargetDate: f.TargetDate, DeferUntil: f.DeferUntil}
+	in, err := s.store.TransitionInput(ctx, req)
+	d.To, d.Reason, d.OwnerID, d.FunctionalAreaID = in.To, in.Reason, in.OwnerID, in.FunctionalAreaID
+	d.TargetDate, d.DeferUntil = in.TargetDate, in.DeferUntil
+	var ve *models.ValidationError
+	if errors.As(err, &ve) {
+		if msg, ok := ve.Fields["to"]; ok {
+			delete(ve.Fields, "to")
+			ve.Fields["decision"] = msg
 		}
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 {
-			bad[field] = "invalid_choice"
-			return nil
-		}
-		return &id
+		return d, ve.Fields
 	}
-	date := func(field, v string) *time.Time {
-		t, ok := parseDay(v)
-		if !ok {
-			bad[field] = "invalid_date"
-		}
-		return t
+	if err != nil {
+		return d, map[string]string{"decision": "decision_not_allowed"}
 	}
-	switch st {
-	case models.StatusApproved:
-		d.OwnerID = ref("owner", f.Owner)
-		d.FunctionalAreaID = ref("functional_area", f.FunctionalArea)
-		d.TargetDate = date("target_date", f.TargetDate)
-	case models.StatusRejected:
-		d.Reason = f.Reason
-	case models.StatusDeferred:
-		d.DeferUntil = date("defer_until", f.DeferUntil)
-	}
-	return d, bad
+	return d, nil
 }
 
 // decisionErrors puts an item's refusal beside its fields; it returns false for an
@@ -197,7 +183,7 @@ func (s *Server) meetingDecisions(c echo.Context) error {
 		if !open || f.Decision == "" {
 			continue
 		}
-		d, bad := itemDecision(it.ID, f)
+		d, bad := s.itemDecision(ctx, it.ID, f)
 		if len(bad) > 0 {
 			decisionErrors(errs, it.ID, &models.ValidationError{Fields: bad})
 			continue
@@ -216,7 +202,6 @@ func (s *Server) meetingDecisions(c echo.Context) error {
 		applied = append(applied, d.ItemID)
 	}
 	if len(applied) > 0 {
-		s.counts.Invalidate()
 	}
 	if len(errs) == 0 {
 		s.flash(c, "flash.decisions_recorded", map[string]any{"Count": len(applied)})
@@ -255,7 +240,7 @@ func (s *Server) meetingDecideItem(c echo.Context) error {
 	f := readItemForm(c, itemID)
 	if f.Decision == "" {
 		errs[meetings.Key("decision", itemID)] = "required"
-	} else if d, bad := itemDecision(itemID, f); len(bad) > 0 {
+	} else if d, bad := s.itemDecision(ctx, itemID, f); len(bad) > 0 {
 		decisionErrors(errs, itemID, &models.ValidationError{Fields: bad})
 	} else if err := s.store.DecideItem(ctx, m.ID, d, currentUser(c)); err != nil && !decisionErrors(errs, itemID, err) {
 		return err
@@ -267,7 +252,6 @@ func (s *Server) meetingDecideItem(c echo.Context) error {
 		}
 		return s.renderMeeting(c, http.StatusBadRequest, m, v)
 	}
-	s.counts.Invalidate()
 	s.flash(c, "flash.decision_recorded", map[string]any{"Title": m.Items[idx].Improvement.Title})
 	if focus {
 		for _, it := range m.Items[idx+1:] {

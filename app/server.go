@@ -24,7 +24,6 @@ type Server struct {
 	echo     *echo.Echo
 	// access maps "METHOD /path" to who may use it; a route missing here is refused.
 	access map[string]Access
-	counts *navCounter
 }
 
 // New builds the server and its router.
@@ -44,7 +43,6 @@ func New(cfg Config, store *models.Store, log *slog.Logger) *Server {
 		log.Error("session", "err", err)
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 	}
-	s.counts = newNavCounter(store, 3*time.Second)
 	s.echo = s.router()
 	return s
 }

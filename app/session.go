@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/views/i18n"
+	"github.com/improvementtracker/tracker/views/layout"
 	"github.com/improvementtracker/tracker/views/pages/auth"
 )
 
@@ -23,9 +25,27 @@ func (s *Server) page(c echo.Context, titleID, active string) pageData {
 	}
 	if p.User != nil {
 		p.Flash = s.sessions.PopString(ctx, "flash")
-		p.Nav = s.counts.For(ctx, p.User)
+		p.Nav = s.navCounts(ctx)
 	}
 	return p
+}
+
+// pageData is what the layout shows around every page.
+type pageData = layout.Page
+
+// navCounts are the navigation's badges. The store keeps them between writes and
+// recounts after any (a user's own write always shows on their next page); a page
+// whose count fails is shown without badges rather than not at all.
+func (s *Server) navCounts(ctx context.Context) layout.NavCounts {
+	w, err := s.store.NavCounts(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("navigation counts", "err", err)
+		}
+		return layout.NavCounts{}
+	}
+	return layout.NavCounts{FollowUpsDue: w.FollowUpsDue, FollowUpsOverdue: w.FollowUpsOverdue,
+		Untriaged: w.Untriaged, Queued: w.Queued, Review: w.Review}
 }
 
 // safeNext keeps redirects after sign-in on this site.

@@ -35,20 +35,6 @@ func readMeetingForm(c echo.Context) meetingForm {
 	return f
 }
 
-// parseDay reads an <input type=date> value as midnight UTC of that day, the way
-// DATE columns are stored; ok is false for anything else.
-func parseDay(s string) (*time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return nil, true
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return nil, false
-	}
-	return &t, true
-}
-
 // steeringIndex shows the review queue, the meetings and the new-meeting form, which
 // starts on today with every steering member ticked.
 func (s *Server) steeringIndex(c echo.Context) error {
@@ -85,7 +71,7 @@ func (s *Server) meetingCreate(c echo.Context) error {
 	f := readMeetingForm(c)
 	errs := checkForm(f)
 	if errs == nil {
-		heldOn, _ := parseDay(f.HeldOn)
+		heldOn, _ := models.ParseDay(f.HeldOn)
 		m, err := s.store.CreateMeeting(ctx, models.NewMeeting{HeldOn: heldOn, Title: f.Title, AttendeeIDs: f.Attendees}, currentUser(c))
 		var ok bool
 		if errs, ok = merge(errs, err); !ok && err != nil {

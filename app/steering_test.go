@@ -436,3 +436,44 @@ func TestDeferredItemReturnsToReviewByTheJob(t *testing.T) {
 		t.Fatalf("returned item not on the next agenda: %+v", next.Items)
 	}
 }
+
+// The page, the API and a meeting read a transition through one request: the same bad
+// approval is refused the same way by all three, field by field, and nothing moves.
+func TestOneTransitionParserForPageAPIAndMeeting(t *testing.T) {
+	f := newSteeringFixture(t, "Open on Saturdays")
+	imp := f.items[0]
+	bad := map[string]string{"owner": "999999", "target_date": "5/3"}
+
+	page := f.c.postForm(fmt.Sprintf("/improvements/%d/transition", imp.ID), url.Values{"to": {"approved"}, "version": {"1"},
+		"owner": {bad["owner"]}, "functional_area": {"it"}, "target_date": {bad["target_date"]}})
+	pd := doc(t, page)
+	if page.Code != http.StatusBadRequest || pd.Find("[data-testid=error-owner]").Length() != 1 ||
+		pd.Find("[data-testid=error-target_date]").Length() != 1 {
+		t.Fatalf("page: %d, errors owner %d target_date %d", page.Code, pd.Find("[data-testid=error-owner]").Length(),
+			pd.Find("[data-testid=error-target_date]").Length())
+	}
+
+	res := f.a.api("POST", fmt.Sprintf("/api/v1/improvements/%d/transition", imp.ID), f.a.token(f.chair),
+		map[string]any{"to": "approved", "version": 1, "owner_email": "nobody@example.com", "functional_area": "it",
+			"target_date": bad["target_date"]})
+	body := res.Body.String()
+	if res.Code != http.StatusBadRequest || !strings.Contains(body, `"owner_email":"unknown_user"`) ||
+		!strings.Contains(body, `"target_date":"invalid_date"`) {
+		t.Fatalf("API: %d %s", res.Code, body)
+	}
+
+	m := f.meeting(t, "Weekly")
+	item := itemFor(t, m, imp)
+	form := url.Values{}
+	decide(form, item, map[string]string{"decision": "approved", "owner": bad["owner"], "functional_area": fmt.Sprint(f.area),
+		"target_date": bad["target_date"]})
+	res = f.c.postForm(fmt.Sprintf("/steering/meetings/%d/items/%d/decide", m.ID, item), form)
+	md := doc(t, res)
+	if res.Code != http.StatusBadRequest || md.Find(fmt.Sprintf("[data-testid=error-owner_%d]", item)).Length() != 1 ||
+		md.Find(fmt.Sprintf("[data-testid=error-target_date_%d]", item)).Length() != 1 {
+		t.Fatalf("meeting: %d", res.Code)
+	}
+	if got, _ := f.a.store.ImprovementByID(context.Background(), imp.ID); got.Status != models.StatusReview {
+		t.Fatalf("status %s after three refused approvals, want review", got.Status)
+	}
+}

@@ -39,7 +39,6 @@ func newTestAppWith(t *testing.T, tune func(*Config)) *testApp {
 	tune(&cfg)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := New(cfg, store, log)
-	srv.counts.ttl = 0
 	return &testApp{t: t, srv: srv, store: store}
 }
 

@@ -68,7 +68,6 @@ func (s *Server) triageNoAction(c echo.Context) error {
 		return render(c, http.StatusBadRequest, triage.NoAction(triage.SelectionPage{
 			Page: s.page(c, "triage.no_action_title", "triage"), Items: items, Reason: reason, Errors: errs}))
 	}
-	s.counts.Invalidate()
 	s.flash(c, "flash.no_action", map[string]any{"Count": n})
 	return redirect(c, "/triage")
 }

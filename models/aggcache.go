@@ -1,103 +1,125 @@
 package models
 
 import (
+	"context"
+	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/singleflight"
-	"gorm.io/gorm"
 )
 
 // aggregateTTL bounds how old the dashboard's and reports' figures may be. They sum up
 // a million feedback and thousands of improvements (50-500 ms cold on the benchmark's
-// data set); read many times a minute, they are computed once per write or per TTL. A
-// write through this instance drops them at once, so whoever just logged feedback sees
-// it counted; writes through another instance sharing the database show within the TTL.
+// data set); read many times a minute, they are computed once per write or per TTL.
+// Writes through this instance reach the cache after their commit (writeLog); writes
+// through another instance sharing the database show within the TTL.
 const aggregateTTL = 5 * time.Second
 
-// aggregates caches computed figures by key until the next write or the TTL.
+// computeTimeout bounds a shared computation. It runs detached from the request that
+// started it, so it needs a limit of its own.
+const computeTimeout = 30 * time.Second
+
+// aggregates caches computed figures by key, each with the write generation it was
+// computed at (see writeLog).
 type aggregates struct {
-	writes  atomic.Uint64
-	flight  singleflight.Group
 	mu      sync.Mutex
 	entries map[string]aggregateEntry
+	// flights are the computations running now, the latest per key.
+	flights map[string]*flight
 }
 
 type aggregateEntry struct {
-	value  any
-	writes uint64
-	at     time.Time
+	value any
+	gen   uint64
+	at    time.Time
 }
 
-// quietTables are written on every request or by the clock; their writes change no
-// figure, so they keep the cache.
-var quietTables = map[string]bool{"sessions": true, "job_leases": true, "outbox": true}
-
-// watchWrites counts every write made through db.
-func (a *aggregates) watchWrites(db *gorm.DB) error {
-	bump := func(tx *gorm.DB) {
-		if !quietTables[tx.Statement.Table] {
-			a.writes.Add(1)
-		}
-	}
-	cb := db.Callback()
-	for _, err := range []error{
-		cb.Create().After("gorm:create").Register("tracker:count_writes", bump),
-		cb.Update().After("gorm:update").Register("tracker:count_writes", bump),
-		cb.Delete().After("gorm:delete").Register("tracker:count_writes", bump),
-		cb.Raw().After("gorm:raw").Register("tracker:count_writes", bump),
-	} {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+// flight is one computation that readers wait for together.
+type flight struct {
+	done  chan struct{}
+	value any
+	err   error
+	gen   uint64
+	at    time.Time
 }
 
-func (a *aggregates) get(key string, now time.Time) (any, bool) {
+// usable says whether figures computed at generation gen, at time at, may be shown to
+// a reader who must see generation need, when the log is at current: never older than
+// ttl, never before the reader's own latest write, and, when anyone else wrote since,
+// no older than lag.
+func usable(gen uint64, at time.Time, need, current uint64, now time.Time, lag, ttl time.Duration) bool {
+	age := now.Sub(at)
+	if age < 0 || age > ttl || gen < need {
+		return false
+	}
+	return gen == current || age <= lag
+}
+
+// cachedAggregate returns the figures under key, computing them when none are fresh
+// enough (aggregateTTL, Options.OthersLag, and always after the reader's own write).
+// Callers only read what they get: it is shared between requests.
+func cachedAggregate[T any](ctx context.Context, s *Store, key string, compute func(context.Context) (T, error)) (T, error) {
+	return cachedFor(ctx, s, key, aggregateTTL, compute)
+}
+
+// cachedFor is cachedAggregate with its own TTL. Visits that miss at the same moment
+// wait for one computation instead of each making their own (32 at once made a yearly
+// report take 14 s). The computation runs under a context detached from every request
+// (with computeTimeout), so a client that hangs up stops only its own wait, never the
+// computation the others wait for.
+func cachedFor[T any](ctx context.Context, s *Store, key string, ttl time.Duration, compute func(context.Context) (T, error)) (T, error) {
+	var zero T
+	a := &s.aggs
+	now := time.Now()
+	need, current := s.writes.seenBy(ctx), s.writes.all.Load()
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	e, ok := a.entries[key]
-	if !ok || e.writes != a.writes.Load() || now.Sub(e.at) > aggregateTTL || now.Before(e.at) {
-		return nil, false
+	if e, ok := a.entries[key]; ok && usable(e.gen, e.at, need, current, now, s.lag, ttl) {
+		a.mu.Unlock()
+		return e.value.(T), nil
 	}
-	return e.value, true
-}
-
-func (a *aggregates) put(key string, v any, writes uint64, now time.Time) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.entries == nil || len(a.entries) > 1024 {
-		a.entries = map[string]aggregateEntry{}
-	}
-	a.entries[key] = aggregateEntry{value: v, writes: writes, at: now}
-}
-
-// cachedAggregate returns the figures under key, computing them when none are fresh.
-// Visits that miss at the same moment wait for one computation instead of each making
-// their own (32 at once made a yearly report take 14 s). Callers only read what they
-// get: it is shared between requests.
-func cachedAggregate[T any](s *Store, key string, compute func() (T, error)) (T, error) {
-	if v, ok := s.aggs.get(key, time.Now()); ok {
-		return v.(T), nil
-	}
-	v, err, _ := s.aggs.flight.Do(key, func() (any, error) {
-		now := time.Now()
-		if v, ok := s.aggs.get(key, now); ok {
-			return v, nil
+	f, ok := a.flights[key]
+	if !ok || !usable(f.gen, f.at, need, current, now, s.lag, ttl) {
+		f = &flight{done: make(chan struct{}), gen: current, at: now}
+		if a.flights == nil {
+			a.flights = map[string]*flight{}
 		}
-		writes := s.aggs.writes.Load() // before computing: a write during it makes it stale
-		v, err := compute()
-		if err != nil {
-			return nil, err
-		}
-		s.aggs.put(key, v, writes, now)
-		return v, nil
-	})
-	if err != nil {
-		var zero T
-		return zero, err
+		a.flights[key] = f
+		detached, cancel := context.WithTimeout(context.WithoutCancel(ctx), computeTimeout)
+		go func() {
+			defer cancel()
+			defer close(f.done)
+			v, err := func() (v T, err error) {
+				defer func() {
+					if p := recover(); p != nil {
+						err = fmt.Errorf("models: computing %s panicked: %v", key, p)
+					}
+				}()
+				return compute(detached)
+			}()
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			f.value, f.err = v, err
+			if a.flights[key] == f {
+				delete(a.flights, key)
+			}
+			if err != nil {
+				return
+			}
+			if a.entries == nil || len(a.entries) > 1024 {
+				a.entries = map[string]aggregateEntry{}
+			}
+			if e, ok := a.entries[key]; !ok || e.gen <= f.gen {
+				a.entries[key] = aggregateEntry{value: v, gen: f.gen, at: f.at}
+			}
+		}()
 	}
-	return v.(T), nil
+	a.mu.Unlock()
+	select {
+	case <-f.done:
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+	if f.err != nil {
+		return zero, f.err
+	}
+	return f.value.(T), nil
 }

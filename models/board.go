@@ -67,7 +67,7 @@ const boardImplementedShown = 30
 // aggregateTTL: the quick-win team keeps it open and reloads it all day, and every
 // claim or move is a write that drops it at once.
 func (s *Store) QuickWinBoard(ctx context.Context, f BoardFilter) (*Board, error) {
-	return cachedAggregate(s, "board "+f.key(), func() (*Board, error) { return s.quickWinBoard(ctx, f) })
+	return cachedAggregate(ctx, s, "board "+f.key(), func(ctx context.Context) (*Board, error) { return s.quickWinBoard(ctx, f) })
 }
 
 // key identifies the filter in the cache.
@@ -253,7 +253,7 @@ type LedTo struct {
 // every ambassador's home page and walks all the feedback they ever logged.
 func (s *Store) ImplementedForAmbassador(ctx context.Context, userID int64, limit int) ([]LedTo, error) {
 	limit = clampLimit(limit, 5)
-	return cachedAggregate(s, fmt.Sprintf("led to %d %d", userID, limit), func() ([]LedTo, error) {
+	return cachedAggregate(ctx, s, fmt.Sprintf("led to %d %d", userID, limit), func(ctx context.Context) ([]LedTo, error) {
 		return s.implementedForAmbassador(ctx, userID, limit)
 	})
 }

@@ -28,6 +28,9 @@ type Bulk struct {
 	// per-commit cost vanishes, small enough that the WAL does not grow without bound.
 	CommitEvery int
 
+	// committed tells the store's caches after each commit.
+	committed func()
+
 	perStmt  int
 	tx       *sql.Tx
 	stmt     *sql.Stmt
@@ -52,7 +55,8 @@ func (s *Store) NewBulk(ctx context.Context, table string, columns ...string) (*
 		// Beyond a few hundred rows a statement gets no faster, only the buffer larger.
 		per = 500
 	}
-	return &Bulk{db: db, ctx: ctx, table: table, columns: columns, dialect: s.dialect,
+	committed := func() { s.writes.committed(ctx, map[string]bool{table: true}) }
+	return &Bulk{db: db, ctx: ctx, table: table, columns: columns, dialect: s.dialect, committed: committed,
 		CommitEvery: 100_000, perStmt: per, buf: make([]any, 0, per*len(columns))}, nil
 }
 
@@ -148,6 +152,7 @@ func (b *Bulk) commit() error {
 	}
 	err := b.tx.Commit()
 	b.tx, b.inTx = nil, 0
+	b.committed()
 	if err != nil {
 		return fmt.Errorf("models: bulk %s: commit: %w", b.table, err)
 	}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -79,3 +80,17 @@ const (
 	TriageLinked   = "linked"
 	TriageNoAction = "no_action"
 )
+
+// navCountTTL bounds how long the badges are kept: follow-ups fall due and overdue with
+// the clock, not only with writes.
+const navCountTTL = 3 * time.Second
+
+// NavCounts returns the work counts of the navigation's badges, each up to NavCountCap.
+// They are shown on every page, so they are kept between writes (see cachedFor): a
+// busy team does not pay four count queries per click, and pages that find them stale
+// share one recount.
+func (s *Store) NavCounts(ctx context.Context) (WorkCounts, error) {
+	return cachedFor(ctx, s, "nav counts", navCountTTL, func(ctx context.Context) (WorkCounts, error) {
+		return s.WorkCountsUpTo(ctx, NavCountCap)
+	})
+}

@@ -31,7 +31,7 @@ type Dashboard struct {
 // for aggregateTTL, so the busiest page does not recompute them for every visit.
 func (s *Store) Dashboard(ctx context.Context) (*Dashboard, error) {
 	key := "dashboard " + s.now().Truncate(time.Minute).Format(time.RFC3339)
-	return cachedAggregate(s, key, func() (*Dashboard, error) { return s.dashboard(ctx) })
+	return cachedAggregate(ctx, s, key, func(ctx context.Context) (*Dashboard, error) { return s.dashboard(ctx) })
 }
 
 func (s *Store) dashboard(ctx context.Context) (*Dashboard, error) {
@@ -232,7 +232,7 @@ const MyWorkLimit = 5
 // follow-ups due first.
 func (s *Store) MyWork(ctx context.Context, u *User) (MyWork, error) {
 	key := fmt.Sprintf("my work %d %t", u.ID, u.Has(RoleAmbassador))
-	return cachedAggregate(s, key, func() (MyWork, error) { return s.myWork(ctx, u) })
+	return cachedAggregate(ctx, s, key, func(ctx context.Context) (MyWork, error) { return s.myWork(ctx, u) })
 }
 
 func (s *Store) myWork(ctx context.Context, u *User) (MyWork, error) {

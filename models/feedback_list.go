@@ -94,7 +94,7 @@ const commonMatches = 2000
 // reading no more of the full-text index than that. The answer is kept like the
 // dashboard's figures, until the next write or aggregateTTL.
 func (s *Store) commonSearch(ctx context.Context, match string) bool {
-	common, err := cachedAggregate(s, "common "+match, func() (bool, error) {
+	common, err := cachedAggregate(ctx, s, "common "+match, func(ctx context.Context) (bool, error) {
 		var n int64
 		err := s.r.WithContext(ctx).Raw(`SELECT COUNT(*) FROM (SELECT rowid FROM feedback_fts
 			WHERE feedback_fts MATCH ? LIMIT ?) AS m`, match, commonMatches).Scan(&n).Error
@@ -303,7 +303,7 @@ func (s *Store) CountFeedback(ctx context.Context, f FeedbackFilter) (n int, cap
 		n      int
 		capped bool
 	}
-	c, err := cachedAggregate(s, fmt.Sprintf("count %+v", f), func() (count, error) {
+	c, err := cachedAggregate(ctx, s, fmt.Sprintf("count %+v", f), func(ctx context.Context) (count, error) {
 		n, capped, err := s.countFeedback(ctx, f)
 		return count{n, capped}, err
 	})

@@ -10,8 +10,9 @@ import (
 // refCacheTTL is how long a reference list read from the database is reused. The lists
 // are a few dozen rows that change a few times a year, yet every feedback POST resolved
 // three of them and named four: seven queries on the single busiest write path. Changes
-// made through this instance are seen at once (the list is dropped); changes made
-// through another instance sharing the database are seen within the TTL.
+// made through this instance are seen at once (the write log moves the list's table on
+// after the commit); changes made through another instance sharing the database are
+// seen within the TTL.
 const refCacheTTL = 2 * time.Second
 
 type refCache struct {
@@ -22,45 +23,42 @@ type refCache struct {
 type cachedRefs struct {
 	items  []RefItem
 	loaded time.Time
+	// gen is the generation of the list's table when it was read (writeLog.table).
+	gen uint64
 }
 
-func (c *refCache) get(kind RefKind, now time.Time) ([]RefItem, bool) {
+func (c *refCache) get(kind RefKind, gen uint64, now time.Time) ([]RefItem, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.lists[kind]
-	if !ok || now.Sub(e.loaded) > refCacheTTL || now.Before(e.loaded) {
+	if !ok || e.gen != gen || now.Sub(e.loaded) > refCacheTTL || now.Before(e.loaded) {
 		return nil, false
 	}
 	return e.items, true
 }
 
-func (c *refCache) put(kind RefKind, items []RefItem, now time.Time) {
+func (c *refCache) put(kind RefKind, items []RefItem, gen uint64, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.lists == nil {
 		c.lists = map[RefKind]cachedRefs{}
 	}
-	c.lists[kind] = cachedRefs{items: items, loaded: now}
-}
-
-// forget drops a list after this instance changed it.
-func (c *refCache) forget(kind RefKind) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.lists, kind)
+	c.lists[kind] = cachedRefs{items: items, loaded: now, gen: gen}
 }
 
 // cachedRefList returns the list, active items first, by name: from the cache when
 // fresh. Callers get their own copy, so nothing they change leaks into the cache.
 func (s *Store) cachedRefList(ctx context.Context, kind RefKind) ([]RefItem, error) {
 	now := time.Now()
-	items, ok := s.refs.get(kind, now)
+	// Read before loading: a change committed while the list loads leaves it stale.
+	gen := s.writes.table(string(kind))
+	items, ok := s.refs.get(kind, gen, now)
 	if !ok {
 		var err error
 		if items, err = s.loadRefList(ctx, kind); err != nil {
 			return nil, err
 		}
-		s.refs.put(kind, items, now)
+		s.refs.put(kind, items, gen, now)
 	}
 	return append([]RefItem(nil), items...), nil
 }

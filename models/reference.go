@@ -130,7 +130,6 @@ func (s *Store) ResolveRef(ctx context.Context, kind RefKind, codeOrName string)
 
 // CreateRef adds an item; the code is derived from the name when empty.
 func (s *Store) CreateRef(ctx context.Context, kind RefKind, code, name string, by *User) (*RefItem, error) {
-	defer s.refs.forget(kind)
 	name = strings.TrimSpace(name)
 	code = strings.ToLower(strings.TrimSpace(code))
 	if code == "" {
@@ -166,7 +165,6 @@ func (s *Store) CreateRef(ctx context.Context, kind RefKind, code, name string, 
 // UpdateRef renames or (de)activates an item. Items are never deleted: feedback and
 // improvements keep pointing at them.
 func (s *Store) UpdateRef(ctx context.Context, kind RefKind, id int64, name string, active bool, by *User) error {
-	defer s.refs.forget(kind)
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return Invalid("name", "required")

@@ -346,7 +346,7 @@ func (s *Store) goodwill(ctx context.Context, from, to time.Time) ([]GoodwillSpe
 // until the next write or for aggregateTTL.
 func (s *Store) Report(ctx context.Context, p Period) (*Report, error) {
 	key := fmt.Sprintf("report %v %s", p, s.now().Truncate(time.Minute).Format(time.RFC3339))
-	return cachedAggregate(s, key, func() (*Report, error) { return s.report(ctx, p) })
+	return cachedAggregate(ctx, s, key, func(ctx context.Context) (*Report, error) { return s.report(ctx, p) })
 }
 
 func (s *Store) report(ctx context.Context, p Period) (*Report, error) {

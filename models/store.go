@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -46,7 +47,11 @@ type Store struct {
 	Location *time.Location
 	refs     refCache
 	aggs     aggregates
-	// group batches concurrent feedback writes on SQLite; nil on PostgreSQL.
+	// writes tells the caches what each commit changed.
+	writes writeLog
+	// lag is how long cached figures may miss other people's writes; see Options.
+	lag time.Duration
+	// group batches concurrent feedback writes into one transaction.
 	group *groupCommit
 	// checkpoints copies SQLite's write-ahead log into the database; nil on PostgreSQL.
 	checkpoints *checkpointer
@@ -55,7 +60,14 @@ type Store struct {
 // Options tunes how a store is opened.
 type Options struct {
 	Location *time.Location
+	// ReadPool is how many connections read at once (default: four per core, at least 8).
 	ReadPool int
+	// OthersLag is how long the cached figures (dashboard, reports, board, counts,
+	// badges) may go on missing what other people wrote through this instance. A user's
+	// own writes always show on their next page (read-your-writes, see ForUser). 0, the
+	// default, recomputes after every write; a busy instance serves more pages with
+	// about a second, at the price of a colleague's feedback showing a second later.
+	OthersLag time.Duration
 	// Schema, for PostgreSQL only, selects (and creates) a schema: tests give each
 	// test its own.
 	Schema string
@@ -71,9 +83,9 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		opt.Location = time.UTC
 	}
 	if opt.ReadPool <= 0 {
-		opt.ReadPool = 8
+		opt.ReadPool = DefaultReadPool()
 	}
-	s := &Store{Now: time.Now, Location: opt.Location}
+	s := &Store{Now: time.Now, Location: opt.Location, lag: max(opt.OthersLag, 0)}
 	var err error
 	switch {
 	case strings.HasPrefix(url, "sqlite:"):
@@ -86,7 +98,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.aggs.watchWrites(s.w); err != nil {
+	if err := s.writes.watchWrites(s.w); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -98,8 +110,8 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.startGroupCommit()
 	if s.dialect == SQLite {
-		s.startGroupCommit()
 		s.checkpoints = startCheckpointer(s.r)
 	}
 	return s, nil
@@ -126,6 +138,11 @@ func (s *Store) Optimize(ctx context.Context) error {
 	return nil
 }
 
+// DefaultReadPool sizes the reading pool to the machine: a list page holds a reading
+// connection for a few milliseconds, mostly waiting on SQLite's pure-Go engine, so
+// eight connections left cores idle on a 16-core machine.
+func DefaultReadPool() int { return max(8, 4*runtime.NumCPU()) }
+
 func gormConfig(opt Options) *gorm.Config {
 	log := logger.Discard
 	if opt.SlowQuery > 0 {
@@ -150,16 +167,23 @@ func (s *Store) openSQLite(path string, opt Options) error {
 	// ends, and a feedback changes fifty; past 64 kB SQLite moved that journal to a
 	// temporary file (a fifth of the group commit's time in write calls).
 	// wal_autocheckpoint(10000): see checkpointer.
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(10000)" +
-		"&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
-	open := func(conns int) (*gorm.DB, error) {
+	// synchronous: the writer runs FULL, so each commit syncs the write-ahead log before
+	// it returns and an answered write survives a power cut, not only a crash of the
+	// process (under WAL, NORMAL syncs only at checkpoints and may lose the last
+	// commits). The group commit shares each sync among the feedback committed together.
+	// Readers never commit; they keep NORMAL, which still syncs their checkpoints.
+	dsn := func(synchronous string) string {
+		return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+			"&_pragma=synchronous(" + synchronous + ")&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(10000)" +
+			"&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
+	}
+	open := func(conns int, synchronous string) (*gorm.DB, error) {
 		cfg := gormConfig(opt)
 		// The driver parses every statement anew; a page's queries are the same few
 		// strings each time, and parsing was a tenth of a list page. PostgreSQL's
 		// driver (pgx) keeps its own statement cache.
 		cfg.PrepareStmt, cfg.PrepareStmtMaxSize = true, 512
-		db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: dsn}), cfg)
+		db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: dsn(synchronous)}), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("models: open sqlite: %w", err)
 		}
@@ -170,10 +194,10 @@ func (s *Store) openSQLite(path string, opt Options) error {
 		return db, nil
 	}
 	var err error
-	if s.w, err = open(1); err != nil {
+	if s.w, err = open(1, "FULL"); err != nil {
 		return err
 	}
-	if s.r, err = open(opt.ReadPool); err != nil {
+	if s.r, err = open(opt.ReadPool, "NORMAL"); err != nil {
 		return err
 	}
 	s.dialect = SQLite
@@ -201,8 +225,11 @@ func (s *Store) openPostgres(ctx context.Context, url string, opt Options) error
 			return fmt.Errorf("models: create schema: %w", err)
 		}
 	}
-	sqlDB.SetMaxOpenConns(4 * opt.ReadPool)
-	sqlDB.SetMaxIdleConns(4 * opt.ReadPool)
+	// Reads and writes share this pool; capped so that two instances stay within
+	// PostgreSQL's default of 100 connections.
+	conns := min(4*opt.ReadPool, 48)
+	sqlDB.SetMaxOpenConns(conns)
+	sqlDB.SetMaxIdleConns(conns)
 	s.w, s.r, s.dialect = db, db, Postgres
 	return nil
 }
@@ -318,16 +345,6 @@ func (s *Store) Writer(ctx context.Context) *gorm.DB { return s.w.WithContext(ct
 
 // Reader returns the handle for read-only queries.
 func (s *Store) Reader(ctx context.Context) *gorm.DB { return s.r.WithContext(ctx) }
-
-// Tx runs fn in one write transaction. On SQLite the transaction takes the write lock at
-// its start, so a read-then-write never fails half way with "database is locked".
-func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	err := s.w.WithContext(ctx).Transaction(fn)
-	// Counted again once committed: figures computed while the transaction was open
-	// could not see its writes.
-	s.aggs.writes.Add(1)
-	return err
-}
 
 // SQLDB exposes the writer's *sql.DB for tools like backup.
 func (s *Store) SQLDB() (*sql.DB, error) { return s.w.DB() }

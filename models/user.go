@@ -244,7 +244,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 // dashboard's figures, until the next write or aggregateTTL, and each caller gets its
 // own copy.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
-	us, err := cachedAggregate(s, "users", func() ([]User, error) {
+	us, err := cachedAggregate(ctx, s, "users", func(ctx context.Context) ([]User, error) {
 		var us []User
 		err := s.r.WithContext(ctx).Order("active DESC, name, id").Find(&us).Error
 		return us, err

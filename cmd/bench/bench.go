@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -32,6 +33,8 @@ type benchConfig struct {
 	warmup     time.Duration
 	only       string
 	importRows int
+	pgURL      string
+	writeRate  int
 	profile    string
 }
 
@@ -48,6 +51,8 @@ func runBench(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured warm-up per page")
 	fs.StringVar(&cfg.only, "only", "", "regular expression: load only the pages whose name matches (the static reference always runs)")
 	fs.IntVar(&cfg.importRows, "import-rows", 100_000, "rows of the CSV import to time (0 skips it)")
+	fs.StringVar(&cfg.pgURL, "database-url", "", "postgres://... : run on PostgreSQL instead (data set in schema bench, dropped first)")
+	fs.IntVar(&cfg.writeRate, "write-rate", 50, "feedback a second posted through the API while each page is loaded a second time (0: pages only without writes)")
 	fs.StringVar(&cfg.profile, "cpuprofile", "", "serve the app inside the bench process and write a CPU profile of the load to this file (for finding bottlenecks; the table then measures the in-process server)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -64,7 +69,20 @@ func runBench(ctx context.Context, args []string) error {
 	// 1. The data set.
 	cfg.gen.Now = started
 	var token string
-	if cfg.reuse {
+	dbURL := "sqlite:" + cfg.db
+	if cfg.pgURL != "" {
+		if cfg.reuse || cfg.profile != "" {
+			return errors.New("-reuse and -cpuprofile are for SQLite only")
+		}
+		fmt.Printf("generating %d feedback, %d improvements over %d years into PostgreSQL (schema bench) ...\n",
+			cfg.gen.Rows, cfg.gen.Improvements, cfg.gen.Years)
+		stats, t, at, err := createPostgresDataSet(ctx, cfg.pgURL, "bench", *cfg.gen)
+		if err != nil {
+			return err
+		}
+		token, rep.GenStats, dbURL, rep.Postgres = t, stats, at, true
+		fmt.Printf("  generated in %s (feedback %s)\n", stats.Took.Round(time.Millisecond), stats.FeedbackTook.Round(time.Millisecond))
+	} else if cfg.reuse {
 		if _, err := os.Stat(cfg.db); err != nil {
 			return fmt.Errorf("-reuse: %w", err)
 		}
@@ -85,6 +103,12 @@ func runBench(ctx context.Context, args []string) error {
 		fmt.Printf("  generated in %s (feedback %s)\n", stats.Took.Round(time.Millisecond), stats.FeedbackTook.Round(time.Millisecond))
 	}
 
+	// The stream of writes beside the pages comes from a colleague of the bench user.
+	writerTokens, err := newTokens(ctx, dbURL, cfg.gen.Location, teamEmail(0))
+	if err != nil {
+		return err
+	}
+
 	// 2. The binary.
 	binDir, err := os.MkdirTemp("", "tracker-bench-")
 	if err != nil {
@@ -95,8 +119,7 @@ func runBench(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	dbURL := "sqlite:" + cfg.db
-	if fi, err := os.Stat(cfg.db); err == nil {
+	if fi, err := os.Stat(cfg.db); err == nil && !rep.Postgres {
 		rep.DBBytes = fi.Size()
 	}
 
@@ -157,17 +180,34 @@ func runBench(ctx context.Context, args []string) error {
 		if i > 0 && only != nil && !only.MatchString(t.Name) {
 			continue
 		}
-		exact := resetPeak(pid)
-		r := run(ctx, client, t, cfg.conns, cfg.warmup, cfg.duration)
-		if err := ctx.Err(); err != nil {
-			return err
+		// Every page is loaded twice: alone, and while a steady stream of feedback is
+		// written through the API, as a team that logs all day sees it (every write
+		// changes what the dashboard, the lists and the counts show).
+		rates := []int{0}
+		if i > 0 && !strings.HasPrefix(t.Path, "POST ") && cfg.writeRate > 0 {
+			rates = append(rates, cfg.writeRate)
 		}
-		r.PeakRSSKB, _ = memKB(pid, "VmHWM")
-		r.PeakExact = exact
-		rep.PeakRSSKB = max(rep.PeakRSSKB, r.PeakRSSKB)
-		rep.Results = append(rep.Results, r)
-		fmt.Printf("  %-22s %9.0f req/s  p50 %7s  p99 %7s  errors %d %s\n", t.Name, r.ReqPerSec,
-			fmtDur(r.P50), fmtDur(r.P99), r.Errors, r.ErrorNote)
+		for _, rate := range rates {
+			exact := resetPeak(pid)
+			var w *writeStream
+			if rate > 0 {
+				w = startWrites(ctx, base, writerTokens[0], rate)
+			}
+			r := run(ctx, client, t, cfg.conns, cfg.warmup, cfg.duration)
+			if w != nil {
+				r.Writes = w.stop()
+				r.Target.Name += fmt.Sprintf(" + %d writes/s", rate)
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r.PeakRSSKB, _ = memKB(pid, "VmHWM")
+			r.PeakExact = exact
+			rep.PeakRSSKB = max(rep.PeakRSSKB, r.PeakRSSKB)
+			rep.Results = append(rep.Results, r)
+			fmt.Printf("  %-36s %9.0f req/s  p50 %7s  p99 %7s  errors %d %s%s\n", r.Target.Name, r.ReqPerSec,
+				fmtDur(r.P50), fmtDur(r.P99), r.Errors, r.ErrorNote, r.Writes.note())
+		}
 	}
 	if peak, err := memKB(pid, "VmHWM"); err == nil {
 		rep.PeakRSSKB = max(rep.PeakRSSKB, peak)
@@ -187,7 +227,11 @@ func runBench(ctx context.Context, args []string) error {
 	md := rep.markdown()
 	fmt.Println()
 	fmt.Print(md)
-	path := filepath.Join(cfg.out, "bench-"+started.Format("2006-01-02")+".md")
+	name := "bench-"
+	if rep.Postgres {
+		name = "bench-pg-"
+	}
+	path := filepath.Join(cfg.out, name+started.Format("2006-01-02")+".md")
 	if err := os.WriteFile(path, []byte(md), 0o644); err != nil {
 		return err
 	}
@@ -197,16 +241,33 @@ func runBench(ctx context.Context, args []string) error {
 
 // newToken makes a fresh API token for the bench user of an existing data set.
 func newToken(ctx context.Context, path string, loc *time.Location) (string, error) {
-	store, err := models.Open(ctx, "sqlite:"+path, models.Options{Location: loc})
+	toks, err := newTokens(ctx, "sqlite:"+path, loc, benchEmail)
 	if err != nil {
 		return "", err
 	}
-	defer store.Close()
-	u, err := store.UserByEmail(ctx, benchEmail)
+	return toks[0], nil
+}
+
+// newTokens makes a fresh API token for each of the users of the data set at url.
+func newTokens(ctx context.Context, url string, loc *time.Location, emails ...string) ([]string, error) {
+	store, err := models.Open(ctx, url, models.Options{Location: loc})
 	if err != nil {
-		return "", fmt.Errorf("bench user in %s: %w", path, err)
+		return nil, err
 	}
-	return store.CreateToken(ctx, u.ID, "bench")
+	defer store.Close()
+	var out []string
+	for _, email := range emails {
+		u, err := store.UserByEmail(ctx, email)
+		if err != nil {
+			return nil, fmt.Errorf("user %s: %w", email, err)
+		}
+		tok, err := store.CreateToken(ctx, u.ID, "bench")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tok)
+	}
+	return out, nil
 }
 
 // staticHref finds the stylesheet's cache-busting address in the dashboard's HTML.
@@ -225,16 +286,6 @@ func benchTargets(ctx context.Context, s *session, token string, reportYear int)
 			css = string(m[1])
 		}
 	}
-	feedbackJSON := func(n int64) []byte {
-		r := rand.New(rand.NewPCG(uint64(n), 7))
-		b, _ := json.Marshal(map[string]any{
-			"received_at": time.Now().Add(-time.Duration(r.IntN(3600)) * time.Second).Format(time.RFC3339),
-			"channel":     channelMix.pick(r), "touchpoint": touchpointMix.pick(r), "branch": branchMix.pick(r),
-			"segment": models.SegmentPrivate, "nps": r.IntN(11),
-			"comment": complaints[r.IntN(len(complaints))] + " (bench)",
-		})
-		return b
-	}
 	feedbackForm := func(n int64) url.Values {
 		r := rand.New(rand.NewPCG(uint64(n), 11))
 		return url.Values{"channel": {channelMix.pick(r)}, "touchpoint": {touchpointMix.pick(r)},
@@ -250,8 +301,23 @@ func benchTargets(ctx context.Context, s *session, token string, reportYear int)
 		s.get("yearly report", fmt.Sprintf("/reports?kind=year&period=%d", reportYear)),
 		apiGet(s.base, token, "API feedback list", "/api/v1/feedback?limit=50"),
 		s.postForm("feedback form POST", "/feedback/new", feedbackForm, http.StatusSeeOther),
-		apiPost(s.base, token, "feedback API POST", "/api/v1/feedback", feedbackJSON, http.StatusCreated),
+		apiPost(s.base, token, "feedback API POST", "/api/v1/feedback", feedbackJSON("bench"), http.StatusCreated),
 	}, nil
+}
+
+// feedbackJSON returns the API body of feedback n, a customer's recent survey answer;
+// tag marks the comment with who sent it.
+func feedbackJSON(tag string) func(n int64) []byte {
+	return func(n int64) []byte {
+		r := rand.New(rand.NewPCG(uint64(n), 7))
+		b, _ := json.Marshal(map[string]any{
+			"received_at": time.Now().Add(-time.Duration(r.IntN(3600)) * time.Second).Format(time.RFC3339),
+			"channel":     channelMix.pick(r), "touchpoint": touchpointMix.pick(r), "branch": branchMix.pick(r),
+			"segment": models.SegmentPrivate, "nps": r.IntN(11),
+			"comment": complaints[r.IntN(len(complaints))] + " (" + tag + ")",
+		})
+		return b
+	}
 }
 
 // importRun is the timing of `tracker import feedback`.

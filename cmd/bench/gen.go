@@ -121,8 +121,9 @@ func generate(ctx context.Context, store *models.Store, cfg genConfig) (genStats
 	// Measured and left alone: the statement journal each multi-row INSERT keeps (about
 	// a tenth of the time) costs as much in memory as in a temporary file, and INSERT OR
 	// ROLLBACK does not avoid it while triggers fire.
-	for _, pragma := range []string{"PRAGMA cache_size = -65536"} {
-		if err := store.Writer(ctx).Exec(pragma).Error; err != nil {
+	sqlite := store.Dialect() == models.SQLite
+	if sqlite {
+		if err := store.Writer(ctx).Exec("PRAGMA cache_size = -65536").Error; err != nil {
 			return g.stats, err
 		}
 	}
@@ -133,8 +134,22 @@ func generate(ctx context.Context, store *models.Store, cfg genConfig) (genStats
 			return g.stats, err
 		}
 	}
-	if err := store.Writer(ctx).Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error; err != nil {
-		return g.stats, err
+	if sqlite {
+		if err := store.Writer(ctx).Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error; err != nil {
+			return g.stats, err
+		}
+	} else {
+		// The bulk loads gave ids themselves; move each sequence past them, then let
+		// the planner see the data.
+		for _, table := range []string{"feedback", "improvements", "meetings"} {
+			if err := store.Writer(ctx).Exec(`SELECT setval(pg_get_serial_sequence('` + table + `', 'id'),
+				(SELECT COALESCE(MAX(id), 1) FROM ` + table + `))`).Error; err != nil {
+				return g.stats, fmt.Errorf("sequence of %s: %w", table, err)
+			}
+		}
+		if err := store.Writer(ctx).Exec("ANALYZE").Error; err != nil {
+			return g.stats, err
+		}
 	}
 	g.stats.Took = time.Since(start)
 	return g.stats, nil
@@ -208,8 +223,22 @@ func (g *generator) users(ctx context.Context) error {
 		}
 		g.steering = append(g.steering, id)
 	}
+	// The team the load generators sign in as besides the bench user: people who each
+	// read and write, as a team logging all day does (the store shows a user's own
+	// writes at once, and other people's within FIGURES_LAG).
+	for i := range teamSize {
+		if _, err := add(teamEmail(i), g.personName(), models.Roles...); err != nil {
+			return err
+		}
+	}
 	return nil
 }
+
+// teamSize is how many team members the data set has (see users).
+const teamSize = 16
+
+// teamEmail is the address of team member i (from 0).
+func teamEmail(i int) string { return fmt.Sprintf("team%02d@bank.example", i+1) }
 
 func (g *generator) personName() string {
 	return firstNames[g.r.IntN(len(firstNames))] + " " + lastNames[g.r.IntN(len(lastNames))]

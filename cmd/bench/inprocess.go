@@ -18,11 +18,12 @@ import (
 // `go tool pprof` shows where a slow page spends its time. The load generator then
 // shares the profile; its frames are easy to tell apart (net/http client, main.run).
 func serveInProcess(ctx context.Context, path, addr string, loc *time.Location, profile string) (stop func(), err error) {
-	store, err := models.Open(ctx, "sqlite:"+path, models.Options{Location: loc})
+	cfg := app.DefaultConfig()
+	// The same store options as `tracker serve` with its defaults.
+	store, err := models.Open(ctx, "sqlite:"+path, models.Options{Location: loc, OthersLag: cfg.FiguresLag})
 	if err != nil {
 		return nil, err
 	}
-	cfg := app.DefaultConfig()
 	cfg.DatabaseURL, cfg.Addr = "sqlite:"+path, addr
 	srv := app.New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	l, err := net.Listen("tcp", addr)

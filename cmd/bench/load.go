@@ -45,9 +45,19 @@ var csrfInput = regexp.MustCompile(`name="_csrf"\s+value="([^"]+)"|value="([^"]+
 // signIn does what a browser does: fetch the sign-in page (which sets the CSRF cookie
 // and puts the token in the form), then post the form with it.
 func signIn(ctx context.Context, base, email, password string) (*session, error) {
+	return signInFrom(ctx, base, email, password, nil)
+}
+
+// signInFrom signs in from a given loopback address (nil: any): the server limits
+// sign-ins per client address, and a team signs in from several machines.
+func signInFrom(ctx context.Context, base, email, password string, from net.IP) (*session, error) {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if from != nil {
+		d := &net.Dialer{Timeout: 5 * time.Second, LocalAddr: &net.TCPAddr{IP: from}}
+		c.Transport = &http.Transport{DialContext: d.DialContext}
+	}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/login", nil)
 	res, err := c.Do(req)
 	if err != nil {
@@ -106,6 +116,82 @@ type result struct {
 	ReqPerSec  float64
 	RefRatio   float64
 	Status2xx3 int64
+	// Writes is the stream of feedback written beside the load, if any.
+	Writes writeStats
+}
+
+// writeStats counts the feedback a writeStream posted.
+type writeStats struct {
+	Rate, Sent, Created, Failed int64
+	Took                        time.Duration
+}
+
+// note is what the console shows of a stream; nothing when there was none.
+func (w writeStats) note() string {
+	if w.Rate == 0 {
+		return ""
+	}
+	return fmt.Sprintf("  (writes: %d created in %s, %d failed)", w.Created, w.Took.Round(time.Millisecond), w.Failed)
+}
+
+// writeStream posts feedback through the API at a steady rate, each on its own
+// goroutine so that a slow answer does not slow the stream down.
+type writeStream struct {
+	stats  writeStats
+	start  time.Time
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	sent   atomic.Int64
+	ok     atomic.Int64
+	failed atomic.Int64
+}
+
+// startWrites starts posting rate feedback a second to base until stop.
+func startWrites(ctx context.Context, base, token string, rate int) *writeStream {
+	ctx, cancel := context.WithCancel(ctx)
+	w := &writeStream{cancel: cancel, start: time.Now()}
+	w.stats.Rate = int64(rate)
+	client := newClient(rate)
+	body := feedbackJSON("stream")
+	w.wg.Go(func() {
+		tick := time.NewTicker(time.Second / time.Duration(rate))
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			n := w.sent.Add(1)
+			w.wg.Go(func() {
+				req, _ := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodPost, base+"/api/v1/feedback", bytes.NewReader(body(n)))
+				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := client.Do(req)
+				if err != nil {
+					w.failed.Add(1)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusCreated {
+					w.ok.Add(1)
+				} else {
+					w.failed.Add(1)
+				}
+			})
+		}
+	})
+	return w
+}
+
+// stop ends the stream, waits for the answers in flight and returns its counts.
+func (w *writeStream) stop() writeStats {
+	w.cancel()
+	w.wg.Wait()
+	w.stats.Took = time.Since(w.start)
+	w.stats.Sent, w.stats.Created, w.stats.Failed = w.sent.Load(), w.ok.Load(), w.failed.Load()
+	return w.stats
 }
 
 // run loads t from conns workers for d after a short warm-up, recording every latency.

@@ -30,6 +30,7 @@ type report struct {
 	Gen       genConfig
 	GenStats  genStats
 	Reused    bool
+	Postgres  bool
 	InProcess bool
 	Import    importRun
 	DBBytes   int64
@@ -75,10 +76,14 @@ func (rep *report) markdown() string {
 		b.WriteString("Data set reused from an earlier run (not generated in this run).\n")
 	} else {
 		s := rep.GenStats
+		where := "SQLite file " + mb(rep.DBBytes)
+		if rep.Postgres {
+			where = "in PostgreSQL"
+		}
 		fmt.Fprintf(&b, "Data set: %s feedback over %d years, %s improvements (%s links to feedback, %s history entries), "+
-			"%s steering meetings (%s agenda items), %s comments; SQLite file %s.\n",
+			"%s steering meetings (%s agenda items), %s comments; %s.\n",
 			thousands(s.Feedback), rep.Gen.Years, thousands(s.Improvements), thousands(s.Links), thousands(s.History),
-			thousands(s.Meetings), thousands(s.Agenda), thousands(s.Comments), mb(rep.DBBytes))
+			thousands(s.Meetings), thousands(s.Agenda), thousands(s.Comments), where)
 	}
 	server := "the `tracker serve` binary in its own process"
 	if rep.InProcess {
@@ -102,6 +107,21 @@ func (rep *report) markdown() string {
 			thousands(int64(r.ReqPerSec+0.5)), fmtDur(r.P50), fmtDur(r.P99), r.RefRatio*100, errs, peak, mark(ok), what)
 	}
 	b.WriteString("\n")
+	var streams, created, failed int64
+	rate := int64(0)
+	for _, r := range rep.Results {
+		if r.Writes.Rate > 0 {
+			streams++
+			created += r.Writes.Created
+			failed += r.Writes.Failed
+			rate = r.Writes.Rate
+		}
+	}
+	if streams > 0 {
+		fmt.Fprintf(&b, "- Rows marked \"+ %d writes/s\" load the page while %d feedback a second are posted through the API "+
+			"(each answered before the next page's figures may count it): %s created, %d failed %s\n",
+			rate, rate, thousands(created), failed, mark(failed == 0))
+	}
 	peakMB := float64(rep.PeakRSSKB) / 1024
 	fmt.Fprintf(&b, "- Peak server memory (VmHWM) over the whole run: %.0f MB (target < %d MB) %s\n",
 		peakMB, targetPeakMB, mark(peakMB < targetPeakMB))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/improvementtracker/tracker/models"
@@ -28,7 +29,41 @@ func createDataSet(ctx context.Context, path string, cfg genConfig) (genStats, s
 			return genStats{}, "", err
 		}
 	}
-	store, err := models.Open(ctx, "sqlite:"+path, models.Options{Location: cfg.Location})
+	return createDataSetAt(ctx, "sqlite:"+path, cfg)
+}
+
+// pgSchemaURL is a PostgreSQL URL whose connections use schema.
+func pgSchemaURL(url, schema string) string {
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return url + sep + "search_path=" + schema
+}
+
+// createPostgresDataSet generates the data set into schema of the PostgreSQL database at
+// url, dropping the schema first, and returns the URL the server should use.
+func createPostgresDataSet(ctx context.Context, url, schema string, cfg genConfig) (genStats, string, string, error) {
+	old, err := models.Open(ctx, url, models.Options{Location: cfg.Location, Schema: schema})
+	if err != nil {
+		return genStats{}, "", "", err
+	}
+	err = old.Writer(ctx).Exec(`DROP SCHEMA IF EXISTS "` + schema + `" CASCADE`).Error
+	if err == nil {
+		err = old.Writer(ctx).Exec(`CREATE SCHEMA "` + schema + `"`).Error
+	}
+	old.Close()
+	if err != nil {
+		return genStats{}, "", "", err
+	}
+	at := pgSchemaURL(url, schema)
+	stats, token, err := createDataSetAt(ctx, at, cfg)
+	return stats, token, at, err
+}
+
+// createDataSetAt generates the data set into the empty database at url.
+func createDataSetAt(ctx context.Context, url string, cfg genConfig) (genStats, string, error) {
+	store, err := models.Open(ctx, url, models.Options{Location: cfg.Location})
 	if err != nil {
 		return genStats{}, "", err
 	}

@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +36,8 @@ type soakConfig struct {
 	mixedConns    int
 	backupAfter   time.Duration
 	lockedPattern []string
+	pgURL         string
+	instances     int
 }
 
 // runSoak runs the three reliability checks of issue 9 and fails when one fails:
@@ -52,11 +56,16 @@ func runSoak(ctx context.Context, args []string) error {
 	// A smaller data set than the bench's keeps the soak within a few minutes; the
 	// flags still override it.
 	cfg.gen.Rows, cfg.gen.Improvements = 100_000, 2000
+	fs.StringVar(&cfg.pgURL, "database-url", "", "postgres://... : run the mixed load on PostgreSQL instead (schema bench_soak, dropped first), against -instances servers")
+	fs.IntVar(&cfg.instances, "instances", 2, "with -database-url: tracker serve instances behind the load generator")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
 		return err
+	}
+	if cfg.pgURL != "" {
+		return runSoakPostgres(ctx, cfg)
 	}
 	started := time.Now()
 	cfg.gen.Now = started
@@ -110,7 +119,15 @@ func runSoak(ctx context.Context, args []string) error {
 		return err
 	}
 	logStart := fileSize(logPath)
-	mr, err := mixedLoad(ctx, "http://"+addr, bin, "sqlite:"+db, token, cfg)
+	team := make([]string, teamSize)
+	for i := range team {
+		team[i] = teamEmail(i)
+	}
+	teamTokens, err := newTokens(ctx, "sqlite:"+db, cfg.gen.Location, team...)
+	if err != nil {
+		return err
+	}
+	mr, err := mixedLoad(ctx, []string{"http://" + addr}, bin, "sqlite:"+db, teamTokens, cfg)
 	stopErr := srv.stop()
 	if err != nil {
 		return err
@@ -124,11 +141,14 @@ func runSoak(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("  mixed: %d requests (%.0f/s), %d 5xx, %d transport errors, %d unexpected 4xx, %d lock errors in the log\n",
 		mr.requests, mr.rate(), mr.status5xx, mr.transport, mr.unexpected4xx, locked)
-	fmt.Fprintf(&md, "Mixed load: %s of reads and writes (pages, API lists, feedback form and API POSTs, follow-ups, improvement transitions) from %d connections.\n\n",
-		cfg.mixedFor, cfg.mixedConns)
+	fmt.Fprintf(&md, "Mixed load: %s of reads and writes (pages, API lists, feedback form and API POSTs, follow-ups, improvement transitions) from %d connections, working as %d team members (each signed in and holding an API token).\n\n",
+		cfg.mixedFor, cfg.mixedConns, teamSize)
 	md.WriteString("| requests | req/s | 2xx/3xx | expected 4xx (409 stale version, 400) | 5xx | unexpected 4xx | transport errors | \"database is locked\" in the log | error lines in the log |\n|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	fmt.Fprintf(&md, "| %s | %.0f | %s | %s | %d | %d | %d | %d | %d |\n\n", thousands(mr.requests), mr.rate(),
 		thousands(mr.ok), thousands(mr.expected4xx), mr.status5xx, mr.unexpected4xx, mr.transport, locked, errorLines)
+	md.WriteString("Per kind of request (latency from sending the request to reading the whole answer):\n\n")
+	md.WriteString(kindTable(mr))
+	md.WriteString("\n")
 	mixedOK := mr.status5xx == 0 && mr.transport == 0 && mr.unexpected4xx == 0 && locked == 0
 	fmt.Fprintf(&md, "No 5xx and no lock errors: %s", mark(mixedOK))
 	if mr.firstProblem != "" {
@@ -274,17 +294,65 @@ type mixedResult struct {
 	took                                                           time.Duration
 	firstProblem                                                   string
 	backup                                                         backupResult
+	// kinds are the latencies per kind of request, in the order first seen.
+	kinds []kindStats
+}
+
+// mixedKinds lists the mixed load's kinds of request in the order its table shows them.
+var mixedKinds = []string{"dashboard", "feedback list, filtered", "text search", "feedback page", "quick-win board",
+	"monthly report", "improvement page", "API feedback list", "API improvement", "feedback form POST",
+	"feedback API POST", "follow-up API POST", "transition API POST"}
+
+// kindStats is the mixed load's figures for one kind of request.
+type kindStats struct {
+	name     string
+	lats     []int32 // microseconds
+	failures int64   // 5xx, transport errors and unexpected 4xx
+}
+
+// quantile returns the latency below which a share p of the kind's requests ended.
+func (k kindStats) quantile(p float64) time.Duration {
+	if len(k.lats) == 0 {
+		return 0
+	}
+	return time.Duration(k.lats[int(p*float64(len(k.lats)-1))]) * time.Microsecond
+}
+
+// kindTable renders the per-kind figures of a mixed load as a markdown table.
+func kindTable(m mixedResult) string {
+	var b strings.Builder
+	b.WriteString("| request | count | req/s | p50 | p99 | failures |\n|---|--:|--:|--:|--:|--:|\n")
+	for _, k := range m.kinds {
+		fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %s | %d |\n", k.name, thousands(int64(len(k.lats))),
+			float64(len(k.lats))/m.took.Seconds(), fmtDur(k.quantile(0.50)), fmtDur(k.quantile(0.99)), k.failures)
+	}
+	all := kindStats{name: "all"}
+	for _, k := range m.kinds {
+		all.lats = append(all.lats, k.lats...)
+		all.failures += k.failures
+	}
+	slices.Sort(all.lats)
+	fmt.Fprintf(&b, "| **all** | %s | %.0f | %s | %s | %d |\n", thousands(int64(len(all.lats))),
+		float64(len(all.lats))/m.took.Seconds(), fmtDur(all.quantile(0.50)), fmtDur(all.quantile(0.99)), all.failures)
+	return b.String()
 }
 
 func (m mixedResult) rate() float64 { return float64(m.requests) / m.took.Seconds() }
 
 // mixedLoad runs reads and writes as a busy team would, from many connections at once,
 // and takes a backup with the real command while it runs.
-func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConfig) (mixedResult, error) {
+func mixedLoad(ctx context.Context, bases []string, bin, dbURL string, tokens []string, cfg soakConfig) (mixedResult, error) {
+	base := bases[0]
 	var res mixedResult
-	sess, err := signIn(ctx, base, benchEmail, benchPassword)
-	if err != nil {
-		return res, err
+	// Each connection works as one member of the team, signed in to the pages and
+	// holding an API token: several people reading and writing at once.
+	sessions := make([]*session, len(tokens))
+	for i := range sessions {
+		var err error
+		from := net.IPv4(127, 0, 1, byte(i+1))
+		if sessions[i], err = signInFrom(ctx, base, teamEmail(i), benchPassword, from); err != nil {
+			return res, err
+		}
 	}
 	store, err := models.Open(ctx, dbURL, models.Options{})
 	if err != nil {
@@ -307,18 +375,37 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 		}
 		mu.Unlock()
 	}
-	// do sends one request and classifies the answer; a 409 or 400 is an expected answer
-	// to a stale version or an invalid move, never a failure of the server.
-	do := func(req *http.Request) (int, []byte) {
+	kinds := map[string]*kindStats{}
+	var kindOrder []string
+	record := func(kind string, el time.Duration, failed bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		k, seen := kinds[kind]
+		if !seen {
+			k = &kindStats{name: kind}
+			kinds[kind] = k
+			kindOrder = append(kindOrder, kind)
+		}
+		k.lats = append(k.lats, int32(el/time.Microsecond))
+		if failed {
+			k.failures++
+		}
+	}
+	// do sends one request of a kind and classifies the answer; a 409 or 400 is an
+	// expected answer to a stale version or an invalid move, never a failure of the server.
+	do := func(kind string, req *http.Request) (int, []byte) {
 		requests.Add(1)
+		start := time.Now()
 		resp, err := client.Do(req)
 		if err != nil {
+			record(kind, time.Since(start), true)
 			transport.Add(1)
 			problem(err.Error())
 			return 0, nil
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		failed := false
 		switch c := resp.StatusCode; {
 		case c < 400:
 			ok.Add(1)
@@ -326,26 +413,31 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 			exp4xx.Add(1)
 		case c >= 500:
 			s5xx.Add(1)
+			failed = true
 			problem(fmt.Sprintf("%d on %s %s", c, req.Method, req.URL.Path))
 		default:
 			unexp4xx.Add(1)
+			failed = true
 			problem(fmt.Sprintf("%d on %s %s", c, req.Method, req.URL.Path))
 		}
+		record(kind, time.Since(start), failed)
 		return resp.StatusCode, b
 	}
-	page := func(path string) *http.Request {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
-		req.Header.Set("Cookie", sess.cookies)
+	// Connection w talks to instance w mod len(bases), as a load balancer would spread them.
+	baseOf := func(me int) string { return bases[me%len(bases)] }
+	page := func(me int, path string) *http.Request {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, baseOf(me)+path, nil)
+		req.Header.Set("Cookie", sessions[me].cookies)
 		return req
 	}
-	api := func(method, path string, body any) *http.Request {
+	api := func(me int, method, path string, body any) *http.Request {
 		var rd io.Reader
 		if body != nil {
 			b, _ := json.Marshal(body)
 			rd = strings.NewReader(string(b))
 		}
-		req, _ := http.NewRequestWithContext(ctx, method, base+path, rd)
-		req.Header.Set("Authorization", "Bearer "+token)
+		req, _ := http.NewRequestWithContext(ctx, method, baseOf(me)+path, rd)
+		req.Header.Set("Authorization", "Bearer "+tokens[me])
 		req.Header.Set("Content-Type", "application/json")
 		return req
 	}
@@ -355,49 +447,51 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 	for w := range cfg.mixedConns {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(w), 99))
+			me := w % len(tokens)
+			sess := sessions[me]
 			for time.Now().Before(until) && ctx.Err() == nil {
 				switch x := r.IntN(100); {
 				case x < 8:
-					do(page("/"))
+					do("dashboard", page(me, "/"))
 				case x < 16:
-					do(page("/feedback?channel=" + channelMix.pick(r) + "&group=detractor"))
+					do("feedback list, filtered", page(me, "/feedback?channel="+channelMix.pick(r)+"&group=detractor"))
 				case x < 20:
-					do(page("/feedback?q=" + url.QueryEscape([]string{"app", "gebyr", "rådgiver", "ventetid"}[r.IntN(4)])))
+					do("text search", page(me, "/feedback?q="+url.QueryEscape([]string{"app", "gebyr", "rådgiver", "ventetid"}[r.IntN(4)])))
 				case x < 28:
-					do(page("/feedback/" + strconv.FormatInt(1+r.Int64N(maxFeedback), 10)))
+					do("feedback page", page(me, "/feedback/"+strconv.FormatInt(1+r.Int64N(maxFeedback), 10)))
 				case x < 32:
-					do(page("/quick-wins"))
+					do("quick-win board", page(me, "/quick-wins"))
 				case x < 35:
-					do(page(fmt.Sprintf("/reports?kind=month&period=%d-%02d", year, 1+r.IntN(int(time.Now().Month())))))
+					do("monthly report", page(me, fmt.Sprintf("/reports?kind=month&period=%d-%02d", year, 1+r.IntN(int(time.Now().Month())))))
 				case x < 38:
-					do(page("/improvements/" + strconv.FormatInt(1+r.Int64N(maxImprovement), 10)))
+					do("improvement page", page(me, "/improvements/"+strconv.FormatInt(1+r.Int64N(maxImprovement), 10)))
 				case x < 46:
-					do(api(http.MethodGet, "/api/v1/feedback?limit=50", nil))
+					do("API feedback list", api(me, http.MethodGet, "/api/v1/feedback?limit=50", nil))
 				case x < 66:
 					nps := r.IntN(11)
-					code, b := do(api(http.MethodPost, "/api/v1/feedback", map[string]any{"channel": channelMix.pick(r),
+					code, b := do("feedback API POST", api(me, http.MethodPost, "/api/v1/feedback", map[string]any{"channel": channelMix.pick(r),
 						"nps": nps, "comment": "mixed load", "branch": branchMix.pick(r)}))
 					if code == http.StatusCreated && nps <= 6 && r.IntN(2) == 0 {
 						var fb struct {
 							ID int64 `json:"id"`
 						}
 						if json.Unmarshal(b, &fb) == nil && fb.ID > 0 {
-							do(api(http.MethodPost, fmt.Sprintf("/api/v1/feedback/%d/follow-up", fb.ID),
+							do("follow-up API POST", api(me, http.MethodPost, fmt.Sprintf("/api/v1/feedback/%d/follow-up", fb.ID),
 								map[string]any{"note": "Called back during the soak."}))
 						}
 					}
 				case x < 76:
 					v := url.Values{"channel": {channelMix.pick(r)}, "nps": {strconv.Itoa(r.IntN(11))},
 						"comment": {"form during the soak"}, "_csrf": {sess.csrf}}
-					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/feedback/new", strings.NewReader(v.Encode()))
+					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, baseOf(me)+"/feedback/new", strings.NewReader(v.Encode()))
 					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 					req.Header.Set("Cookie", sess.cookies)
-					do(req)
+					do("feedback form POST", req)
 				default:
 					// Move an improvement one step, as its page would: read its version,
 					// then ask for a move; races with other workers give 409.
 					id := 1 + r.Int64N(maxImprovement)
-					code, b := do(api(http.MethodGet, fmt.Sprintf("/api/v1/improvements/%d", id), nil))
+					code, b := do("API improvement", api(me, http.MethodGet, fmt.Sprintf("/api/v1/improvements/%d", id), nil))
 					if code != http.StatusOK {
 						continue
 					}
@@ -423,14 +517,18 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 					default:
 						continue
 					}
-					do(api(http.MethodPost, fmt.Sprintf("/api/v1/improvements/%d/transition", id), body))
+					do("transition API POST", api(me, http.MethodPost, fmt.Sprintf("/api/v1/improvements/%d/transition", id), body))
 				}
 			}
 		})
 	}
-	// The backup, with the real command, while the writes go on.
+	// The backup, with the real command, while the writes go on (SQLite only).
 	backupDone := make(chan backupResult, 1)
 	go func() {
+		if !strings.HasPrefix(dbURL, "sqlite:") {
+			backupDone <- backupResult{}
+			return
+		}
 		select {
 		case <-time.After(cfg.backupAfter):
 		case <-ctx.Done():
@@ -444,6 +542,15 @@ func mixedLoad(ctx context.Context, base, bin, dbURL, token string, cfg soakConf
 	res.backup = <-backupDone
 	res.requests, res.ok, res.expected4xx = requests.Load(), ok.Load(), exp4xx.Load()
 	res.unexpected4xx, res.status5xx, res.transport = unexp4xx.Load(), s5xx.Load(), transport.Load()
+	// A fixed order, so runs compare line by line: pages, API reads, then writes.
+	slices.SortStableFunc(kindOrder, func(a, b string) int {
+		return slices.Index(mixedKinds, a) - slices.Index(mixedKinds, b)
+	})
+	for _, name := range kindOrder {
+		k := kinds[name]
+		slices.Sort(k.lats)
+		res.kinds = append(res.kinds, *k)
+	}
 	return res, ctx.Err()
 }
 
@@ -529,4 +636,101 @@ func grepLog(path string, offset int64, patterns []string) (locked, errorLines i
 		}
 	}
 	return locked, errorLines, sc.Err()
+}
+
+// runSoakPostgres runs the mixed load on PostgreSQL against several instances sharing
+// the database, as production behind a load balancer would. Crash rounds and the
+// backup check are SQLite's (PostgreSQL's own durability and pg_dump are not this
+// app's): they are not run.
+func runSoakPostgres(ctx context.Context, cfg soakConfig) error {
+	started := time.Now()
+	cfg.gen.Now = started
+	fmt.Printf("soak: generating %d feedback into PostgreSQL (schema bench_soak) ...\n", cfg.gen.Rows)
+	stats, _, dbURL, err := createPostgresDataSet(ctx, cfg.pgURL, "bench_soak", *cfg.gen)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  generated in %s\n", stats.Took.Round(time.Millisecond))
+	binDir, err := os.MkdirTemp("", "tracker-soak-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(binDir)
+	bin, err := buildTracker(ctx, binDir)
+	if err != nil {
+		return err
+	}
+	team := make([]string, teamSize)
+	for i := range team {
+		team[i] = teamEmail(i)
+	}
+	teamTokens, err := newTokens(ctx, dbURL, cfg.gen.Location, team...)
+	if err != nil {
+		return err
+	}
+	var (
+		bases []string
+		logs  []string
+		srvs  []*server
+	)
+	defer func() {
+		for _, s := range srvs {
+			if err := s.stop(); err != nil {
+				fmt.Fprintln(os.Stderr, "soak: stop server:", err)
+			}
+		}
+	}()
+	for i := range max(cfg.instances, 1) {
+		addr, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		logPath := filepath.Join(cfg.out, fmt.Sprintf("soak-pg-server-%d.log", i+1))
+		_ = os.Remove(logPath)
+		srv, err := startServer(ctx, bin, dbURL, addr, logPath)
+		if err != nil {
+			return err
+		}
+		srvs, bases, logs = append(srvs, srv), append(bases, "http://"+addr), append(logs, logPath)
+	}
+	mr, err := mixedLoad(ctx, bases, bin, dbURL, teamTokens, cfg)
+	if err != nil {
+		return err
+	}
+	errorLines := 0
+	for _, l := range logs {
+		_, n, err := grepLog(l, 0, nil)
+		if err != nil {
+			return err
+		}
+		errorLines += n
+	}
+	var md strings.Builder
+	fmt.Fprintf(&md, "Soak run (PostgreSQL) of %s on %s.\n\n", started.UTC().Format("2006-01-02 15:04 MST"), machine())
+	fmt.Fprintf(&md, "Data set: %s feedback, %s improvements, generated into PostgreSQL in %s.\n\n",
+		thousands(stats.Feedback), thousands(stats.Improvements), stats.Took.Round(100*time.Millisecond))
+	fmt.Fprintf(&md, "Mixed load: %s of reads and writes from %d connections, working as %d team members, spread over %d `tracker serve` instances on one PostgreSQL database.\n\n",
+		cfg.mixedFor, cfg.mixedConns, teamSize, len(bases))
+	md.WriteString("| requests | req/s | 2xx/3xx | expected 4xx (409 stale version, 400) | 5xx | unexpected 4xx | transport errors | error lines in the logs |\n|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Fprintf(&md, "| %s | %.0f | %s | %s | %d | %d | %d | %d |\n\n", thousands(mr.requests), mr.rate(),
+		thousands(mr.ok), thousands(mr.expected4xx), mr.status5xx, mr.unexpected4xx, mr.transport, errorLines)
+	md.WriteString("Per kind of request (latency from sending the request to reading the whole answer):\n\n")
+	md.WriteString(kindTable(mr))
+	ok := mr.status5xx == 0 && mr.transport == 0 && mr.unexpected4xx == 0
+	fmt.Fprintf(&md, "\nNo 5xx: %s", mark(ok))
+	if mr.firstProblem != "" {
+		fmt.Fprintf(&md, " (first problem: %s)", mr.firstProblem)
+	}
+	md.WriteString("\n")
+	fmt.Println()
+	fmt.Print(md.String())
+	path := filepath.Join(cfg.out, "soak-pg-"+started.Format("2006-01-02")+".md")
+	if err := os.WriteFile(path, []byte(md.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\nwritten to %s (took %s)\n", path, time.Since(started).Round(time.Second))
+	if !ok {
+		return fmt.Errorf("soak failed: see %s", path)
+	}
+	return nil
 }

@@ -104,7 +104,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err := cfg.Check(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	store, err := models.Open(ctx, cfg.DatabaseURL, models.Options{Location: cfg.Location(), SlowQuery: cfg.SlowQuery})
+	store, err := models.Open(ctx, cfg.DatabaseURL, models.Options{Location: cfg.Location(), SlowQuery: cfg.SlowQuery,
+		OthersLag: cfg.FiguresLag})
 	if err != nil {
 		return err
 	}
