@@ -150,9 +150,11 @@ func (s *Store) openSQLite(path string, opt Options) error {
 	// ends, and a feedback changes fifty; past 64 kB SQLite moved that journal to a
 	// temporary file (a fifth of the group commit's time in write calls).
 	// wal_autocheckpoint(10000): see checkpointer.
+	// secure_delete: content that is deleted or overwritten is zeroed in the file, so an
+	// erased customer does not stay behind in free pages or free space of a page.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(10000)" +
-		"&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
+		"&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate&_time_format=sqlite"
 	open := func(conns int) (*gorm.DB, error) {
 		cfg := gormConfig(opt)
 		// The driver parses every statement anew; a page's queries are the same few
