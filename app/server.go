@@ -10,7 +10,6 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"golang.org/x/time/rate"
 
 	"github.com/improvementtracker/tracker/models"
 )
@@ -25,6 +24,8 @@ type Server struct {
 	// access maps "METHOD /path" to who may use it; a route missing here is refused.
 	access map[string]Access
 	counts *navCounter
+	// clients limits failed sign-ins per client address.
+	clients *clientLimiter
 }
 
 // New builds the server and its router.
@@ -45,6 +46,7 @@ func New(cfg Config, store *models.Store, log *slog.Logger) *Server {
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 	}
 	s.counts = newNavCounter(store, 3*time.Second)
+	s.clients = newClientLimiter(cfg)
 	s.echo = s.router()
 	return s
 }
@@ -61,7 +63,12 @@ func (s *Server) Access() map[string]Access { return s.access }
 func (s *Server) router() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.IPExtractor = echo.ExtractIPDirect()
+	trusted, err := parseCIDRs(s.cfg.TrustedProxies)
+	if err != nil {
+		// Config.Check refuses this at start; a server built without it trusts nobody.
+		s.log.Error("TRUSTED_PROXIES ignored", "err", err)
+	}
+	e.IPExtractor = ipExtractor(trusted)
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		RequestIDHandler: func(c echo.Context, id string) {
@@ -115,21 +122,6 @@ func (s *Server) sessionsFor(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return withSession(c)
 	}
-}
-
-func loginLimiter(cfg Config) echo.MiddlewareFunc {
-	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate: rate.Limit(cfg.LoginRate), Burst: cfg.LoginBurst, ExpiresIn: 10 * time.Minute,
-	})
-	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: store,
-		IdentifierExtractor: func(c echo.Context) (string, error) {
-			return c.RealIP(), nil
-		},
-		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			return echo.NewHTTPError(http.StatusTooManyRequests, "too_many_attempts")
-		},
-	})
 }
 
 // Serve listens until ctx ends, then lets requests in flight finish.

@@ -44,6 +44,8 @@ type Store struct {
 	Now func() time.Time
 	// Location is the time zone that days, months and reports are counted in.
 	Location *time.Location
+	// Login limits password guessing per account; tests tune it.
+	Login LoginPolicy
 	refs     refCache
 	aggs     aggregates
 	// group batches concurrent feedback writes on SQLite; nil on PostgreSQL.
@@ -73,7 +75,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if opt.ReadPool <= 0 {
 		opt.ReadPool = 8
 	}
-	s := &Store{Now: time.Now, Location: opt.Location}
+	s := &Store{Now: time.Now, Location: opt.Location, Login: DefaultLoginPolicy}
 	var err error
 	switch {
 	case strings.HasPrefix(url, "sqlite:"):

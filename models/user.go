@@ -30,8 +30,9 @@ var Languages = []string{"en", "da"}
 // PasswordCost is the bcrypt cost; tests lower it to keep the suite fast.
 var PasswordCost = 12
 
-// MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 10
+// MinPasswordLength is the shortest password accepted; CheckPassword also refuses
+// common ones.
+const MinPasswordLength = 12
 
 // User is a person who signs in.
 type User struct {
@@ -137,10 +138,8 @@ func (n NewUser) Validate() *ValidationError {
 	if strings.TrimSpace(n.Name) == "" {
 		f["name"] = "required"
 	}
-	if len(n.Password) < MinPasswordLength {
-		f["password"] = "password_too_short"
-	} else if len(n.Password) > 72 {
-		f["password"] = "password_too_long"
+	if problem := CheckPassword(n.Password); problem != "" {
+		f["password"] = problem
 	}
 	if !ValidRoles(n.Roles) {
 		f["roles"] = "invalid_roles"
@@ -201,23 +200,6 @@ func (s *Store) EnsureFirstAdmin(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return password, nil
-}
-
-// dummyHash keeps sign-in time the same whether or not the address exists.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.MinCost)
-
-// Authenticate returns the active user with that e-mail and password, or ErrNotFound.
-func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
-	var u User
-	err := s.r.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).Take(&u).Error
-	if err != nil {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return nil, ErrNotFound
-	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || !u.Active {
-		return nil, ErrNotFound
-	}
-	return &u, nil
 }
 
 // UserByID loads a user.
@@ -330,11 +312,8 @@ func (s *Store) SetLanguage(ctx context.Context, id int64, lang string) error {
 
 // ResetPassword sets a new password and ends the user's sessions.
 func (s *Store) ResetPassword(ctx context.Context, id int64, password string, by *User) error {
-	if len(password) < MinPasswordLength {
-		return Invalid("password", "password_too_short")
-	}
-	if len(password) > 72 {
-		return Invalid("password", "password_too_long")
+	if problem := CheckPassword(password); problem != "" {
+		return Invalid("password", problem)
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
