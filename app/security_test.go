@@ -121,7 +121,7 @@ func TestPasswordResetEndsSessions(t *testing.T) {
 
 func TestLoginRateLimit(t *testing.T) {
 	a := newTestAppWith(t, func(c *Config) { c.LoginRate, c.LoginBurst = 5, 5 }) // refills one attempt every 200 ms
-	a.store.Login.FreeFailures = 1000                                           // this test is about the per-client limit
+	a.store.Login.FreeFailures = 1000                                            // this test is about the per-client limit
 	a.user("amb@example.com", ambassador)
 	c := a.client()
 	limited := 0

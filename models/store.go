@@ -46,8 +46,8 @@ type Store struct {
 	Location *time.Location
 	// Login limits password guessing per account; tests tune it.
 	Login LoginPolicy
-	refs     refCache
-	aggs     aggregates
+	refs  refCache
+	aggs  aggregates
 	// group batches concurrent feedback writes on SQLite; nil on PostgreSQL.
 	group *groupCommit
 	// checkpoints copies SQLite's write-ahead log into the database; nil on PostgreSQL.
