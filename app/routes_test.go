@@ -35,6 +35,8 @@ var routeTable = []routeRule{
 	{"POST", "/admin/reference/:kind/:id", false, []string{adminRole}},
 	{"GET", "/admin/settings", false, []string{adminRole}},
 	{"POST", "/admin/settings", false, []string{adminRole}},
+	{"GET", "/admin/tokens", false, []string{adminRole}},
+	{"POST", "/admin/tokens/:id/revoke", false, []string{adminRole}},
 	// Goals, reports, "you said, we did", telling customers, recognition.
 	{"GET", "/admin/goals", false, []string{adminRole}},
 	{"POST", "/admin/goals", false, []string{adminRole}},

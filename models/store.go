@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -46,6 +47,9 @@ type Store struct {
 	Location *time.Location
 	// Login limits password guessing per account; tests tune it.
 	Login LoginPolicy
+	// tokenUses remembers when each API token's last use was written (token id ->
+	// time.Time), so a token in use is written at most once per TokenUseInterval.
+	tokenUses sync.Map
 	refs  refCache
 	aggs  aggregates
 	// group batches concurrent feedback writes on SQLite; nil on PostgreSQL.

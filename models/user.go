@@ -279,10 +279,27 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, c UserChange, by *User
 			return notFound(err)
 		}
 		roles := strings.Join(c.Roles, ",")
+		if u.Active && u.Has(RoleAdmin) && (!c.Active || !slices.Contains(c.Roles, RoleAdmin)) {
+			var others int64
+			if err := tx.Model(&User{}).Where("id <> ? AND active AND (',' || roles || ',') LIKE ?", id, "%,"+RoleAdmin+",%").
+				Count(&others).Error; err != nil {
+				return err
+			}
+			if others == 0 {
+				field := "roles"
+				if !c.Active {
+					field = "active"
+				}
+				return Invalid(field, "last_admin")
+			}
+		}
 		updates := map[string]any{"name": strings.TrimSpace(c.Name), "roles": roles, "lang": c.Lang,
 			"active": c.Active, "updated_at": s.now()}
 		if u.Active && !c.Active {
 			updates["auth_version"] = u.AuthVersion + 1
+			if err := revokeUserTokens(tx, id, s.now()); err != nil {
+				return err
+			}
 		}
 		if err := tx.Model(&User{}).Where("id = ?", id).Updates(updates).Error; err != nil {
 			return fmt.Errorf("models: update user %d: %w", id, err)
@@ -327,6 +344,9 @@ func (s *Store) ResetPassword(ctx context.Context, id int64, password string, by
 		}
 		if res.RowsAffected == 0 {
 			return ErrNotFound
+		}
+		if err := revokeUserTokens(tx, id, s.now()); err != nil {
+			return err
 		}
 		return record(tx, s.now(), "user", id, by, "password_reset", "", "", "", "")
 	})
