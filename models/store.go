@@ -50,8 +50,8 @@ type Store struct {
 	// tokenUses remembers when each API token's last use was written (token id ->
 	// time.Time), so a token in use is written at most once per TokenUseInterval.
 	tokenUses sync.Map
-	refs  refCache
-	aggs  aggregates
+	refs      refCache
+	aggs      aggregates
 	// group batches concurrent feedback writes on SQLite; nil on PostgreSQL.
 	group *groupCommit
 	// checkpoints copies SQLite's write-ahead log into the database; nil on PostgreSQL.

@@ -187,4 +187,3 @@ func revokeUserTokens(tx *gorm.DB, userID int64, now time.Time) error {
 	}
 	return nil
 }
-
