@@ -71,6 +71,8 @@ type ShowPage struct {
 type ImportPage struct {
 	layout.Page
 	CreateMissing bool
+	// MayCreateMissing offers "create missing": reference data is the admin's.
+	MayCreateMissing bool
 	Error         string
 	Result        *models.ImportResult
 	FileName      string
