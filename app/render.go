@@ -101,7 +101,7 @@ func apiMessage(status int, msg string, err error) string {
 func errorTitle(status int) string {
 	switch status {
 	case http.StatusNotFound, http.StatusForbidden, http.StatusTooManyRequests, http.StatusConflict,
-		http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusMethodNotAllowed:
 		return fmt.Sprintf("error.%d.title", status)
 	}
 	return "error.500.title"

@@ -133,6 +133,14 @@ func TestEveryRouteIsInTheAccessTable(t *testing.T) {
 		if strings.HasPrefix(r.Path, "/static/") || strings.HasSuffix(r.Name, "glob..func1") && r.Path == "/*" {
 			continue
 		}
+		if r.Method == http.MethodHead {
+			// Every GET route answers HEAD too, with the GET route's rule.
+			key = http.MethodGet + " " + r.Path
+			head, get := a.srv.Access()[r.Method+" "+r.Path], a.srv.Access()[key]
+			if head.Public != get.Public || strings.Join(head.Roles, ",") != strings.Join(get.Roles, ",") {
+				t.Errorf("HEAD %s has another rule than GET", r.Path)
+			}
+		}
 		if !want[key] {
 			missing = append(missing, key)
 		}

@@ -85,6 +85,7 @@ func (s *Server) router() *echo.Echo {
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'",
 		ReferrerPolicy:        "same-origin",
 	}))
+	e.Use(s.methodAllowed)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   s.cfg.BodyLimit,
 		Skipper: func(c echo.Context) bool { return isImport(c) },
