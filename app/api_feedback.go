@@ -161,6 +161,9 @@ func (s *Server) apiCreateFeedback(c echo.Context) error {
 		t, ok := parseAPITime(req.ReceivedAt, s.store.Location)
 		if !ok {
 			problems["received_at"] = "invalid_date"
+		} else if p := models.ReceivedAtProblem(t, s.store.Now()); p != "" {
+			// Also the zero time (0001-01-01), which would otherwise mean "now".
+			problems["received_at"] = p
 		}
 		n.ReceivedAt = t
 	}

@@ -79,6 +79,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	t := i18n.FromContext(ctx)
 	page := pages.ErrorPage{Status: status, Title: t.T(errorTitle(status)), Message: t.T(errorMessage(status)),
 		SignedIn: currentUser(c) != nil, RequestID: RequestID(ctx)}
+	if ve != nil {
+		page.Fields = ve.Fields
+	}
 	if rerr := render(c, status, pages.Error(page)); rerr != nil {
 		_ = c.String(status, http.StatusText(status))
 	}

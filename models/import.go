@@ -308,6 +308,10 @@ func (im *importer) add(row importRow) error {
 		im.reject(row.line, "received_at", "required", "")
 		return nil
 	} else if t, ok := parseReceived(v, im.s.Location); ok {
+		if p := ReceivedAtProblem(t, im.now); p != "" {
+			im.reject(row.line, "received_at", p, strconv.Quote(v))
+			return nil
+		}
 		n.ReceivedAt = t
 	} else {
 		im.reject(row.line, "received_at", "invalid_date", strconv.Quote(v))

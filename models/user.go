@@ -132,11 +132,13 @@ type NewUser struct {
 // Validate names each problem by field.
 func (n NewUser) Validate() *ValidationError {
 	f := map[string]string{}
-	if !strings.Contains(n.Email, "@") {
+	if !strings.Contains(n.Email, "@") || len(n.Email) > MaxEmailLength || HasNUL(n.Email) {
 		f["email"] = "invalid_email"
 	}
 	if strings.TrimSpace(n.Name) == "" {
 		f["name"] = "required"
+	} else if HasNUL(n.Name) {
+		f["name"] = "no_nul"
 	}
 	if problem := CheckPassword(n.Password); problem != "" {
 		f["password"] = problem
