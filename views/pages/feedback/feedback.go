@@ -73,9 +73,9 @@ type ImportPage struct {
 	CreateMissing bool
 	// MayCreateMissing offers "create missing": reference data is the admin's.
 	MayCreateMissing bool
-	Error         string
-	Result        *models.ImportResult
-	FileName      string
+	Error            string
+	Result           *models.ImportResult
+	FileName         string
 }
 
 var scores = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
