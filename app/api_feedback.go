@@ -213,6 +213,7 @@ func (s *Server) apiListFeedback(c echo.Context) error {
 	for i, it := range page.Items {
 		ids[i] = it.ID
 	}
+	contact := models.MaySeeContact(currentUser(c))
 	links, err := s.store.ImprovementIDsFor(ctx, ids)
 	if err != nil {
 		return err
@@ -222,6 +223,9 @@ func (s *Server) apiListFeedback(c echo.Context) error {
 		NextCursor *string       `json:"next_cursor"`
 	}{Items: make([]apiFeedback, len(page.Items))}
 	for i := range page.Items {
+		if !contact {
+			page.Items[i].HideContact()
+		}
 		out.Items[i] = toAPIFeedback(&page.Items[i], links[page.Items[i].ID])
 	}
 	if page.Next.ID != 0 {
@@ -240,6 +244,9 @@ func (s *Server) apiGetFeedback(c echo.Context) error {
 	fb, err := s.store.FeedbackByID(c.Request().Context(), id)
 	if err != nil {
 		return err
+	}
+	if !models.MaySeeContact(currentUser(c)) {
+		fb.HideContact()
 	}
 	return c.JSON(http.StatusOK, toAPIFeedback(fb, fb.ImprovementIDs))
 }

@@ -97,3 +97,37 @@ func TestEmailLengthIsLimited(t *testing.T) {
 		t.Errorf("an address of exactly %d characters: %d %s", models.MaxEmailLength, res.Code, res.Body)
 	}
 }
+
+// TestContactOnlyForRolesThatUseIt: the quick-win team sees and exports no customer
+// contact (page, CSV, API); an ambassador does.
+func TestContactOnlyForRolesThatUseIt(t *testing.T) {
+	a := newTestApp(t)
+	amb := a.user("amb@example.com", ambassador)
+	fb := a.feedbackAt(amb, cphTime(2026, time.March, 2, 10, 0), models.NewFeedback{NPS: score(3), Comment: "Slow",
+		CustomerName: "Karen Holm", CustomerEmail: "karen@kunde.example", Consent: true})
+	qw := a.signIn("qw@example.com", quickwin)
+	qwUser, _ := a.store.UserByEmail(context.Background(), "qw@example.com")
+	page := qw.get("/feedback/" + itoa64(fb.ID))
+	if page.Code != http.StatusOK || strings.Contains(page.Body.String(), "karen") || strings.Contains(page.Body.String(), "Karen Holm") {
+		t.Errorf("the quick-win team sees the contact on the page (%d)", page.Code)
+	}
+	if csv := qw.get("/feedback/export.csv").Body.String(); !strings.Contains(csv, "Slow") || strings.Contains(csv, "karen") {
+		t.Errorf("the quick-win team exports the contact:\n%s", csv)
+	}
+	tok := a.token(qwUser)
+	for _, path := range []string{"/api/v1/feedback", "/api/v1/feedback/" + itoa64(fb.ID)} {
+		if body := a.api(http.MethodGet, path, tok, nil).Body.String(); strings.Contains(body, "karen") || !strings.Contains(body, "Slow") {
+			t.Errorf("%s shows the quick-win team the contact: %s", path, body)
+		}
+	}
+	ambC := a.signIn("amb@example.com")
+	if !strings.Contains(ambC.get("/feedback/"+itoa64(fb.ID)).Body.String(), "karen@kunde.example") {
+		t.Error("an ambassador does not see the contact")
+	}
+	if !strings.Contains(ambC.get("/feedback/export.csv").Body.String(), "karen@kunde.example") {
+		t.Error("an ambassador does not export the contact")
+	}
+	if !strings.Contains(a.api(http.MethodGet, "/api/v1/feedback", a.token(amb), nil).Body.String(), "karen@kunde.example") {
+		t.Error("the API does not give an ambassador the contact")
+	}
+}

@@ -24,6 +24,22 @@ const eraseBatch = 500
 // Feedback struct) and every rule follows.
 var CustomerContactColumns = []string{"customer_name", "customer_email"}
 
+// ContactRoles are the roles that call customers back or tell them "you said, we did":
+// only they see and export a customer's contact. The quick-win team works on what was
+// said, not on who said it.
+var ContactRoles = []string{RoleAmbassador, RoleSteering, RoleAdmin}
+
+// MaySeeContact reports whether a user may see and export customers' contacts.
+func MaySeeContact(u *User) bool { return u.Has(ContactRoles...) }
+
+// HideContact clears the contact fields (those of CustomerContactColumns) of a feedback
+// for a reader who may not see them, and reports whether it held any.
+func (f *Feedback) HideContact() bool {
+	had := f.CustomerName != nil || f.CustomerEmail != nil
+	f.CustomerName, f.CustomerEmail = nil, nil
+	return had
+}
+
 // freeTextColumns are the feedback columns in which someone may have typed the
 // customer's name or address (the comment, the follow-up note); erasure replaces the
 // customer's contact there with ErasedMark.

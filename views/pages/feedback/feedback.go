@@ -65,6 +65,8 @@ type ShowPage struct {
 	// FollowUp is the follow-up form, when this user may record one.
 	FollowUp   *followups.Item
 	Categories []models.RefItem
+	// ContactHidden says the reader's roles do not show customers' contacts.
+	ContactHidden bool
 }
 
 // ImportPage is the upload form and, after an upload, its result.
