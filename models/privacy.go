@@ -367,10 +367,15 @@ func (s *Store) scrubErased(ctx context.Context, values []string) error {
 			if err := db.Raw(`SELECT rowid, sample FROM sqlite_stat4`).Scan(&samples).Error; err != nil {
 				return err
 			}
+			needles := make([][]byte, len(values))
+			for i, v := range values {
+				needles[i] = []byte(strings.ToLower(v))
+			}
 			var drop []int64
 			for _, smp := range samples {
-				for _, v := range values {
-					if bytes.Contains(bytes.ToLower(smp.Sample), []byte(strings.ToLower(v))) {
+				sample := bytes.ToLower(smp.Sample)
+				for _, v := range needles {
+					if bytes.Contains(sample, v) {
 						drop = append(drop, smp.Rowid)
 						break
 					}
