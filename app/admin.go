@@ -22,6 +22,8 @@ var adminSections = []admin.Section{
 	// Feedback: goodwill limits and ledger; privacy.
 	{Href: "/admin/goodwill", Label: "admin.goodwill", Hint: "admin.goodwill_hint"},
 	{Href: "/admin/privacy", Label: "admin.privacy", Hint: "admin.privacy_hint"},
+	// Security: API tokens and their last use.
+	{Href: "/admin/tokens", Label: "tokens.title", Hint: "tokens.hint"},
 }
 
 // adminIndex shows the admin's tasks.

@@ -161,6 +161,9 @@ func (s *Server) apiCreateFeedback(c echo.Context) error {
 		t, ok := parseAPITime(req.ReceivedAt, s.store.Location)
 		if !ok {
 			problems["received_at"] = "invalid_date"
+		} else if p := models.ReceivedAtProblem(t, s.store.Now()); p != "" {
+			// Also the zero time (0001-01-01), which would otherwise mean "now".
+			problems["received_at"] = p
 		}
 		n.ReceivedAt = t
 	}
@@ -209,6 +212,7 @@ func (s *Server) apiListFeedback(c echo.Context) error {
 	for i, it := range page.Items {
 		ids[i] = it.ID
 	}
+	contact := models.MaySeeContact(currentUser(c))
 	links, err := s.store.ImprovementIDsFor(ctx, ids)
 	if err != nil {
 		return err
@@ -218,6 +222,9 @@ func (s *Server) apiListFeedback(c echo.Context) error {
 		NextCursor *string       `json:"next_cursor"`
 	}{Items: make([]apiFeedback, len(page.Items))}
 	for i := range page.Items {
+		if !contact {
+			page.Items[i].HideContact()
+		}
 		out.Items[i] = toAPIFeedback(&page.Items[i], links[page.Items[i].ID])
 	}
 	if page.Next.ID != 0 {
@@ -236,6 +243,9 @@ func (s *Server) apiGetFeedback(c echo.Context) error {
 	fb, err := s.store.FeedbackByID(c.Request().Context(), id)
 	if err != nil {
 		return err
+	}
+	if !models.MaySeeContact(currentUser(c)) {
+		fb.HideContact()
 	}
 	return c.JSON(http.StatusOK, toAPIFeedback(fb, fb.ImprovementIDs))
 }

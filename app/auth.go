@@ -35,6 +35,11 @@ func (s *Server) route(g interface {
 }, method, path string, a Access, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	r := g.Add(method, path, h, m...)
 	s.access[method+" "+r.Path] = a
+	if method == http.MethodGet {
+		// HEAD answers like GET, as HTTP expects; net/http sends no body for it.
+		g.Add(http.MethodHead, path, h, m...)
+		s.access[http.MethodHead+" "+r.Path] = a
+	}
 }
 
 const (
@@ -67,6 +72,9 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 			// The store keeps figures between writes; this makes everything it computes
 			// for the request include the user's own writes (read-your-writes).
 			c.SetRequest(c.Request().WithContext(models.ForUser(c.Request().Context(), user.ID)))
+			// Pages and answers for a signed-in user hold what only that user may see
+			// (customers' names among them): no browser or proxy may keep a copy.
+			c.Response().Header().Set("Cache-Control", "no-store")
 		}
 		s.setLanguage(c, user)
 		if rule.Public {
@@ -80,6 +88,40 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if len(rule.Roles) > 0 && !user.Has(rule.Roles...) {
 			return echo.ErrForbidden
+		}
+		return next(c)
+	}
+}
+
+// allowedMethods lists the methods that path has a route for ("GET, POST"), HEAD
+// with GET; empty when it has none.
+func (s *Server) allowedMethods(path string) string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		if _, ok := s.access[m+" "+path]; ok {
+			out = append(out, m)
+			if m == http.MethodGet {
+				out = append(out, http.MethodHead)
+			}
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// methodAllowed answers 405, with the methods the path has, to a method no route of
+// that path has (PUT, DELETE, PROPFIND...). It runs before the session and the CSRF
+// check, which would otherwise answer 400 or 403 to what is simply a wrong method.
+func (s *Server) methodAllowed(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if isStatic(c) || c.Path() == "" || c.Path() == "/*" {
+			return next(c)
+		}
+		if _, ok := s.access[c.Request().Method+" "+c.Path()]; ok {
+			return next(c)
+		}
+		if allow := s.allowedMethods(c.Path()); allow != "" {
+			c.Response().Header().Set("Allow", allow)
+			return echo.ErrMethodNotAllowed
 		}
 		return next(c)
 	}

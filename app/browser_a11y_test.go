@@ -16,6 +16,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	a := newTestApp(t)
 	u := a.user("everyone@example.com", adminRole, ambassador, steering, quickwin)
 	ids := seedAccessibility(t, a, u)
+	a.token(u) // the token list shows a row with its revoke button
 
 	b := newBrowser(t, a, 1280, 900)
 	b.open("/login")
@@ -39,6 +40,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"reports", "/reports", nil},
 		{"you said, we did", "/you-said-we-did", nil},
 		{"admin users", "/admin/users", nil},
+		{"admin tokens", "/admin/tokens", nil},
 	}
 	for _, p := range pages {
 		b.open(p.path)

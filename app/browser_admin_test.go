@@ -27,7 +27,7 @@ func TestBrowserAdminJourney(t *testing.T) {
 		chromedp.Click(`form[action="/admin/users"] button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`[data-testid="error-password"]`, chromedp.ByQuery),
 	)
-	if got := b.text(`[data-testid="error-password"]`); !strings.Contains(got, "10") {
+	if got := b.text(`[data-testid="error-password"]`); !strings.Contains(got, "12") {
 		t.Fatalf("password error: %q", got)
 	}
 	var name string

@@ -17,9 +17,12 @@ type Config struct {
 	SMTPURL      string
 	CookieSecure bool
 	TimeZone     string
-	// LoginRate and LoginBurst limit sign-in attempts per client address.
+	// LoginRate and LoginBurst limit failed sign-in attempts per client address.
 	LoginRate  float64
 	LoginBurst int
+	// TrustedProxies are comma-separated CIDRs of the reverse proxies or load balancers
+	// in front of the app, whose X-Forwarded-For gives the client address.
+	TrustedProxies string
 	// BodyLimit caps request bodies; ImportBodyLimit caps CSV uploads.
 	BodyLimit       string
 	ImportBodyLimit string
@@ -64,6 +67,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	str(&c.BaseURL, "BASE_URL")
 	str(&c.SMTPURL, "SMTP_URL")
 	str(&c.TimeZone, "TIME_ZONE")
+	str(&c.TrustedProxies, "TRUSTED_PROXIES")
 	if v := getenv("SLOW_QUERY"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -98,12 +102,16 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.SlowQuery, "slow-query", c.SlowQuery, "log database statements slower than this, e.g. 20ms (SLOW_QUERY)")
 	fs.DurationVar(&c.FiguresLag, "figures-lag", c.FiguresLag, "how long kept figures may miss other people's writes (FIGURES_LAG)")
 	fs.StringVar(&c.TimeZone, "time-zone", c.TimeZone, "IANA zone for days and reports (TIME_ZONE)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "comma-separated CIDRs whose X-Forwarded-For gives the client address (TRUSTED_PROXIES)")
 }
 
 // Check reports a configuration that cannot work.
 func (c Config) Check() error {
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		return fmt.Errorf("TIME_ZONE: %w", err)
+	}
+	if _, err := parseCIDRs(c.TrustedProxies); err != nil {
+		return fmt.Errorf("TRUSTED_PROXIES: %w", err)
 	}
 	return nil
 }

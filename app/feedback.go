@@ -245,7 +245,12 @@ func (s *Server) feedbackExport(c echo.Context) error {
 	_ = w.Write([]string{"id", "external_id", "received_at", "channel", "touchpoint", "branch", "segment", "nps", "nps_group",
 		"comment", "customer_name", "customer_email", "follow_up_due_at", "followed_up_at", "goodwill_amount", "triage_status"})
 	n := 0
+	contact := models.MaySeeContact(currentUser(c))
 	err := s.store.StreamFeedback(ctx, f, func(fb *models.Feedback) error {
+		if !contact {
+			// The columns stay, so the file has one layout; their cells are empty.
+			fb.HideContact()
+		}
 		rec := []string{strconv.FormatInt(fb.ID, 10), csvCell(fbDeref(fb.ExternalID)), fb.ReceivedAt.Format(time.RFC3339),
 			fbRefCode(fb.Channel), fbRefCode(fb.Touchpoint), fbRefCode(fb.Branch), fbDeref(fb.Segment), fbNPSText(fb.NPS),
 			string(fb.Group()), csvCell(fb.Comment), csvCell(fbDeref(fb.CustomerName)), csvCell(fbDeref(fb.CustomerEmail)),
@@ -318,8 +323,11 @@ func (s *Server) renderFeedback(c echo.Context, status int, id int64, form *foll
 	if err != nil {
 		return err
 	}
+	if !models.MaySeeContact(currentUser(c)) {
+		fb.HideContact()
+	}
 	m := feedback.ShowPage{Page: s.page(c, "feedback.list_title", "feedback"), Feedback: *fb,
-		Now: s.store.Now(), Loc: s.store.Location}
+		Now: s.store.Now(), Loc: s.store.Location, ContactHidden: !models.MaySeeContact(currentUser(c))}
 	m.Title = i18n.FromContext(ctx).T("feedback.show_title", map[string]any{"ID": id})
 	if m.History, err = s.store.History(ctx, "feedback", id); err != nil {
 		return err

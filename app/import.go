@@ -12,7 +12,8 @@ import (
 
 // feedbackImportForm shows the upload form of a survey export.
 func (s *Server) feedbackImportForm(c echo.Context) error {
-	return render(c, http.StatusOK, feedback.Import(feedback.ImportPage{Page: s.page(c, "import.title", "feedback")}))
+	return render(c, http.StatusOK, feedback.Import(feedback.ImportPage{Page: s.page(c, "import.title", "feedback"),
+		MayCreateMissing: currentUser(c).Has(models.RoleAdmin)}))
 }
 
 // feedbackImport imports an uploaded CSV file and shows what it did, line by line for
@@ -20,7 +21,8 @@ func (s *Server) feedbackImportForm(c echo.Context) error {
 // when others are bad.
 func (s *Server) feedbackImport(c echo.Context) error {
 	ctx := c.Request().Context()
-	m := feedback.ImportPage{Page: s.page(c, "import.title", "feedback"), CreateMissing: c.FormValue("create_missing") == "true"}
+	m := feedback.ImportPage{Page: s.page(c, "import.title", "feedback"), CreateMissing: c.FormValue("create_missing") == "true",
+		MayCreateMissing: currentUser(c).Has(models.RoleAdmin)}
 	fh, err := c.FormFile("file")
 	if err != nil {
 		m.Error = "import.no_file"

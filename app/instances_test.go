@@ -61,7 +61,7 @@ func TestSignInThroughOneInstanceActThroughAnother(t *testing.T) {
 			res.Code, res.Header().Get("Location"))
 	}
 	res := viaB.postForm("/admin/users", url.Values{"email": {"new@example.com"}, "name": {"New Colleague"},
-		"password": {"password-456789"}, "roles": {ambassador}, "lang": {"en"}})
+		"password": {"tracker-second-456789"}, "roles": {ambassador}, "lang": {"en"}})
 	if res.Code != http.StatusSeeOther {
 		t.Fatalf("create user through b: status %d, want 303\n%s", res.Code, res.Body.String())
 	}

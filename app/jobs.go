@@ -19,7 +19,10 @@ type Job struct {
 func (s *Server) jobs() []Job {
 	return []Job{
 		{Name: "expired-sessions", Every: time.Hour, Run: func(ctx context.Context) error {
-			_, err := s.store.DeleteExpiredSessions(ctx)
+			if _, err := s.store.DeleteExpiredSessions(ctx); err != nil {
+				return err
+			}
+			_, err := s.store.DeleteStaleLoginFailures(ctx)
 			return err
 		}},
 		// Outbox: deliver queued mail (customer messages), with retries and backoff.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -24,9 +25,31 @@ type Mailer interface {
 // an operator can see what would have been sent.
 type logMailer struct{ log *slog.Logger }
 
+// Send logs that a message would have gone out, and nothing of it that names the
+// customer: a log is copied, shipped and kept far longer than the database, and an
+// erased customer must be gone from it too. The address is reduced to its domain, the
+// body to its length.
 func (m logMailer) Send(ctx context.Context, to, subject, body string) error {
-	m.log.InfoContext(ctx, "mail (no SMTP_URL set, not sent)", "to", to, "subject", subject, "body", body)
+	m.log.InfoContext(ctx, "mail (no SMTP_URL set, not sent)", "to", redactAddress(to),
+		"subject_bytes", len(subject), "body_bytes", len(body))
 	return nil
+}
+
+// redactAddress keeps only the domain of an address, for logs: "***@example.com".
+func redactAddress(addr string) string {
+	if _, domain, ok := strings.Cut(addr, "@"); ok {
+		return "***@" + domain
+	}
+	return "***"
+}
+
+// redactError removes an address from an error before it is logged or stored: SMTP
+// servers and clients quote the recipient in their errors.
+func redactError(err error, addr string) error {
+	if err == nil || addr == "" || !strings.Contains(err.Error(), addr) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), addr, redactAddress(addr)))
 }
 
 // smtpMailer sends through the server of SMTP_URL with go-mail.
@@ -140,7 +163,7 @@ func (s *Server) RunOutboxOnce(ctx context.Context) (int, error) {
 	sent := 0
 	for _, msg := range msgs {
 		sendCtx, cancel := context.WithTimeout(ctx, models.OutboxLease/2)
-		err := m.Send(sendCtx, msg.ToAddr, msg.Subject, msg.Body)
+		err := redactError(m.Send(sendCtx, msg.ToAddr, msg.Subject, msg.Body), msg.ToAddr)
 		cancel()
 		if err != nil {
 			s.log.Warn("mail not sent", "outbox_id", msg.ID, "attempt", msg.Attempts, "err", err)

@@ -44,7 +44,7 @@ func (s *Server) renderPrivacy(c echo.Context, status int, m admin.PrivacyPage, 
 func (s *Server) adminErase(c echo.Context) error {
 	ctx := c.Request().Context()
 	email := models.NormalizeEmail(c.FormValue("email"))
-	if !strings.Contains(email, "@") || len(email) > 320 {
+	if !strings.Contains(email, "@") || len(email) > models.MaxEmailLength {
 		return s.renderPrivacy(c, http.StatusBadRequest, admin.PrivacyPage{Email: email}, components.Errors{"email": "invalid_email"})
 	}
 	if c.FormValue("confirm") != "yes" {

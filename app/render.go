@@ -79,6 +79,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	t := i18n.FromContext(ctx)
 	page := pages.ErrorPage{Status: status, Title: t.T(errorTitle(status)), Message: t.T(errorMessage(status)),
 		SignedIn: currentUser(c) != nil, RequestID: RequestID(ctx)}
+	if ve != nil {
+		page.Fields = ve.Fields
+	}
 	if rerr := render(c, status, pages.Error(page)); rerr != nil {
 		_ = c.String(status, http.StatusText(status))
 	}
@@ -101,7 +104,7 @@ func apiMessage(status int, msg string, err error) string {
 func errorTitle(status int) string {
 	switch status {
 	case http.StatusNotFound, http.StatusForbidden, http.StatusTooManyRequests, http.StatusConflict,
-		http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusMethodNotAllowed:
 		return fmt.Sprintf("error.%d.title", status)
 	}
 	return "error.500.title"

@@ -25,7 +25,7 @@ func (s *Server) routes(e *echo.Echo) {
 	// Public.
 	s.route(e, http.MethodGet, "/healthz", public, s.healthz)
 	s.route(e, http.MethodGet, "/login", public, s.loginForm)
-	s.route(e, http.MethodPost, "/login", public, s.login, loginLimiter(s.cfg))
+	s.route(e, http.MethodPost, "/login", public, s.login)
 	s.route(e, http.MethodPost, "/lang", public, s.switchLanguage)
 
 	// Everyone signed in.
@@ -44,6 +44,8 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodPost, "/admin/reference/:kind/:id", only(adminRole), s.adminUpdateReference)
 	s.route(e, http.MethodGet, "/admin/settings", only(adminRole), s.adminSettings)
 	s.route(e, http.MethodPost, "/admin/settings", only(adminRole), s.adminSaveSettings)
+	s.route(e, http.MethodGet, "/admin/tokens", only(adminRole), s.adminTokens)
+	s.route(e, http.MethodPost, "/admin/tokens/:id/revoke", only(adminRole), s.adminRevokeToken)
 
 	// Feedback: ambassadors log, import and follow up; everyone signed in reads.
 	s.route(e, http.MethodGet, "/feedback/new", only(ambassador), s.feedbackNew)

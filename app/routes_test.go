@@ -35,6 +35,8 @@ var routeTable = []routeRule{
 	{"POST", "/admin/reference/:kind/:id", false, []string{adminRole}},
 	{"GET", "/admin/settings", false, []string{adminRole}},
 	{"POST", "/admin/settings", false, []string{adminRole}},
+	{"GET", "/admin/tokens", false, []string{adminRole}},
+	{"POST", "/admin/tokens/:id/revoke", false, []string{adminRole}},
 	// Goals, reports, "you said, we did", telling customers, recognition.
 	{"GET", "/admin/goals", false, []string{adminRole}},
 	{"POST", "/admin/goals", false, []string{adminRole}},
@@ -130,6 +132,14 @@ func TestEveryRouteIsInTheAccessTable(t *testing.T) {
 		key := r.Method + " " + r.Path
 		if strings.HasPrefix(r.Path, "/static/") || strings.HasSuffix(r.Name, "glob..func1") && r.Path == "/*" {
 			continue
+		}
+		if r.Method == http.MethodHead {
+			// Every GET route answers HEAD too, with the GET route's rule.
+			key = http.MethodGet + " " + r.Path
+			head, get := a.srv.Access()[r.Method+" "+r.Path], a.srv.Access()[key]
+			if head.Public != get.Public || strings.Join(head.Roles, ",") != strings.Join(get.Roles, ",") {
+				t.Errorf("HEAD %s has another rule than GET", r.Path)
+			}
 		}
 		if !want[key] {
 			missing = append(missing, key)

@@ -10,7 +10,6 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"golang.org/x/time/rate"
 
 	"github.com/improvementtracker/tracker/models"
 )
@@ -24,6 +23,8 @@ type Server struct {
 	echo     *echo.Echo
 	// access maps "METHOD /path" to who may use it; a route missing here is refused.
 	access map[string]Access
+	// clients limits failed sign-ins per client address.
+	clients *clientLimiter
 }
 
 // New builds the server and its router.
@@ -43,6 +44,7 @@ func New(cfg Config, store *models.Store, log *slog.Logger) *Server {
 		log.Error("session", "err", err)
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 	}
+	s.clients = newClientLimiter(cfg)
 	s.echo = s.router()
 	return s
 }
@@ -59,7 +61,12 @@ func (s *Server) Access() map[string]Access { return s.access }
 func (s *Server) router() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.IPExtractor = echo.ExtractIPDirect()
+	trusted, err := parseCIDRs(s.cfg.TrustedProxies)
+	if err != nil {
+		// Config.Check refuses this at start; a server built without it trusts nobody.
+		s.log.Error("TRUSTED_PROXIES ignored", "err", err)
+	}
+	e.IPExtractor = ipExtractor(trusted)
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		RequestIDHandler: func(c echo.Context, id string) {
@@ -76,6 +83,7 @@ func (s *Server) router() *echo.Echo {
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'",
 		ReferrerPolicy:        "same-origin",
 	}))
+	e.Use(s.methodAllowed)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   s.cfg.BodyLimit,
 		Skipper: func(c echo.Context) bool { return isImport(c) },
@@ -113,21 +121,6 @@ func (s *Server) sessionsFor(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return withSession(c)
 	}
-}
-
-func loginLimiter(cfg Config) echo.MiddlewareFunc {
-	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate: rate.Limit(cfg.LoginRate), Burst: cfg.LoginBurst, ExpiresIn: 10 * time.Minute,
-	})
-	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: store,
-		IdentifierExtractor: func(c echo.Context) (string, error) {
-			return c.RealIP(), nil
-		},
-		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			return echo.NewHTTPError(http.StatusTooManyRequests, "too_many_attempts")
-		},
-	})
 }
 
 // Serve listens until ctx ends, then lets requests in flight finish.

@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
+	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -48,9 +52,16 @@ func (s *Server) navCounts(ctx context.Context) layout.NavCounts {
 		Untriaged: w.Untriaged, Queued: w.Queued, Review: w.Review}
 }
 
-// safeNext keeps redirects after sign-in on this site.
+// safeNext keeps redirects after sign-in on this site: a path on this host, nothing
+// a browser could read as another host. Browsers drop tabs and line breaks from URLs
+// and read a backslash as a slash, so "/\t/evil.com" and "/\\evil.com" are
+// "//evil.com" to them: any control character or backslash is refused.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') ||
+		strings.IndexFunc(next, unicode.IsControl) >= 0 {
+		return "/"
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next
@@ -65,12 +76,25 @@ func (s *Server) loginForm(c echo.Context) error {
 		Next: safeNext(c.QueryParam("next"))}))
 }
 
-// login signs a user in and renews the session token against fixation.
+// login signs a user in and renews the session token against fixation. Two limits
+// apply: per client address (failures only spend it) and per account (the model's
+// growing delay, whatever address the guesses come from). Both answer 429 before the
+// password is checked, so the right password does not get through a limit.
 func (s *Server) login(c echo.Context) error {
 	ctx := c.Request().Context()
+	ip := c.RealIP()
+	if !s.clients.allowed(ip) {
+		return echo.NewHTTPError(http.StatusTooManyRequests, "too_many_attempts")
+	}
 	email, password := c.FormValue("email"), c.FormValue("password")
 	u, err := s.store.Authenticate(ctx, email, password)
+	var throttled *models.ThrottledError
+	if errors.As(err, &throttled) {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int(time.Until(throttled.Until).Seconds()+0.999))))
+		return echo.NewHTTPError(http.StatusTooManyRequests, "too_many_attempts")
+	}
 	if errors.Is(err, models.ErrNotFound) {
+		s.clients.failed(ip)
 		return render(c, http.StatusUnauthorized, auth.Login(auth.LoginPage{Page: s.page(c, "login.title", ""),
 			Email: email, Next: safeNext(c.FormValue("next")), Failed: true}))
 	}

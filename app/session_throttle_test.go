@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"maps"
 	"testing"
 	"time"
@@ -22,7 +24,7 @@ func TestThrottledSessionsSkipOnlyExpiryTouches(t *testing.T) {
 	ts.now = func() time.Time { return clock }
 	expiryOf := func(token string) time.Time {
 		var e time.Time
-		if err := store.Reader(ctx).Raw(`SELECT expiry FROM sessions WHERE token = ?`, token).Row().Scan(&e); err != nil {
+		if err := store.Reader(ctx).Raw(`SELECT expiry FROM sessions WHERE token = ?`, sha256Hex(token)).Row().Scan(&e); err != nil {
 			t.Fatal(err)
 		}
 		return e.UTC()
@@ -107,4 +109,10 @@ func TestSessionSumIgnoresMapOrder(t *testing.T) {
 	if sessionSum(b) == sessionSum(first) {
 		t.Error("a changed deadline gave the same sum")
 	}
+}
+
+// sha256Hex is how the session store keys a session token.
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -24,6 +25,26 @@ type testApp struct {
 	t     *testing.T
 	srv   *Server
 	store *models.Store
+	// logs holds everything the server logged, for tests that check what a log holds.
+	logs *lockedBuffer
+}
+
+// lockedBuffer is a log sink that handlers of concurrent requests may share.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func newTestApp(t *testing.T) *testApp {
@@ -37,9 +58,10 @@ func newTestAppWith(t *testing.T, tune func(*Config)) *testApp {
 	cfg := DefaultConfig()
 	cfg.LoginRate, cfg.LoginBurst = 1000, 1000
 	tune(&cfg)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logs := &lockedBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := New(cfg, store, log)
-	return &testApp{t: t, srv: srv, store: store}
+	return &testApp{t: t, srv: srv, store: store, logs: logs}
 }
 
 // user creates a user holding roles.

@@ -21,6 +21,30 @@ var Segments = []string{SegmentPrivate, SegmentBusiness}
 // tools and phones drift, but feedback from tomorrow is a typo.
 const FutureTolerance = time.Hour
 
+// MinReceivedAt is the earliest time feedback may have been received: the bank's
+// survey data starts well after it, and older dates are typos (year 0000, 1970).
+var MinReceivedAt = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// MaxEmailLength is the longest e-mail address (RFC 5321: a path of 256 octets, less
+// the angle brackets).
+const MaxEmailLength = 254
+
+// ReceivedAtProblem returns the message id of what is wrong with a received time, or
+// "": before MinReceivedAt or further ahead of now than FutureTolerance.
+func ReceivedAtProblem(t, now time.Time) string {
+	switch {
+	case t.Before(MinReceivedAt):
+		return "date_out_of_range"
+	case t.After(now.Add(FutureTolerance)):
+		return "in_future"
+	}
+	return ""
+}
+
+// HasNUL reports whether text holds a NUL character: PostgreSQL refuses it in text,
+// SQLite would store it and cut the text short in C code that reads it.
+func HasNUL(s string) bool { return strings.ContainsRune(s, 0) }
+
 // MaxCommentLength caps a comment so that one paste cannot fill the database.
 const MaxCommentLength = 10000
 
@@ -131,11 +155,15 @@ func (n NewFeedback) Validate(now time.Time) *ValidationError {
 	if n.Segment != "" && n.Segment != SegmentPrivate && n.Segment != SegmentBusiness {
 		f["segment"] = "invalid_choice"
 	}
-	if !n.ReceivedAt.IsZero() && n.ReceivedAt.After(now.Add(FutureTolerance)) {
-		f["received_at"] = "in_future"
+	if !n.ReceivedAt.IsZero() {
+		if p := ReceivedAtProblem(n.ReceivedAt, now); p != "" {
+			f["received_at"] = p
+		}
 	}
 	if n.CustomerEmail != "" {
-		if a, err := mail.ParseAddress(n.CustomerEmail); err != nil || a.Address != n.CustomerEmail {
+		if len(n.CustomerEmail) > MaxEmailLength {
+			f["customer_email"] = "too_long"
+		} else if a, err := mail.ParseAddress(n.CustomerEmail); err != nil || a.Address != n.CustomerEmail {
 			f["customer_email"] = "invalid_email"
 		}
 	}
@@ -147,6 +175,13 @@ func (n NewFeedback) Validate(now time.Time) *ValidationError {
 			f["external_id"] = "too_long"
 		} else {
 			f["customer_name"] = "too_long"
+		}
+	}
+	for field, v := range map[string]string{"channel": n.Channel, "touchpoint": n.Touchpoint, "branch": n.Branch,
+		"segment": n.Segment, "comment": n.Comment, "external_id": n.ExternalID, "customer_name": n.CustomerName,
+		"customer_email": n.CustomerEmail} {
+		if HasNUL(v) {
+			f[field] = "no_nul"
 		}
 	}
 	if len(f) > 0 {

@@ -77,6 +77,10 @@ var reasonText = map[string]string{
 // with their line and reason and do not stop the rest. Only a file that cannot be read
 // at all returns an error.
 func (s *Store) ImportFeedback(ctx context.Context, r io.Reader, opt ImportOptions) (*ImportResult, error) {
+	if opt.CreateMissing && opt.By != nil && !opt.By.Has(RoleAdmin) {
+		// Reference data is the admin's; an operator's command (By nil) may create it.
+		return nil, fmt.Errorf("models: only an admin may create missing reference data in an import: %w", ErrForbidden)
+	}
 	br := bufio.NewReaderSize(r, 64*1024)
 	// Spreadsheet programs start UTF-8 files with a byte order mark; it is not part of
 	// the first column's name.
@@ -304,6 +308,10 @@ func (im *importer) add(row importRow) error {
 		im.reject(row.line, "received_at", "required", "")
 		return nil
 	} else if t, ok := parseReceived(v, im.s.Location); ok {
+		if p := ReceivedAtProblem(t, im.now); p != "" {
+			im.reject(row.line, "received_at", p, strconv.Quote(v))
+			return nil
+		}
 		n.ReceivedAt = t
 	} else {
 		im.reject(row.line, "received_at", "invalid_date", strconv.Quote(v))

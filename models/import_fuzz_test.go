@@ -26,7 +26,8 @@ func FuzzImportCSV(f *testing.F) {
 
 	s := modeltest.Open(f)
 	s.Now = func() time.Time { return time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC) }
-	by := modeltest.User(f, s, "importer@example.com", models.RoleAmbassador)
+	// An admin: only admins may create missing reference data.
+	by := modeltest.User(f, s, "importer@example.com", models.RoleAmbassador, models.RoleAdmin)
 	ctx := context.Background()
 	var before int64
 	f.Fuzz(func(t *testing.T, data []byte, createMissing bool) {

@@ -293,6 +293,13 @@ func (s *Store) TransitionImprovement(ctx context.Context, id int64, in Transiti
 	return s.ImprovementByID(ctx, out.ID)
 }
 
+// HolderOnly reports whether a move is for the holder of the item alone (or a steering
+// member): finishing a started quick win or giving it back. Another member of the
+// team takes it over by asking the holder, not by moving it.
+func HolderOnly(track Track, from, to Status) bool {
+	return track == TrackQuickWin && from == StatusInProgress && (to == StatusImplemented || to == StatusQueued)
+}
+
 // applyTransition is TransitionImprovement inside a caller's transaction, so a meeting
 // can record its decision and the move together.
 func (s *Store) applyTransition(tx *gorm.DB, id int64, in TransitionInput, by *User) (*Improvement, error) {
@@ -313,6 +320,14 @@ func (s *Store) applyTransition(tx *gorm.DB, id int64, in TransitionInput, by *U
 	}
 	if by == nil || !MayPerform(by.RoleList(), t) {
 		return nil, fmt.Errorf("models: your roles may not %s a %s item: %w", t.Action, imp.Track, ErrForbidden)
+	}
+	if HolderOnly(imp.Track, imp.Status, in.To) && imp.AssigneeID != nil && *imp.AssigneeID != by.ID && !by.Has(RoleSteering) {
+		holder := "someone else"
+		var h User
+		if tx.Select("name").Take(&h, *imp.AssigneeID).Error == nil {
+			holder = h.Name
+		}
+		return nil, &ClaimedError{ID: id, Holder: holder}
 	}
 	now := s.now()
 	if v := checkNeeds(t, in, now.In(s.Location)); v != nil {

@@ -9,7 +9,9 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// sessionRow is one server-side session as scs stores it.
+// sessionRow is one server-side session as scs stores it, under the SHA-256 of its
+// token: whoever reads the table (a backup, a replica, an injection) cannot take over
+// the sessions in it.
 type sessionRow struct {
 	Token  string `gorm:"primaryKey"`
 	Data   []byte
@@ -28,7 +30,7 @@ func (s *Store) Sessions() *SessionStore { return &SessionStore{s: s} }
 // FindCtx returns the data of an unexpired session.
 func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var row sessionRow
-	err := ss.s.r.WithContext(ctx).Where("token = ? AND expiry > ?", token, time.Now().UTC()).Take(&row).Error
+	err := ss.s.r.WithContext(ctx).Where("token = ? AND expiry > ?", hashToken(token), time.Now().UTC()).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, false, nil
 	}
@@ -40,7 +42,7 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 
 // CommitCtx inserts or replaces a session.
 func (ss *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	row := sessionRow{Token: token, Data: b, Expiry: expiry.UTC()}
+	row := sessionRow{Token: hashToken(token), Data: b, Expiry: expiry.UTC()}
 	return ss.s.w.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "token"}},
 		DoUpdates: clause.AssignmentColumns([]string{"data", "expiry"}),
@@ -49,7 +51,7 @@ func (ss *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, e
 
 // DeleteCtx removes a session.
 func (ss *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	return ss.s.w.WithContext(ctx).Where("token = ?", token).Delete(&sessionRow{}).Error
+	return ss.s.w.WithContext(ctx).Where("token = ?", hashToken(token)).Delete(&sessionRow{}).Error
 }
 
 // Find implements scs.Store for callers without a context.

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -45,8 +46,13 @@ type Store struct {
 	Now func() time.Time
 	// Location is the time zone that days, months and reports are counted in.
 	Location *time.Location
-	refs     refCache
-	aggs     aggregates
+	// Login limits password guessing per account; tests tune it.
+	Login LoginPolicy
+	// tokenUses remembers when each API token's last use was written (token id ->
+	// time.Time), so a token in use is written at most once per TokenUseInterval.
+	tokenUses sync.Map
+	refs      refCache
+	aggs      aggregates
 	// writes tells the caches what each commit changed.
 	writes writeLog
 	// lag is how long cached figures may miss other people's writes; see Options.
@@ -85,7 +91,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if opt.ReadPool <= 0 {
 		opt.ReadPool = DefaultReadPool()
 	}
-	s := &Store{Now: time.Now, Location: opt.Location, lag: max(opt.OthersLag, 0)}
+	s := &Store{Now: time.Now, Location: opt.Location, lag: max(opt.OthersLag, 0), Login: DefaultLoginPolicy}
 	var err error
 	switch {
 	case strings.HasPrefix(url, "sqlite:"):
@@ -172,10 +178,12 @@ func (s *Store) openSQLite(path string, opt Options) error {
 	// process (under WAL, NORMAL syncs only at checkpoints and may lose the last
 	// commits). The group commit shares each sync among the feedback committed together.
 	// Readers never commit; they keep NORMAL, which still syncs their checkpoints.
+	// secure_delete: content that is deleted or overwritten is zeroed in the file, so an
+	// erased customer does not stay behind in free pages or free space of a page.
 	dsn := func(synchronous string) string {
 		return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 			"&_pragma=synchronous(" + synchronous + ")&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(10000)" +
-			"&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
+			"&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate&_time_format=sqlite"
 	}
 	open := func(conns int, synchronous string) (*gorm.DB, error) {
 		cfg := gormConfig(opt)

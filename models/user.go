@@ -30,8 +30,9 @@ var Languages = []string{"en", "da"}
 // PasswordCost is the bcrypt cost; tests lower it to keep the suite fast.
 var PasswordCost = 12
 
-// MinPasswordLength is the shortest password accepted.
-const MinPasswordLength = 10
+// MinPasswordLength is the shortest password accepted; CheckPassword also refuses
+// common ones.
+const MinPasswordLength = 12
 
 // User is a person who signs in.
 type User struct {
@@ -131,16 +132,16 @@ type NewUser struct {
 // Validate names each problem by field.
 func (n NewUser) Validate() *ValidationError {
 	f := map[string]string{}
-	if !strings.Contains(n.Email, "@") {
+	if !strings.Contains(n.Email, "@") || len(n.Email) > MaxEmailLength || HasNUL(n.Email) {
 		f["email"] = "invalid_email"
 	}
 	if strings.TrimSpace(n.Name) == "" {
 		f["name"] = "required"
+	} else if HasNUL(n.Name) {
+		f["name"] = "no_nul"
 	}
-	if len(n.Password) < MinPasswordLength {
-		f["password"] = "password_too_short"
-	} else if len(n.Password) > 72 {
-		f["password"] = "password_too_long"
+	if problem := CheckPassword(n.Password); problem != "" {
+		f["password"] = problem
 	}
 	if !ValidRoles(n.Roles) {
 		f["roles"] = "invalid_roles"
@@ -201,23 +202,6 @@ func (s *Store) EnsureFirstAdmin(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return password, nil
-}
-
-// dummyHash keeps sign-in time the same whether or not the address exists.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.MinCost)
-
-// Authenticate returns the active user with that e-mail and password, or ErrNotFound.
-func (s *Store) Authenticate(ctx context.Context, email, password string) (*User, error) {
-	var u User
-	err := s.r.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).Take(&u).Error
-	if err != nil {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return nil, ErrNotFound
-	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || !u.Active {
-		return nil, ErrNotFound
-	}
-	return &u, nil
 }
 
 // UserByID loads a user.
@@ -297,10 +281,27 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, c UserChange, by *User
 			return notFound(err)
 		}
 		roles := strings.Join(c.Roles, ",")
+		if u.Active && u.Has(RoleAdmin) && (!c.Active || !slices.Contains(c.Roles, RoleAdmin)) {
+			var others int64
+			if err := tx.Model(&User{}).Where("id <> ? AND active AND (',' || roles || ',') LIKE ?", id, "%,"+RoleAdmin+",%").
+				Count(&others).Error; err != nil {
+				return err
+			}
+			if others == 0 {
+				field := "roles"
+				if !c.Active {
+					field = "active"
+				}
+				return Invalid(field, "last_admin")
+			}
+		}
 		updates := map[string]any{"name": strings.TrimSpace(c.Name), "roles": roles, "lang": c.Lang,
 			"active": c.Active, "updated_at": s.now()}
 		if u.Active && !c.Active {
 			updates["auth_version"] = u.AuthVersion + 1
+			if err := revokeUserTokens(tx, id, s.now()); err != nil {
+				return err
+			}
 		}
 		if err := tx.Model(&User{}).Where("id = ?", id).Updates(updates).Error; err != nil {
 			return fmt.Errorf("models: update user %d: %w", id, err)
@@ -330,11 +331,8 @@ func (s *Store) SetLanguage(ctx context.Context, id int64, lang string) error {
 
 // ResetPassword sets a new password and ends the user's sessions.
 func (s *Store) ResetPassword(ctx context.Context, id int64, password string, by *User) error {
-	if len(password) < MinPasswordLength {
-		return Invalid("password", "password_too_short")
-	}
-	if len(password) > 72 {
-		return Invalid("password", "password_too_long")
+	if problem := CheckPassword(password); problem != "" {
+		return Invalid("password", problem)
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -348,6 +346,9 @@ func (s *Store) ResetPassword(ctx context.Context, id int64, password string, by
 		}
 		if res.RowsAffected == 0 {
 			return ErrNotFound
+		}
+		if err := revokeUserTokens(tx, id, s.now()); err != nil {
+			return err
 		}
 		return record(tx, s.now(), "user", id, by, "password_reset", "", "", "", "")
 	})

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/improvementtracker/tracker/app"
 	"github.com/improvementtracker/tracker/models"
@@ -93,22 +95,95 @@ func describe(ve *models.ValidationError) string {
 func tokenCreateCommand(fs *flag.FlagSet) func(context.Context, env) error {
 	email := fs.String("email", "", "the user the token acts as (required)")
 	label := fs.String("name", "", "a label to recognise the token by")
+	expires := fs.String("expires", "", "lifetime, e.g. 90d, 12w, 6m or 1y (default: until revoked)")
 	return func(ctx context.Context, e env) error {
 		if *email == "" {
 			return fmt.Errorf("%w: token create needs --email", errUsage)
 		}
-		u, err := e.store.UserByEmail(ctx, *email)
-		if errors.Is(err, models.ErrNotFound) {
-			return fmt.Errorf("no user with e-mail %s", *email)
+		var until *time.Time
+		if *expires != "" {
+			end, err := models.ParseTokenLifetime(time.Now(), *expires)
+			if err != nil {
+				return fmt.Errorf("%w: --expires: %v", errUsage, err)
+			}
+			until = &end
 		}
+		u, err := userByEmail(ctx, e, *email)
 		if err != nil {
 			return err
 		}
-		token, err := e.store.CreateToken(ctx, u.ID, *label)
+		token, _, err := e.store.CreateTokenExpiring(ctx, u.ID, *label, until)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(e.stdout, token)
+		return nil
+	}
+}
+
+func userByEmail(ctx context.Context, e env, email string) (*models.User, error) {
+	u, err := e.store.UserByEmail(ctx, email)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, fmt.Errorf("no user with e-mail %s", email)
+	}
+	return u, err
+}
+
+// tokenListCommand prints one line per token of a user, newest first, tab-separated:
+// id, label ("-" when none), created, last used ("never"), expires ("never", or
+// "revoked TIME" for a revoked token). Times are RFC 3339 in UTC.
+func tokenListCommand(fs *flag.FlagSet) func(context.Context, env) error {
+	email := fs.String("email", "", "the user whose tokens to list (required)")
+	return func(ctx context.Context, e env) error {
+		if *email == "" {
+			return fmt.Errorf("%w: token list needs --email", errUsage)
+		}
+		u, err := userByEmail(ctx, e, *email)
+		if err != nil {
+			return err
+		}
+		tokens, err := e.store.Tokens(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		for _, t := range tokens {
+			label := strings.Join(strings.Fields(t.Name), " ")
+			if label == "" {
+				label = "-"
+			}
+			expires := stamp(t.ExpiresAt)
+			if t.RevokedAt != nil {
+				expires = "revoked " + stamp(t.RevokedAt)
+			}
+			fmt.Fprintf(e.stdout, "%d\t%s\t%s\t%s\t%s\n", t.ID, label, stamp(&t.CreatedAt), stamp(t.LastUsedAt), expires)
+		}
+		return nil
+	}
+}
+
+func stamp(t *time.Time) string {
+	if t == nil {
+		return "never"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// tokenRevokeCommand ends a token at once.
+func tokenRevokeCommand(fs *flag.FlagSet) func(context.Context, env) error {
+	return func(ctx context.Context, e env) error {
+		if len(e.args) != 1 {
+			return fmt.Errorf("%w: token revoke needs one token ID", errUsage)
+		}
+		id, err := strconv.ParseInt(e.args[0], 10, 64)
+		if err != nil || id <= 0 {
+			return fmt.Errorf("%w: token revoke: %q is not a token id", errUsage, e.args[0])
+		}
+		if err := e.store.RevokeToken(ctx, id, nil); errors.Is(err, models.ErrNotFound) {
+			return fmt.Errorf("no token with id %d", id)
+		} else if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "token %d revoked\n", id)
 		return nil
 	}
 }

@@ -44,7 +44,9 @@ commands:
   serve                     run the web server (the default)
   migrate                   apply pending migrations and exit
   user add --email E --name N --role R[,R...] [--lang en|da]   (password on stdin)
-  token create --email E [--name LABEL]
+  token create --email E [--name LABEL] [--expires 90d]
+  token list --email E      one line per token: id, label, created, last used, expires
+  token revoke ID
   import feedback [--create-missing] FILE.csv
   demo                      fill an empty database with demo data
   backup FILE               write a consistent copy of the database
@@ -69,6 +71,8 @@ var commands = map[string]command{
 	"migrate":      migrateCommand,
 	"user add":     userAddCommand,
 	"token create": tokenCreateCommand,
+	"token list":   tokenListCommand,
+	"token revoke": tokenRevokeCommand,
 	"backup":       backupCommand,
 	// Demo data for newcomers.
 	"demo": demoCommand,

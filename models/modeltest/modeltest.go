@@ -117,7 +117,7 @@ func withSearchPath(url, schema string) string {
 	return url + sep + "search_path=" + schema
 }
 
-// User creates an active user with the password "password-123".
+// User creates an active user with the password Password.
 func User(t testing.TB, s *models.Store, email string, roles ...string) *models.User {
 	t.Helper()
 	u, err := s.CreateUser(context.Background(), models.NewUser{Email: email, Name: nameFrom(email),
@@ -129,7 +129,7 @@ func User(t testing.TB, s *models.Store, email string, roles ...string) *models.
 }
 
 // Password is the password of every test user.
-const Password = "password-123"
+const Password = "tracker-test-2026"
 
 func nameFrom(email string) string {
 	for i, r := range email {

@@ -65,15 +65,19 @@ type ShowPage struct {
 	// FollowUp is the follow-up form, when this user may record one.
 	FollowUp   *followups.Item
 	Categories []models.RefItem
+	// ContactHidden says the reader's roles do not show customers' contacts.
+	ContactHidden bool
 }
 
 // ImportPage is the upload form and, after an upload, its result.
 type ImportPage struct {
 	layout.Page
 	CreateMissing bool
-	Error         string
-	Result        *models.ImportResult
-	FileName      string
+	// MayCreateMissing offers "create missing": reference data is the admin's.
+	MayCreateMissing bool
+	Error            string
+	Result           *models.ImportResult
+	FileName         string
 }
 
 var scores = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
