@@ -27,6 +27,13 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodGet, "/login", public, s.loginForm)
 	s.route(e, http.MethodPost, "/login", public, s.login, loginLimiter(s.cfg))
 	s.route(e, http.MethodPost, "/lang", public, s.switchLanguage)
+	// Single sign-on (only when OIDC_ISSUER is set and an admin left it on).
+	s.route(e, http.MethodGet, "/auth/oidc", public, s.oidcStart, loginLimiter(s.cfg))
+	s.route(e, http.MethodGet, "/auth/oidc/callback", public, s.oidcCallback, loginLimiter(s.cfg))
+	// Monitoring: the handler admits METRICS_ALLOW addresses or an admin's API token.
+	s.route(e, http.MethodGet, "/metrics", public, s.metricsEndpoint)
+	// The API's description, for integration tools; public like any API document.
+	s.route(e, http.MethodGet, "/api/v1/openapi.json", public, s.openAPIDocument)
 
 	// Everyone signed in.
 	s.route(e, http.MethodPost, "/logout", signedIn, s.logout)
@@ -44,6 +51,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodPost, "/admin/reference/:kind/:id", only(adminRole), s.adminUpdateReference)
 	s.route(e, http.MethodGet, "/admin/settings", only(adminRole), s.adminSettings)
 	s.route(e, http.MethodPost, "/admin/settings", only(adminRole), s.adminSaveSettings)
+	s.route(e, http.MethodPost, "/admin/settings/sso", only(adminRole), s.adminSaveSSO)
 
 	// Feedback: ambassadors log, import and follow up; everyone signed in reads.
 	s.route(e, http.MethodGet, "/feedback/new", only(ambassador), s.feedbackNew)
