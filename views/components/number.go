@@ -52,7 +52,9 @@ func formatNumber(lang string, v float64, decimals int) string {
 		sep = numberSeparators["en"]
 	}
 	neg := v < 0
-	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
+	// Half away from zero, as people round (and as models.RoundTo1 does), not to even.
+	scale := math.Pow10(decimals)
+	s := strconv.FormatFloat(math.Round(math.Abs(v)*scale)/scale, 'f', decimals, 64)
 	whole, frac, _ := strings.Cut(s, ".")
 	var b strings.Builder
 	if neg && strings.Trim(s, "0.") != "" {
