@@ -104,7 +104,6 @@ func TestNorwegianTranslatesAndPluralises(t *testing.T) {
 	}
 }
 
-
 // literalIDs finds message ids written as literals in the code: T(ctx, "id"),
 // page(c, "id", ...) and flash(c, "id").
 var literalIDs = regexp.MustCompile(`(?:\bT\(ctx, |\.T\(|\.page\(c, |\.flash\(c, )"([a-z_]+\.[a-z0-9_.]+)"`)
