@@ -28,9 +28,7 @@ func TestMetricsOnlyFromAllowedAddressesOrWithAnAdminToken(t *testing.T) {
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
-		res := httptest.NewRecorder()
-		a.srv.Handler().ServeHTTP(res, req)
-		return res
+		return a.serve(t, req)
 	}
 	// Some traffic first, so the request metrics have series.
 	amb := a.signIn("amb@bank.example", models.RoleAmbassador)
