@@ -54,6 +54,10 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		rule, ok := s.access[c.Request().Method+" "+c.Path()]
 		if !ok {
 			if c.Path() == "" || c.Path() == "/*" {
+				// The "not found" page speaks the reader's language too.
+				if user, err := s.identify(c); err == nil {
+					s.setLanguage(c, user)
+				}
 				return echo.ErrNotFound
 			}
 			return echo.ErrForbidden
