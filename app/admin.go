@@ -35,7 +35,7 @@ type userForm struct {
 	Name     string   `form:"name" validate:"required,max=200"`
 	Password string   `form:"password"`
 	Roles    []string `form:"roles" validate:"required,min=1,dive,oneof=ambassador quickwin steering admin"`
-	Lang     string   `form:"lang" validate:"oneof=en da"`
+	Lang     string   `form:"lang" validate:"oneof=en da nb"`
 	Active   bool     `form:"active"`
 }
 

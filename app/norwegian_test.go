@@ -13,6 +13,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/models/modeltest"
 	"github.com/improvementtracker/tracker/views/i18n"
 )
 
@@ -230,5 +231,35 @@ func TestBrowserLanguage(t *testing.T) {
 		if got := browserLanguage(h); got != want {
 			t.Errorf("browserLanguage(%q) = %q, want %q", h, got, want)
 		}
+	}
+}
+
+func TestAdminCreatesAndSetsNorwegianUsers(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.signIn("admin@bank.example", models.RoleAdmin)
+	if doc(t, admin.get("/admin/users")).Find("select[name=lang] option[value=nb]").Length() != 1 {
+		t.Fatal("the user form does not offer Norwegian")
+	}
+	res := admin.postForm("/admin/users", map[string][]string{"email": {"ola@bank.example"}, "name": {"Ola Nordmann"},
+		"password": {modeltest.Password}, "roles": {models.RoleAmbassador}, "lang": {"nb"}})
+	if res.Code != http.StatusSeeOther {
+		t.Fatalf("create a Norwegian user: %d %s", res.Code, res.Body.String())
+	}
+	u, err := a.store.UserByEmail(context.Background(), "ola@bank.example")
+	if err != nil || u.Lang != "nb" {
+		t.Fatalf("created %+v %v", u, err)
+	}
+	if l, _ := doc(t, a.signIn("ola@bank.example").get("/")).Find("html").Attr("lang"); l != "nb" {
+		t.Errorf("Ola's pages are in %q", l)
+	}
+	res = admin.postForm(fmt.Sprintf("/admin/users/%d", u.ID), map[string][]string{"name": {"Ola Nordmann"},
+		"roles": {models.RoleAmbassador}, "lang": {"da"}, "active": {"true"}})
+	if res.Code != http.StatusSeeOther {
+		t.Fatalf("update: %d", res.Code)
+	}
+	res = admin.postForm(fmt.Sprintf("/admin/users/%d", u.ID), map[string][]string{"name": {"Ola Nordmann"},
+		"roles": {models.RoleAmbassador}, "lang": {"nb"}, "active": {"true"}})
+	if u, _ = a.store.UserByEmail(context.Background(), "ola@bank.example"); res.Code != http.StatusSeeOther || u.Lang != "nb" {
+		t.Errorf("set back to Norwegian: %d, lang %q", res.Code, u.Lang)
 	}
 }
