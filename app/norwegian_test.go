@@ -263,3 +263,23 @@ func TestAdminCreatesAndSetsNorwegianUsers(t *testing.T) {
 		t.Errorf("set back to Norwegian: %d, lang %q", res.Code, u.Lang)
 	}
 }
+
+// A Norwegian bank tells its customers in Norwegian: the notify page offers a
+// Norwegian template.
+func TestNotifyOffersANorwegianTemplate(t *testing.T) {
+	a := newTestApp(t)
+	st := a.user("steer@bank.example", steering, ambassador)
+	at := cphTime(2026, time.March, 2, 10, 0)
+	f1 := a.feedbackAt(st, at, models.NewFeedback{NPS: score(3), Comment: "Feil dato i brevet",
+		CustomerName: "Kari Nordmann", CustomerEmail: "kari@example.com", Consent: true})
+	imp := a.implementAt(st, "Riktige datoer i brev", models.EffortXS, cphTime(2026, time.March, 20, 10, 0), f1.ID)
+	c := a.signIn("steer@bank.example")
+	d := doc(t, c.get(fmt.Sprintf("/improvements/%d/notify?lang=nb", imp.ID)))
+	if d.Find("#f-template option[value=nb][selected]").Length() != 1 {
+		t.Error("Norwegian is not offered or not selected")
+	}
+	subject, _ := d.Find("#f-subject").Attr("value")
+	if body := d.Find("#f-body").Text(); !strings.HasPrefix(subject, "Du sa, vi gjorde: Riktige datoer i brev") || !strings.Contains(body, "Kjære {name}") {
+		t.Errorf("Norwegian template not prefilled: %q / %q", subject, body)
+	}
+}
