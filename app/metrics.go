@@ -23,6 +23,8 @@ type metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// handler writes the registry in the Prometheus text format.
+	handler http.Handler
 }
 
 func newMetrics(store *models.Store) *metrics {
@@ -41,6 +43,7 @@ func newMetrics(store *models.Store) *metrics {
 	m.registry.MustRegister(m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&storeCollector{store: store})
+	m.handler = promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 	return m
 }
 
@@ -150,7 +153,7 @@ func (s *Server) metricsEndpoint(c echo.Context) error {
 	if !ok {
 		return c.String(http.StatusForbidden, "forbidden\n")
 	}
-	promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
+	s.metrics.handler.ServeHTTP(c.Response(), c.Request())
 	return nil
 }
 
