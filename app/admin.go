@@ -37,7 +37,7 @@ type userForm struct {
 	Name     string   `form:"name" validate:"required,max=200"`
 	Password string   `form:"password"`
 	Roles    []string `form:"roles" validate:"required,min=1,dive,oneof=ambassador quickwin steering admin"`
-	Lang     string   `form:"lang" validate:"oneof=en da"`
+	Lang     string   `form:"lang" validate:"oneof=en da nb"`
 	Active   bool     `form:"active"`
 }
 
@@ -232,7 +232,26 @@ func (s *Server) adminSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, admin.Settings(admin.SettingsPage{Page: s.page(c, "admin.settings", "admin"), Threshold: th}))
+	return render(c, http.StatusOK, admin.Settings(s.settingsPage(c, th, nil)))
+}
+
+// settingsPage is the routing rule and, when configured, the single sign-on switch.
+func (s *Server) settingsPage(c echo.Context, th models.Effort, errs components.Errors) admin.SettingsPage {
+	p := admin.SettingsPage{Page: s.page(c, "admin.settings", "admin"), Threshold: th, Errors: errs}
+	if s.oidc != nil {
+		p.SSOConfigured, p.SSOEnabled, p.SSOName = true, s.ssoOn(c.Request().Context()), s.ssoName()
+	}
+	return p
+}
+
+// adminSaveSSO switches single sign-on on or off: its button on the sign-in page and
+// its routes. Password sign-in stays either way, so an admin cannot lock themselves out.
+func (s *Server) adminSaveSSO(c echo.Context) error {
+	if err := s.store.SetSSOEnabled(c.Request().Context(), c.FormValue("enabled") == "on", currentUser(c)); err != nil {
+		return err
+	}
+	s.flash(c, "flash.settings_saved")
+	return redirect(c, "/admin/settings")
 }
 
 // adminSaveSettings changes the routing rule.
@@ -240,8 +259,7 @@ func (s *Server) adminSaveSettings(c echo.Context) error {
 	e, _ := models.ParseEffort(c.FormValue("threshold"))
 	err := s.store.SetRoutingThreshold(c.Request().Context(), e, currentUser(c))
 	if errs, ok := merge(nil, err); ok {
-		return render(c, http.StatusBadRequest, admin.Settings(admin.SettingsPage{Page: s.page(c, "admin.settings", "admin"),
-			Threshold: e, Errors: errs}))
+		return render(c, http.StatusBadRequest, admin.Settings(s.settingsPage(c, e, errs)))
 	}
 	if err != nil {
 		return err

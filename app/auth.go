@@ -59,6 +59,10 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		rule, ok := s.access[c.Request().Method+" "+c.Path()]
 		if !ok {
 			if c.Path() == "" || c.Path() == "/*" {
+				// The "not found" page speaks the reader's language too.
+				if user, err := s.identify(c); err == nil {
+					s.setLanguage(c, user)
+				}
 				return echo.ErrNotFound
 			}
 			return echo.ErrForbidden
@@ -143,7 +147,7 @@ func (s *Server) identify(c echo.Context) (*models.User, error) {
 		}
 		return u, err
 	}
-	if c.Path() == "/healthz" {
+	if c.Path() == "/healthz" || c.Path() == "/metrics" {
 		return nil, nil
 	}
 	id := s.sessions.GetInt64(ctx, sessionUserID)
@@ -177,11 +181,26 @@ func (s *Server) setLanguage(c echo.Context, u *models.User) {
 		lang = u.Lang
 	} else if ck, err := c.Cookie("lang"); err == nil {
 		lang = ck.Value
-	} else if strings.HasPrefix(strings.ToLower(c.Request().Header.Get("Accept-Language")), "da") {
-		lang = "da"
+	} else {
+		lang = browserLanguage(c.Request().Header.Get("Accept-Language"))
 	}
 	ctx := i18n.WithTranslator(c.Request().Context(), i18n.For(lang))
 	c.SetRequest(c.Request().WithContext(ctx))
+}
+
+// browserLanguage picks the first language of an Accept-Language header that the app
+// speaks: "da", or "nb" for any Norwegian ("nb", "no", "nn"; a Nynorsk reader reads
+// bokmål far better than English). Anything else is English.
+func browserLanguage(header string) string {
+	first, _, _ := strings.Cut(strings.ToLower(header), ",")
+	first, _, _ = strings.Cut(strings.TrimSpace(first), ";")
+	switch base, _, _ := strings.Cut(first, "-"); base {
+	case "da":
+		return "da"
+	case "nb", "no", "nn":
+		return "nb"
+	}
+	return "en"
 }
 
 // currentUser returns the signed-in user; authorize guarantees one on non-public routes.
@@ -229,6 +248,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		s.log.LogAttrs(c.Request().Context(), level, "request",
 			slog.String("request_id", RequestID(c.Request().Context())),
 			slog.String("method", c.Request().Method), slog.String("path", c.Request().URL.Path),
+			slog.String("route", c.Path()),
 			slog.Int("status", status), slog.Duration("took", time.Since(start)))
 		return nil
 	}

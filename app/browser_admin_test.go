@@ -46,7 +46,7 @@ func TestBrowserAdminJourney(t *testing.T) {
 		t.Fatalf("flash: %q", got)
 	}
 	b.run(
-		chromedp.Click(`form[action="/lang"] button`, chromedp.ByQuery),
+		chromedp.Click(`form[action="/lang"] button[value="da"]`, chromedp.ByQuery),
 		chromedp.WaitReady(`html[lang="da"]`, chromedp.ByQuery),
 	)
 	if got := b.text(`[data-testid="nav-home"]`); got != "Forside" {

@@ -5,7 +5,11 @@ package app
 import (
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
+	"net"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -35,6 +39,20 @@ type Config struct {
 	FiguresLag time.Duration
 	// Workers runs the background jobs (outbox, deferred items, retention) in this process.
 	Workers bool
+	// OIDCIssuer, OIDCClientID and OIDCClientSecret configure single sign-on through the
+	// company's OpenID Connect provider; it is off while OIDCIssuer is empty.
+	OIDCIssuer       string
+	OIDCClientID     string
+	OIDCClientSecret string
+	// OIDCRolesClaim names the ID token claim whose values map to roles (models.MapRoles);
+	// a dotted path reaches into nested claims ("realm_access.roles").
+	OIDCRolesClaim string
+	// OIDCName is the provider's name on the sign-in button ("Sign in with Contoso ID").
+	OIDCName string
+	// MetricsAllow lists the networks (CIDRs) whose requests may read /metrics.
+	MetricsAllow []*net.IPNet
+	// LogFormat is "text" (the default) or "json".
+	LogFormat string
 }
 
 // DefaultConfig returns the documented defaults.
@@ -51,6 +69,8 @@ func DefaultConfig() Config {
 		ShutdownTimeout: 20 * time.Second,
 		FiguresLag:      time.Second,
 		Workers:         true,
+		OIDCRolesClaim:  "roles",
+		LogFormat:       "text",
 	}
 }
 
@@ -68,6 +88,19 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	str(&c.SMTPURL, "SMTP_URL")
 	str(&c.TimeZone, "TIME_ZONE")
 	str(&c.TrustedProxies, "TRUSTED_PROXIES")
+	str(&c.OIDCIssuer, "OIDC_ISSUER")
+	str(&c.OIDCClientID, "OIDC_CLIENT_ID")
+	str(&c.OIDCClientSecret, "OIDC_CLIENT_SECRET")
+	str(&c.OIDCRolesClaim, "OIDC_ROLES_CLAIM")
+	str(&c.OIDCName, "OIDC_NAME")
+	str(&c.LogFormat, "LOG_FORMAT")
+	if v := getenv("METRICS_ALLOW"); v != "" {
+		nets, err := ParseCIDRs(v)
+		if err != nil {
+			return c, fmt.Errorf("METRICS_ALLOW: %w", err)
+		}
+		c.MetricsAllow = nets
+	}
 	if v := getenv("SLOW_QUERY"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -113,7 +146,52 @@ func (c Config) Check() error {
 	if _, err := parseCIDRs(c.TrustedProxies); err != nil {
 		return fmt.Errorf("TRUSTED_PROXIES: %w", err)
 	}
+	if c.OIDCIssuer != "" && (c.OIDCClientID == "" || c.OIDCClientSecret == "") {
+		return fmt.Errorf("OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are needed too")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("LOG_FORMAT: %q is neither text nor json", c.LogFormat)
+	}
 	return nil
+}
+
+// ParseCIDRs reads a comma-separated list of networks; a bare address is a network of
+// that one address.
+func ParseCIDRs(s string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			ip := net.ParseIP(part)
+			if ip == nil {
+				return nil, fmt.Errorf("%q is not an address or CIDR", part)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// NewLogger builds the process's logger: human-readable lines, or one JSON object a
+// line (LOG_FORMAT=json) for a log collector.
+func NewLogger(w io.Writer, format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
 }
 
 // Location returns the configured time zone.

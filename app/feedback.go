@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -168,6 +167,7 @@ func (s *Server) feedbackList(c echo.Context) error {
 	}
 	q := feedbackFilterValues(view)
 	m.ExportHref = feedbackURL("/feedback/export.csv", q)
+	m.ExportXLSXHref = feedbackURL("/feedback/export.xlsx", q)
 	if cursor.ID != 0 {
 		m.FirstHref = feedbackURL("/feedback", q)
 	}
@@ -234,14 +234,9 @@ func (s *Server) feedbackChips(c echo.Context, v feedback.Filter, m feedback.Lis
 func (s *Server) feedbackExport(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, _, _ := s.parseFeedbackFilter(ctx, c.QueryParams())
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="feedback-%s.csv"`, s.store.Now().In(s.store.Location).Format("2006-01-02")))
-	c.Response().WriteHeader(http.StatusOK)
-	// A byte order mark makes spreadsheet programs read the file as UTF-8; the import
-	// skips it.
-	_, _ = c.Response().Write([]byte{0xEF, 0xBB, 0xBF})
-	w := csv.NewWriter(c.Response())
+	// The columns keep the import's names (contracts.md) in every language; the
+	// separator is the reader's (see export.go).
+	w, _ := newCSV(c, fmt.Sprintf("feedback-%s.csv", s.store.Now().In(s.store.Location).Format("2006-01-02")))
 	_ = w.Write([]string{"id", "external_id", "received_at", "channel", "touchpoint", "branch", "segment", "nps", "nps_group",
 		"comment", "customer_name", "customer_email", "follow_up_due_at", "followed_up_at", "goodwill_amount", "triage_status"})
 	n := 0

@@ -103,8 +103,7 @@ func FuzzTransitionAPI(f *testing.F) {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/improvements/"+url.PathEscape(id)+"/transition", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+token)
-		res := httptest.NewRecorder()
-		a.srv.Handler().ServeHTTP(res, req)
+		res := a.serve(t, req)
 		if res.Code >= 500 {
 			t.Fatalf("status %d for id %q body %q:\n%s", res.Code, id, body, res.Body.String())
 		}

@@ -15,14 +15,14 @@ import (
 
 // notifyForm is the message a steering member sends to the customers.
 type notifyForm struct {
-	Lang    string `form:"lang" validate:"oneof=en da"`
+	Lang    string `form:"lang" validate:"oneof=en da nb"`
 	Subject string `form:"subject" validate:"required,max=200"`
 	Body    string `form:"body" validate:"required,max=5000"`
 }
 
 func readNotifyForm(c echo.Context) notifyForm {
 	f := notifyForm{Lang: c.FormValue("lang"), Subject: strings.TrimSpace(c.FormValue("subject")), Body: c.FormValue("body")}
-	if f.Lang != "da" {
+	if !i18n.Supported(f.Lang) {
 		f.Lang = "en"
 	}
 	return f

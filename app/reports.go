@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -91,7 +90,7 @@ func (s *Server) reports(c echo.Context) error {
 	page.Title = t.T("report.title", map[string]any{"Period": label})
 	return render(c, http.StatusOK, reports.Index(reports.IndexPage{Page: page, R: r, Label: label,
 		PrevHref: reportHref("/reports", p.Previous()), NextHref: reportHref("/reports", p.Next()),
-		CSVHref: reportHref("/reports/export.csv", p), Kinds: kinds,
+		CSVHref: reportHref("/reports/export.csv", p), XLSXHref: reportHref("/reports/export.xlsx", p), Kinds: kinds,
 		Groups: npsBar(ctx, r.Current),
 		Goal: components.NewProgressBar(t.T("goal.progress_title", map[string]any{"Done": r.Goal.Implemented, "Target": r.Goal.Target}),
 			r.Goal.Implemented, r.Goal.Target, r.Goal.ExpectedByToday),
@@ -189,12 +188,14 @@ func (s *Server) reportCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="report-%s.csv"`, p.String()))
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
-	if err := w.WriteAll(reportRows(r)); err != nil {
+	w, d := newCSV(c, fmt.Sprintf("report-%s.csv", p.String()))
+	rows := reportRows(r)
+	for _, row := range rows[1:] {
+		if row[0] != "period" {
+			row[2] = d.number(row[2])
+		}
+	}
+	if err := w.WriteAll(rows); err != nil {
 		s.log.Warn("report csv", "err", err)
 	}
 	return nil

@@ -27,6 +27,13 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodGet, "/login", public, s.loginForm)
 	s.route(e, http.MethodPost, "/login", public, s.login)
 	s.route(e, http.MethodPost, "/lang", public, s.switchLanguage)
+	// Single sign-on (only when OIDC_ISSUER is set and an admin left it on).
+	s.route(e, http.MethodGet, "/auth/oidc", public, s.oidcStart)
+	s.route(e, http.MethodGet, "/auth/oidc/callback", public, s.oidcCallback)
+	// Monitoring: the handler admits METRICS_ALLOW addresses or an admin's API token.
+	s.route(e, http.MethodGet, "/metrics", public, s.metricsEndpoint)
+	// The API's description, for integration tools; public like any API document.
+	s.route(e, http.MethodGet, "/api/v1/openapi.json", public, s.openAPIDocument)
 
 	// Everyone signed in.
 	s.route(e, http.MethodPost, "/logout", signedIn, s.logout)
@@ -46,6 +53,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodPost, "/admin/settings", only(adminRole), s.adminSaveSettings)
 	s.route(e, http.MethodGet, "/admin/tokens", only(adminRole), s.adminTokens)
 	s.route(e, http.MethodPost, "/admin/tokens/:id/revoke", only(adminRole), s.adminRevokeToken)
+	s.route(e, http.MethodPost, "/admin/settings/sso", only(adminRole), s.adminSaveSSO)
 
 	// Feedback: ambassadors log, import and follow up; everyone signed in reads.
 	s.route(e, http.MethodGet, "/feedback/new", only(ambassador), s.feedbackNew)
@@ -54,6 +62,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodPost, "/feedback/import", only(ambassador), s.feedbackImport)
 	s.route(e, http.MethodGet, "/feedback", signedIn, s.feedbackList)
 	s.route(e, http.MethodGet, "/feedback/export.csv", signedIn, s.feedbackExport)
+	s.route(e, http.MethodGet, "/feedback/export.xlsx", signedIn, s.feedbackExportXLSX)
 	s.route(e, http.MethodGet, "/feedback/:id", signedIn, s.feedbackShow)
 	s.route(e, http.MethodPost, "/feedback/:id/follow-up", only(ambassador), s.followUpRecord)
 	s.route(e, http.MethodGet, "/follow-ups", only(ambassador), s.followUpsIndex)
@@ -114,6 +123,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodPost, "/admin/goals", only(adminRole), s.adminSetGoal)
 	s.route(e, http.MethodGet, "/reports", signedIn, s.reports)
 	s.route(e, http.MethodGet, "/reports/export.csv", signedIn, s.reportCSV)
+	s.route(e, http.MethodGet, "/reports/export.xlsx", signedIn, s.reportXLSX)
 	s.route(e, http.MethodGet, "/you-said-we-did", signedIn, s.youSaidWeDid)
 	s.route(e, http.MethodGet, "/improvements/:id/notify", only(steering), s.notifyShow)
 	s.route(e, http.MethodPost, "/improvements/:id/notify", only(steering), s.notifySend)

@@ -25,6 +25,9 @@ type Server struct {
 	access map[string]Access
 	// clients limits failed sign-ins per client address.
 	clients *clientLimiter
+	// oidc is single sign-on; nil when OIDC_ISSUER is not set.
+	oidc    *oidcClient
+	metrics *metrics
 }
 
 // New builds the server and its router.
@@ -45,6 +48,8 @@ func New(cfg Config, store *models.Store, log *slog.Logger) *Server {
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 	}
 	s.clients = newClientLimiter(cfg)
+	s.oidc = newOIDCClient(cfg)
+	s.metrics = newMetrics(store)
 	s.echo = s.router()
 	return s
 }
@@ -74,6 +79,7 @@ func (s *Server) router() *echo.Echo {
 		},
 	}))
 	e.Use(s.logRequests)
+	e.Use(s.metrics.observe)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true}))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",
@@ -116,7 +122,7 @@ func hstsAge(secure bool) int {
 func (s *Server) sessionsFor(next echo.HandlerFunc) echo.HandlerFunc {
 	withSession := echo.WrapMiddleware(s.sessions.LoadAndSave)(next)
 	return func(c echo.Context) error {
-		if isAPI(c) || isStatic(c) || c.Path() == "/healthz" {
+		if isAPI(c) || isStatic(c) || c.Path() == "/healthz" || c.Path() == "/metrics" {
 			return next(c)
 		}
 		return withSession(c)

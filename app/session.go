@@ -73,7 +73,7 @@ func (s *Server) loginForm(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	return render(c, http.StatusOK, auth.Login(auth.LoginPage{Page: s.page(c, "login.title", ""),
-		Next: safeNext(c.QueryParam("next"))}))
+		Next: safeNext(c.QueryParam("next")), SSOName: s.ssoButton(c)}))
 }
 
 // login signs a user in and renews the session token against fixation. Two limits
@@ -96,7 +96,7 @@ func (s *Server) login(c echo.Context) error {
 	if errors.Is(err, models.ErrNotFound) {
 		s.clients.failed(ip)
 		return render(c, http.StatusUnauthorized, auth.Login(auth.LoginPage{Page: s.page(c, "login.title", ""),
-			Email: email, Next: safeNext(c.FormValue("next")), Failed: true}))
+			Email: email, Next: safeNext(c.FormValue("next")), Failed: true, SSOName: s.ssoButton(c)}))
 	}
 	if err != nil {
 		return err
@@ -120,7 +120,7 @@ func (s *Server) logout(c echo.Context) error {
 // switchLanguage stores the language on the user, or in a cookie before sign-in.
 func (s *Server) switchLanguage(c echo.Context) error {
 	lang := c.FormValue("lang")
-	if lang != "da" {
+	if !i18n.Supported(lang) {
 		lang = "en"
 	}
 	if u := currentUser(c); u != nil {

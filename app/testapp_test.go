@@ -99,8 +99,11 @@ func (c *client) do(req *http.Request) *httptest.ResponseRecorder {
 		req.AddCookie(ck)
 	}
 	req.RemoteAddr = c.ip + ":1234"
-	res := httptest.NewRecorder()
-	c.app.srv.Handler().ServeHTTP(res, req)
+	var tb testing.TB
+	if c.app.t != nil {
+		tb = c.app.t
+	}
+	res := c.app.serve(tb, req)
 	for _, ck := range res.Result().Cookies() {
 		if ck.MaxAge < 0 {
 			delete(c.cookies, ck.Name)
@@ -172,9 +175,7 @@ func (a *testApp) api(method, path, token string, body any) *httptest.ResponseRe
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res := httptest.NewRecorder()
-	a.srv.Handler().ServeHTTP(res, req)
-	return res
+	return a.serve(a.t, req)
 }
 
 // decode reads a JSON response into v.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"gorm.io/gorm"
 )
@@ -33,6 +34,9 @@ type groupCommit struct {
 	jobs chan feedbackJob
 	stop chan struct{}
 	done sync.WaitGroup
+	// waiting counts the feedback handed to the writer and not yet answered: those in
+	// the commit under way and those queued behind it (see WriterQueueDepth).
+	waiting atomic.Int64
 }
 
 // feedbackJob is one feedback to store, with who logged it and what to remember for
@@ -205,6 +209,8 @@ func (s *Store) insertFeedback(ctx context.Context, row Feedback, by *User, chan
 	// their feedback has committed, so their next page counts it.
 	defer s.writes.sawOwnWrite(ctx)
 	j.result = make(chan feedbackResult, 1)
+	s.group.waiting.Add(1)
+	defer s.group.waiting.Add(-1)
 	select {
 	case s.group.jobs <- j:
 	case <-ctx.Done():

@@ -25,7 +25,7 @@ const (
 var Roles = []string{RoleAmbassador, RoleQuickWin, RoleSteering, RoleAdmin}
 
 // Languages lists the user interface languages.
-var Languages = []string{"en", "da"}
+var Languages = []string{"en", "da", "nb"}
 
 // PasswordCost is the bcrypt cost; tests lower it to keep the suite fast.
 var PasswordCost = 12
@@ -46,8 +46,11 @@ type User struct {
 	AuthVersion   int
 	LastChannelID *int64
 	LastBranchID  *int64
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// OIDCSubject is the identity provider's "sub" of a user who signed in through
+	// single sign-on; nil for password-only users.
+	OIDCSubject *string `gorm:"column:oidc_subject" json:"-"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // RoleList returns the user's roles.

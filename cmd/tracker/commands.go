@@ -59,7 +59,7 @@ func userAddCommand(fs *flag.FlagSet) func(context.Context, env) error {
 	email := fs.String("email", "", "e-mail address (required)")
 	name := fs.String("name", "", "full name (required)")
 	roles := fs.String("role", "", "roles, comma separated: ambassador, quickwin, steering, admin")
-	lang := fs.String("lang", "en", "language: en or da")
+	lang := fs.String("lang", "en", "language: en, da or nb")
 	return func(ctx context.Context, e env) error {
 		if *email == "" || *name == "" || *roles == "" {
 			return fmt.Errorf("%w: user add needs --email, --name and --role", errUsage)

@@ -21,7 +21,7 @@ import (
 var errUsage = errors.New("bad usage")
 
 func main() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log := app.NewLogger(os.Stderr, os.Getenv("LOG_FORMAT"))
 	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, log)
@@ -43,7 +43,7 @@ const usage = `usage: tracker [command] [flags]
 commands:
   serve                     run the web server (the default)
   migrate                   apply pending migrations and exit
-  user add --email E --name N --role R[,R...] [--lang en|da]   (password on stdin)
+  user add --email E --name N --role R[,R...] [--lang en|da|nb]   (password on stdin)
   token create --email E [--name LABEL] [--expires 90d]
   token list --email E      one line per token: id, label, created, last used, expires
   token revoke ID

@@ -10,13 +10,17 @@ import (
 )
 
 // FormatDate writes a date as people read it in the user's language:
-// "3 Mar 2026" in English, "3. mar. 2026" in Danish.
+// "3 Mar 2026" in English, "3. mar. 2026" in Danish, "3. mars 2026" in Norwegian
+// (which writes the month in full in running text).
 func FormatDate(ctx context.Context, t time.Time) string {
 	tr := i18n.FromContext(ctx)
-	month := tr.T(fmt.Sprintf("month.short.%d", int(t.Month())))
-	if tr.Lang == "da" {
-		return fmt.Sprintf("%d. %s %d", t.Day(), month, t.Year())
+	switch tr.Lang {
+	case "nb":
+		return fmt.Sprintf("%d. %s %d", t.Day(), tr.T(fmt.Sprintf("month.long.%d", int(t.Month()))), t.Year())
+	case "da":
+		return fmt.Sprintf("%d. %s %d", t.Day(), tr.T(fmt.Sprintf("month.short.%d", int(t.Month()))), t.Year())
 	}
+	month := tr.T(fmt.Sprintf("month.short.%d", int(t.Month())))
 	return fmt.Sprintf("%d %s %d", t.Day(), month, t.Year())
 }
 

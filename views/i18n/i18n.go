@@ -1,4 +1,4 @@
-// Package i18n holds the message catalogs (English and Danish) and the translator the
+// Package i18n holds the message catalogs (English, Danish and Norwegian bokmål) and the translator the
 // views and handlers share. Catalogs are go-i18n JSON files embedded in the binary.
 package i18n
 
@@ -19,7 +19,7 @@ import (
 var catalogs embed.FS
 
 // Languages the catalogs cover; the first is the fallback.
-var Languages = []string{"en", "da"}
+var Languages = []string{"en", "da", "nb"}
 
 var (
 	bundle     *i18n.Bundle
@@ -52,6 +52,16 @@ func catalogFiles(lang string) []string {
 	return append(files, more...)
 }
 
+// Supported reports whether lang is one of Languages.
+func Supported(lang string) bool {
+	for _, l := range Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
 // Translator turns message ids into text in one language.
 type Translator struct {
 	Lang string
@@ -61,7 +71,7 @@ type Translator struct {
 // For returns the translator of a language, falling back to English.
 func For(lang string) *Translator {
 	bundleOnce.Do(load)
-	if lang != "da" {
+	if !Supported(lang) {
 		lang = "en"
 	}
 	l, ok := localizers.Load(lang)

@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,23 +10,96 @@ import (
 	"testing"
 )
 
-func TestDanishHasEveryEnglishMessage(t *testing.T) {
+func TestDanishHasEveryEnglishMessage(t *testing.T) { catalogMatchesEnglish(t, "da") }
+
+func TestNorwegianHasEveryEnglishMessage(t *testing.T) { catalogMatchesEnglish(t, "nb") }
+
+// catalogMatchesEnglish checks that a language defines exactly the English ids, and
+// every plural form its language needs where English has plural forms.
+func catalogMatchesEnglish(t *testing.T, lang string) {
+	t.Helper()
 	en, err := MessageIDs("en")
 	if err != nil {
 		t.Fatal(err)
 	}
-	da, err := MessageIDs("da")
+	other, err := MessageIDs(lang)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for id := range en {
-		if !da[id] {
-			t.Errorf("da.json lacks %q", id)
+		if !other[id] {
+			t.Errorf("%s catalog lacks %q", lang, id)
 		}
 	}
-	for id := range da {
+	for id := range other {
 		if !en[id] {
-			t.Errorf("da.json has %q, which en.json does not", id)
+			t.Errorf("%s catalog has %q, which the English one does not", lang, id)
+		}
+	}
+	enPlurals, err := pluralIDs("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPlurals, err := pluralIDs(lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := range enPlurals {
+		forms := otherPlurals[id]
+		if forms["one"] == "" || forms["other"] == "" {
+			t.Errorf("%s: %q needs both plural forms one and other, has %v", lang, id, forms)
+		}
+	}
+}
+
+// pluralIDs maps each message with plural forms to its forms.
+func pluralIDs(lang string) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	for _, file := range catalogFiles(lang) {
+		b, err := catalogs.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, err
+		}
+		for id, v := range m {
+			if forms, ok := v.(map[string]any); ok {
+				out[id] = map[string]string{}
+				for k, f := range forms {
+					out[id][k], _ = f.(string)
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func TestNorwegianTranslatesAndPluralises(t *testing.T) {
+	nb := For("nb")
+	if nb.Lang != "nb" {
+		t.Fatalf("For(nb).Lang = %q", nb.Lang)
+	}
+	for _, c := range []struct {
+		id   string
+		data map[string]any
+		want string
+	}{
+		{"nav.home", nil, "Startside"},
+		{"login.submit", nil, "Logg inn"},
+		{"time.days_overdue", map[string]any{"Count": 1}, "1 dag forsinket"},
+		{"time.days_overdue", map[string]any{"Count": 3}, "3 dager forsinket"},
+		{"feedback.count", map[string]any{"Count": 2}, "2 tilbakemeldinger"},
+	} {
+		var got string
+		if c.data == nil {
+			got = nb.T(c.id)
+		} else {
+			got = nb.T(c.id, c.data)
+		}
+		if got != c.want {
+			t.Errorf("nb %s %v = %q, want %q", c.id, c.data, got, c.want)
 		}
 	}
 }

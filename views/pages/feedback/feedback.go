@@ -50,6 +50,8 @@ type ListPage struct {
 	Now                             time.Time
 	Loc                             *time.Location
 	FirstHref, NextHref, ExportHref string
+	// ExportXLSXHref is the same list as an Excel workbook.
+	ExportXLSXHref                  string
 	Channels, Touchpoints, Branches []models.RefItem
 	Users                           []models.User
 }
