@@ -143,7 +143,7 @@ func (c Config) Check() error {
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		return fmt.Errorf("TIME_ZONE: %w", err)
 	}
-	if _, err := parseCIDRs(c.TrustedProxies); err != nil {
+	if _, err := ParseCIDRs(c.TrustedProxies); err != nil {
 		return fmt.Errorf("TRUSTED_PROXIES: %w", err)
 	}
 	if c.OIDCIssuer != "" && (c.OIDCClientID == "" || c.OIDCClientSecret == "") {

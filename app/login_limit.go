@@ -1,9 +1,7 @@
 package app
 
 import (
-	"fmt"
 	"net"
-	"strings"
 	"sync"
 	"time"
 
@@ -65,35 +63,6 @@ func (l *clientLimiter) failed(ip string) {
 	defer l.mu.Unlock()
 	now := time.Now()
 	l.budget(ip, now).lim.AllowN(now, 1)
-}
-
-// parseCIDRs reads a comma-separated list of CIDRs (a bare address counts as /32 or
-// /128).
-func parseCIDRs(s string) ([]*net.IPNet, error) {
-	var out []*net.IPNet
-	for part := range strings.SplitSeq(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		if !strings.Contains(part, "/") {
-			ip := net.ParseIP(part)
-			if ip == nil {
-				return nil, fmt.Errorf("%q is not an address or CIDR", part)
-			}
-			bits := 128
-			if ip.To4() != nil {
-				bits = 32
-			}
-			part = fmt.Sprintf("%s/%d", part, bits)
-		}
-		_, n, err := net.ParseCIDR(part)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a CIDR", part)
-		}
-		out = append(out, n)
-	}
-	return out, nil
 }
 
 // ipExtractor takes the client address from the connection, or, when the connection

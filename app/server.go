@@ -66,7 +66,7 @@ func (s *Server) Access() map[string]Access { return s.access }
 func (s *Server) router() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	trusted, err := parseCIDRs(s.cfg.TrustedProxies)
+	trusted, err := ParseCIDRs(s.cfg.TrustedProxies)
 	if err != nil {
 		// Config.Check refuses this at start; a server built without it trusts nobody.
 		s.log.Error("TRUSTED_PROXIES ignored", "err", err)

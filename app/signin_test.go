@@ -172,7 +172,7 @@ func TestTrustedProxiesGiveTheClientAddress(t *testing.T) {
 	if res := direct.loginFrom("amb@example.com", modeltest.Password, xff("198.51.100.99")); res.Code != http.StatusTooManyRequests {
 		t.Fatalf("a forged X-Forwarded-For from an untrusted address was believed: %d", res.Code)
 	}
-	if _, err := parseCIDRs("10.0.0.0/8,nonsense"); err == nil {
+	if _, err := ParseCIDRs("10.0.0.0/8,nonsense"); err == nil {
 		t.Error("a bad TRUSTED_PROXIES should be refused")
 	}
 }
