@@ -14,6 +14,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/improvementtracker/tracker/models/modeltest"
+
 	"github.com/improvementtracker/tracker/models"
 )
 
@@ -26,7 +28,7 @@ func exportApp(t *testing.T) (*testApp, map[string]*client, []*models.Feedback) 
 	var by *models.User
 	for _, lang := range []string{"en", "da", "nb"} {
 		u, err := a.store.CreateUser(ctx, models.NewUser{Email: lang + "@bank.example", Name: "User " + lang,
-			Password: "password-123", Roles: []string{models.RoleAmbassador}, Lang: lang}, nil)
+			Password: modeltest.Password, Roles: []string{models.RoleAmbassador}, Lang: lang}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

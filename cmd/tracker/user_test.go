@@ -24,7 +24,7 @@ func TestUserAddTakesNorwegian(t *testing.T) {
 	add := func(email, lang string) error {
 		var out bytes.Buffer
 		return run(context.Background(), []string{"user", "add", "--email", email, "--name", "Kari Nordmann",
-			"--role", "ambassador", "--lang", lang}, getenv, strings.NewReader("password-1234\n"), &out, log)
+			"--role", "ambassador", "--lang", lang}, getenv, strings.NewReader("a-long-enough-secret-2026\n"), &out, log)
 	}
 	if err := add("kari@bank.example", "nb"); err != nil {
 		t.Fatal(err)
