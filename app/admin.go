@@ -22,6 +22,8 @@ var adminSections = []admin.Section{
 	// Feedback: goodwill limits and ledger; privacy.
 	{Href: "/admin/goodwill", Label: "admin.goodwill", Hint: "admin.goodwill_hint"},
 	{Href: "/admin/privacy", Label: "admin.privacy", Hint: "admin.privacy_hint"},
+	// Webhooks to a CRM or chat (issue 17).
+	{Href: "/admin/webhooks", Label: "loop.webhooks", Hint: "loop.webhooks_hint"},
 }
 
 // adminIndex shows the admin's tasks.

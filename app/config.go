@@ -6,7 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/improvementtracker/tracker/models"
 )
 
 // Config is the whole runtime configuration, read once at start and passed explicitly.
@@ -29,6 +32,10 @@ type Config struct {
 	SlowQuery time.Duration
 	// Workers runs the background jobs (outbox, deferred items, retention) in this process.
 	Workers bool
+	// WebhookURLs receive every webhook event (WEBHOOK_URL, comma-separated); an admin
+	// may add more, each with its own events. WebhookSecret signs them ("whsec_" + base64).
+	WebhookURLs   []string
+	WebhookSecret string
 }
 
 // DefaultConfig returns the documented defaults.
@@ -60,6 +67,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	str(&c.BaseURL, "BASE_URL")
 	str(&c.SMTPURL, "SMTP_URL")
 	str(&c.TimeZone, "TIME_ZONE")
+	for _, u := range strings.Split(getenv("WEBHOOK_URL"), ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			c.WebhookURLs = append(c.WebhookURLs, u)
+		}
+	}
+	str(&c.WebhookSecret, "WEBHOOK_SECRET")
 	if v := getenv("SLOW_QUERY"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -92,6 +105,16 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 func (c Config) Check() error {
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		return fmt.Errorf("TIME_ZONE: %w", err)
+	}
+	for _, u := range c.WebhookURLs {
+		if !models.ValidWebhookURL(u) {
+			return fmt.Errorf("WEBHOOK_URL: %q is not an http(s) URL", u)
+		}
+	}
+	if len(c.WebhookURLs) > 0 || c.WebhookSecret != "" {
+		if _, err := models.WebhookKey(c.WebhookSecret); err != nil {
+			return fmt.Errorf("WEBHOOK_SECRET: %w", err)
+		}
 	}
 	return nil
 }

@@ -140,6 +140,9 @@ func feedbackURL(path string, q url.Values) string {
 func (s *Server) feedbackList(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, view, _ := s.parseFeedbackFilter(ctx, c.QueryParams())
+	if err := s.scopeFilter(c, &f); err != nil {
+		return err
+	}
 	cursor, err := models.ParseCursor(c.QueryParam("cursor"))
 	if err != nil {
 		cursor = models.Cursor{}
@@ -234,6 +237,9 @@ func (s *Server) feedbackChips(c echo.Context, v feedback.Filter, m feedback.Lis
 func (s *Server) feedbackExport(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, _, _ := s.parseFeedbackFilter(ctx, c.QueryParams())
+	if err := s.scopeFilter(c, &f); err != nil {
+		return err
+	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="feedback-%s.csv"`, s.store.Now().In(s.store.Location).Format("2006-01-02")))
@@ -318,6 +324,9 @@ func (s *Server) renderFeedback(c echo.Context, status int, id int64, form *foll
 	if err != nil {
 		return err
 	}
+	if err := s.mayRead(c, fb); err != nil {
+		return err
+	}
 	m := feedback.ShowPage{Page: s.page(c, "feedback.list_title", "feedback"), Feedback: *fb,
 		Now: s.store.Now(), Loc: s.store.Location}
 	m.Title = i18n.FromContext(ctx).T("feedback.show_title", map[string]any{"ID": id})
@@ -327,7 +336,10 @@ func (s *Server) renderFeedback(c echo.Context, status int, id int64, form *foll
 	if m.Improvements, err = s.store.FeedbackImprovements(ctx, id); err != nil {
 		return err
 	}
-	if currentUser(c).Has(models.RoleAmbassador) && fb.FollowedUpAt == nil {
+	if m.Loop, err = s.feedbackLoop(c, fb); err != nil {
+		return err
+	}
+	if (currentUser(c).Has(models.RoleAmbassador) || (m.Loop.Panel != nil && m.Loop.Panel.CanWork)) && fb.FollowedUpAt == nil {
 		if m.Categories, err = s.store.ActiveRefs(ctx, models.RefCategories); err != nil {
 			return err
 		}

@@ -78,8 +78,21 @@ func (s *Server) followUpRecord(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if !currentUser(c).Has(models.RoleAmbassador) {
+		fb, err := s.store.FeedbackByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if ok, err := s.mayWorkFollowUp(ctx, currentUser(c), fb); err != nil {
+			return err
+		} else if !ok {
+			return models.ErrForbidden
+		}
+	}
 	f := readFollowUpForm(c)
 	errs := checkForm(f)
+	fromMine := c.FormValue("from") == "mine"
+
 	if errs == nil {
 		errs = components.Errors{}
 	}
@@ -126,6 +139,9 @@ func (s *Server) followUpRecord(c echo.Context) error {
 		if fromFeedbackPage {
 			return s.renderFeedback(c, http.StatusBadRequest, id, &item)
 		}
+		if fromMine {
+			return s.renderMyFollowUps(c, http.StatusBadRequest, id, f.Note, errs)
+		}
 		return s.renderFollowUps(c, http.StatusBadRequest, &item)
 	}
 	s.counts.Invalidate()
@@ -134,6 +150,9 @@ func (s *Server) followUpRecord(c echo.Context) error {
 		return s.renderFollowUpRow(c, http.StatusOK, followups.Item{Feedback: *fb})
 	}
 	s.flash(c, "flash.followed_up")
+	if fromMine {
+		return redirect(c, "/my/follow-ups")
+	}
 	if fromFeedbackPage {
 		return redirect(c, "/feedback/"+strconv.FormatInt(id, 10))
 	}

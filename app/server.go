@@ -45,6 +45,11 @@ func New(cfg Config, store *models.Store, log *slog.Logger) *Server {
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 	}
 	s.counts = newNavCounter(store, 3*time.Second)
+	// Issue 17: where webhook events go, what feedback looks like in them (as the API
+	// returns it) and the address alert mails link to.
+	store.SetWebhookURLs(cfg.WebhookURLs)
+	store.SetFeedbackData(func(f *models.Feedback) any { return toAPIFeedback(f, nil) })
+	store.SetBaseURL(cfg.BaseURL)
 	s.echo = s.router()
 	return s
 }

@@ -50,6 +50,12 @@ type Store struct {
 	group *groupCommit
 	// checkpoints copies SQLite's write-ahead log into the database; nil on PostgreSQL.
 	checkpoints *checkpointer
+	// hooks knows where webhook events go and wakes their worker (issue 17).
+	hooks webhookTargets
+	// feedbackData renders feedback in events; see SetFeedbackData.
+	feedbackData FeedbackData
+	// baseURL starts the links in alert mails.
+	baseURL string
 }
 
 // Options tunes how a store is opened.
@@ -74,6 +80,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		opt.ReadPool = 8
 	}
 	s := &Store{Now: time.Now, Location: opt.Location}
+	s.hooks.wake = make(chan struct{}, 1)
 	var err error
 	switch {
 	case strings.HasPrefix(url, "sqlite:"):
@@ -326,6 +333,9 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	// Counted again once committed: figures computed while the transaction was open
 	// could not see its writes.
 	s.aggs.writes.Add(1)
+	if err == nil {
+		s.afterCommit()
+	}
 	return err
 }
 

@@ -19,10 +19,15 @@ const (
 	RoleQuickWin   = "quickwin"
 	RoleSteering   = "steering"
 	RoleAdmin      = "admin"
+	// RoleBranch is a branch manager: sees its branches' feedback and follow-ups and
+	// their branch page (issue 17).
+	RoleBranch = "branch"
+	// RoleStaff is an employee who proposes improvements and follows their ideas.
+	RoleStaff = "staff"
 )
 
 // Roles lists every role in display order.
-var Roles = []string{RoleAmbassador, RoleQuickWin, RoleSteering, RoleAdmin}
+var Roles = []string{RoleAmbassador, RoleQuickWin, RoleSteering, RoleAdmin, RoleBranch, RoleStaff}
 
 // Languages lists the user interface languages.
 var Languages = []string{"en", "da"}
@@ -45,8 +50,10 @@ type User struct {
 	AuthVersion   int
 	LastChannelID *int64
 	LastBranchID  *int64
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// MailOptOut lists the alert kinds the user wants no mail for (issue 17).
+	MailOptOut string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // RoleList returns the user's roles.
@@ -126,6 +133,8 @@ func RandomPassword() string {
 type NewUser struct {
 	Email, Name, Password, Lang string
 	Roles                       []string
+	// BranchIDs are the branches a branch manager manages (required with RoleBranch).
+	BranchIDs []int64
 }
 
 // Validate names each problem by field.
@@ -144,6 +153,9 @@ func (n NewUser) Validate() *ValidationError {
 	}
 	if !ValidRoles(n.Roles) {
 		f["roles"] = "invalid_roles"
+	}
+	if slices.Contains(n.Roles, RoleBranch) && len(n.BranchIDs) == 0 {
+		f["branches"] = "branch_required"
 	}
 	if n.Lang != "" && !slices.Contains(Languages, n.Lang) {
 		f["lang"] = "invalid_choice"
@@ -173,7 +185,13 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser, by *User) (*User, err
 		if err := tx.Create(u).Error; err != nil {
 			return err
 		}
-		return record(tx, s.now(), "user", u.ID, by, "created", "", "", "", "")
+		if err := record(tx, s.now(), "user", u.ID, by, "created", "", "", "", ""); err != nil {
+			return err
+		}
+		if slices.Contains(n.Roles, RoleBranch) {
+			return setUserBranches(tx, s.now(), u.ID, n.BranchIDs, by)
+		}
+		return nil
 	})
 	if isUniqueViolation(err) {
 		return nil, Invalid("email", "email_taken")
@@ -273,6 +291,8 @@ type UserChange struct {
 	Roles  []string
 	Lang   string
 	Active bool
+	// BranchIDs are the branches managed with RoleBranch (cleared without it).
+	BranchIDs []int64
 }
 
 // UpdateUser applies an admin's edit. Deactivating bumps the auth version, which ends
@@ -288,10 +308,20 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, c UserChange, by *User
 	if !slices.Contains(Languages, c.Lang) {
 		f["lang"] = "invalid_choice"
 	}
+	if slices.Contains(c.Roles, RoleBranch) && len(c.BranchIDs) == 0 {
+		f["branches"] = "branch_required"
+	}
 	if len(f) > 0 {
 		return &ValidationError{Fields: f}
 	}
 	return s.Tx(ctx, func(tx *gorm.DB) error {
+		branches := c.BranchIDs
+		if !slices.Contains(c.Roles, RoleBranch) {
+			branches = nil
+		}
+		if err := setUserBranches(tx, s.now(), id, branches, by); err != nil {
+			return err
+		}
 		var u User
 		if err := tx.Take(&u, id).Error; err != nil {
 			return notFound(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/improvementtracker/tracker/views/components"
 	"github.com/improvementtracker/tracker/views/layout"
 	"github.com/improvementtracker/tracker/views/pages/followups"
+	"github.com/improvementtracker/tracker/views/pages/loop"
 )
 
 // Form is the input of the feedback form, kept as typed so a failed post shows it again.
@@ -65,6 +66,14 @@ type ShowPage struct {
 	// FollowUp is the follow-up form, when this user may record one.
 	FollowUp   *followups.Item
 	Categories []models.RefItem
+	// Loop is the employee, phone and follow-up owner (issue 17).
+	Loop FeedbackLoop
+}
+
+// FeedbackLoop is what issue 17 adds to the feedback page.
+type FeedbackLoop struct {
+	Employee *models.User
+	Panel    *loop.Panel
 }
 
 // ImportPage is the upload form and, after an upload, its result.
