@@ -15,7 +15,7 @@ const eraseBatch = 500
 
 // personalDataColumns are cleared when a customer is erased. The feedback itself, its
 // score and its day stay, so statistics do not change.
-var personalDataColumns = []string{"customer_name", "customer_email"}
+var personalDataColumns = []string{"customer_name", "customer_email", "customer_phone"}
 
 // EraseCustomer removes a customer's name and e-mail from every feedback they gave,
 // found by e-mail address, and returns how many were changed. The history records
@@ -46,7 +46,7 @@ func (s *Store) EraseExpiredPersonalData(ctx context.Context, by *User) (int, er
 	}
 	cutoff := s.now().AddDate(0, 0, -days)
 	total, err := s.erase(ctx, by, "retention", func(db *gorm.DB) *gorm.DB {
-		return db.Where("received_at < ? AND (customer_name IS NOT NULL OR customer_email IS NOT NULL)", cutoff)
+		return db.Where("received_at < ? AND (customer_name IS NOT NULL OR customer_email IS NOT NULL OR customer_phone IS NOT NULL)", cutoff)
 	})
 	if err != nil || total == 0 {
 		return total, err
@@ -67,7 +67,7 @@ func (s *Store) erase(ctx context.Context, by *User, reason string, where func(*
 		err := s.Tx(ctx, func(tx *gorm.DB) error {
 			var ids []int64
 			q := where(tx.Model(&Feedback{})).
-				Where("(customer_name IS NOT NULL OR customer_email IS NOT NULL OR consent)")
+				Where("(customer_name IS NOT NULL OR customer_email IS NOT NULL OR customer_phone IS NOT NULL OR consent)")
 			if err := q.Order("id").Limit(eraseBatch).Pluck("id", &ids).Error; err != nil {
 				return err
 			}

@@ -19,6 +19,8 @@ type Form struct {
 	ReceivedAt, Channel, Touchpoint, Branch, Segment, NPS, Comment string
 	CustomerName, CustomerEmail                                    string
 	Consent                                                        bool
+	// EmployeeEmail and CustomerPhone are issue 17's people on feedback.
+	EmployeeEmail, CustomerPhone string
 }
 
 // NewPage is the view model of the feedback form.

@@ -324,7 +324,7 @@ func Show(m ShowPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-			} else if m.Feedback.CustomerName == nil && m.Feedback.CustomerEmail == nil {
+			} else if m.Feedback.CustomerName == nil && m.Feedback.CustomerEmail == nil && m.Feedback.CustomerPhone == nil {
 				var templ_7745c5c3_Var21 string
 				templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "feedback.no_contact"))
 				if templ_7745c5c3_Err != nil {
