@@ -102,19 +102,19 @@ func (s *Server) followUpChange(action string) echo.HandlerFunc {
 		switch {
 		case errors.As(err, &conflict):
 			s.flashError(c, "loop.conflict", map[string]any{"By": conflict.By,
-				"Action": i18n.T(ctx, "loop.did_"+conflict.Action), "At": components.FormatDateTime(ctx, conflict.At.In(s.store.Location))})
+				"Action": i18n.T(ctx, "loop_did."+conflict.Action), "At": components.FormatDateTime(ctx, conflict.At.In(s.store.Location))})
 			return redirect(c, back)
 		case errors.As(err, &ve):
 			field := ""
 			for f := range ve.Fields {
 				field = f
 			}
-			s.flashError(c, "loop.invalid_"+field)
+			s.flashError(c, "loop_invalid."+field)
 			return redirect(c, back)
 		case err != nil:
 			return err
 		}
-		s.flash(c, "loop.flash_"+action)
+		s.flash(c, "loop_flash."+action)
 		return redirect(c, back)
 	}
 }
@@ -225,4 +225,32 @@ func (s *Server) monthParam(c echo.Context) time.Time {
 		return t
 	}
 	return s.store.Now().In(s.store.Location)
+}
+
+// ideasPage shows the user's ideas and the form to propose one.
+func (s *Server) ideasPage(c echo.Context) error {
+	return s.renderIdeas(c, http.StatusOK, "", "", nil)
+}
+
+func (s *Server) renderIdeas(c echo.Context, status int, title, reason string, errs components.Errors) error {
+	ideas, err := s.store.MyIdeas(c.Request().Context(), currentUser(c).ID)
+	if err != nil {
+		return err
+	}
+	return render(c, status, loop.Ideas(loop.IdeasPage{Page: s.page(c, "loop.ideas", "ideas"), Ideas: ideas,
+		Title: title, Reason: reason, Errors: errs}))
+}
+
+// ideaCreate stores an idea; the steering group reviews it.
+func (s *Server) ideaCreate(c echo.Context) error {
+	title, reason := strings.TrimSpace(c.FormValue("title")), strings.TrimSpace(c.FormValue("reason"))
+	_, err := s.store.ProposeIdea(c.Request().Context(), title, reason, currentUser(c))
+	if errs, ok := merge(components.Errors{}, err); ok {
+		return s.renderIdeas(c, http.StatusBadRequest, title, reason, errs)
+	} else if err != nil {
+		return err
+	}
+	s.counts.Invalidate()
+	s.flash(c, "loop.flash_idea")
+	return redirect(c, "/ideas")
 }

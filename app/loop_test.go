@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/improvementtracker/tracker/models"
 )
@@ -165,4 +167,61 @@ func TestDetractorNamingEmployeeIsTheirsAndConflictsSayWho(t *testing.T) {
 		t.Errorf("a stranger's try: %d, want 403", res.Code)
 	}
 	_ = mgr
+}
+
+func TestStaffIdeaProposerToldOfStatusChangeAndWebhook(t *testing.T) {
+	rcv := newWebhookReceiver(t, http.StatusOK)
+	a := newTestAppWith(t, func(c *Config) { c.WebhookSecret = testWebhookSecret })
+	startWebhooks(t, a)
+	// An admin's endpoint that wants status changes only.
+	admin := a.signIn("admin@example.com", adminRole)
+	if res := admin.postForm("/admin/webhooks", url.Values{"url": {rcv.srv.URL}, "events": {"improvement.status_changed"}}); res.Code != http.StatusSeeOther {
+		t.Fatalf("add endpoint: %d %s", res.Code, res.Body)
+	}
+	if res := admin.postForm("/admin/webhooks", url.Values{"url": {"not a url"}}); res.Code != http.StatusBadRequest {
+		t.Errorf("a bad URL: %d, want 400", res.Code)
+	}
+	a.user("eva@example.com", "staff")
+	eva := a.signIn("eva@example.com")
+	if res := eva.postForm("/ideas", url.Values{"title": {"Ramp at the Vejle entrance"}}); res.Code != http.StatusBadRequest ||
+		doc(t, res).Find("[data-testid=error-reason]").Length() != 1 || doc(t, res).Find("#f-title").AttrOr("value", "") != "Ramp at the Vejle entrance" {
+		t.Errorf("an idea without a reason: %d, want the form again with the title and an error", res.Code)
+	}
+	res := eva.postForm("/ideas", url.Values{"title": {"Ramp at the Vejle entrance"}, "reason": {"Customers with prams cannot get in."}})
+	if res.Code != http.StatusSeeOther {
+		t.Fatalf("propose: %d %s", res.Code, res.Body)
+	}
+	ideas, err := a.store.MyIdeas(context.Background(), mustUser(t, a, "eva@example.com").ID)
+	if err != nil || len(ideas) != 1 || ideas[0].Status != models.StatusReview {
+		t.Fatalf("ideas %+v, %v", ideas, err)
+	}
+	// Feedback creation does not reach this endpoint: it wants status changes only.
+	amb := a.token(a.user("amb@example.com", ambassador))
+	a.api("POST", "/api/v1/feedback", amb, map[string]any{"channel": "web", "nps": 2, "comment": "x"})
+	steer := a.user("steer@example.com", steering)
+	if _, err := a.store.TransitionImprovement(context.Background(), ideas[0].ID,
+		models.TransitionInput{To: models.StatusRejected, Version: ideas[0].Version, Reason: "Not our building"}, steer); err != nil {
+		t.Fatal(err)
+	}
+	page := doc(t, eva.get("/ideas"))
+	if got := strings.TrimSpace(page.Find("[data-testid=bell-count]").Text()); got != "1" {
+		t.Errorf("the proposer's bell shows %q, want 1", got)
+	}
+	got := rcv.wait(t, 1, 5*time.Second)
+	var body struct {
+		Type string `json:"type"`
+		Data struct {
+			From, To string
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(got[0].Body, &body); err != nil || body.Type != "improvement.status_changed" || body.Data.From != "review" || body.Data.To != "rejected" {
+		t.Errorf("event %s", got[0].Body)
+	}
+	verifySignature(t, got[0])
+	time.Sleep(2500 * time.Millisecond)
+	rcv.mu.Lock()
+	defer rcv.mu.Unlock()
+	if len(rcv.got) != 1 {
+		t.Errorf("the endpoint got %d events, want only the status change", len(rcv.got))
+	}
 }

@@ -132,6 +132,8 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodPost, "/notifications/read", signedIn, s.notificationsRead)
 	s.route(e, http.MethodGet, "/preferences", signedIn, s.preferencesPage)
 	s.route(e, http.MethodPost, "/preferences", signedIn, s.preferencesSave)
+	s.route(e, http.MethodGet, "/ideas", signedIn, s.ideasPage)
+	s.route(e, http.MethodPost, "/ideas", signedIn, s.ideaCreate)
 	s.route(e, http.MethodGet, "/branch", only(branchRole), s.branchHome)
 	s.route(e, http.MethodGet, "/branches/:code", only(branchRole, steering, adminRole), s.branchShow)
 	s.route(e, http.MethodGet, "/branches/:code/pack", only(branchRole, steering, adminRole), s.branchPack)

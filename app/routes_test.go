@@ -33,6 +33,8 @@ var routeTable = []routeRule{
 	{"POST", "/notifications/read", false, nil},
 	{"GET", "/preferences", false, nil},
 	{"POST", "/preferences", false, nil},
+	{"GET", "/ideas", false, nil},
+	{"POST", "/ideas", false, nil},
 	{"GET", "/branch", false, []string{branchRole}},
 	{"GET", "/branches/:code", false, []string{branchRole, steering, adminRole}},
 	{"GET", "/branches/:code/pack", false, []string{branchRole, steering, adminRole}},

@@ -190,7 +190,7 @@ func isBlank(rec []string) bool {
 // importRow is one data row's values in importColumns order.
 type importRow struct {
 	line   int
-	values [10]string
+	values [12]string
 }
 
 func (r importRow) get(c string) string { return r.values[indexOf(c)] }

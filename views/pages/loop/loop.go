@@ -195,3 +195,12 @@ func barH(b Bar) int {
 	}
 	return max(b.Height, 1)
 }
+
+// IdeasPage is a user's own ideas and the form to propose one.
+type IdeasPage struct {
+	layout.Page
+	Ideas  []models.Improvement
+	Title  string
+	Reason string
+	Errors components.Errors
+}
