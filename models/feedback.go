@@ -259,6 +259,11 @@ func (s *Store) CreateFeedback(ctx context.Context, n NewFeedback, by *User) (*F
 		return nil, verr
 	}
 	fb := s.buildFeedback(n, channelID, touchpointID, branchID, by, now)
+	if fb.EmployeeEmail != nil {
+		if u, err := s.UserByEmail(ctx, *fb.EmployeeEmail); err == nil && u.Active {
+			fb.EmployeeID = &u.ID
+		}
+	}
 	var err error
 	fb.ID, err = s.insertFeedback(ctx, fb, by, channelID, branchID)
 	if isUniqueViolation(err) {

@@ -214,7 +214,7 @@ func (s *Store) EnsureFirstAdmin(ctx context.Context) (string, error) {
 	}
 	password := RandomPassword()
 	_, err := s.CreateUser(ctx, NewUser{Email: "admin@example.com", Name: "Administrator",
-		Password: password, Roles: Roles, Lang: "en"}, nil)
+		Password: password, Roles: []string{RoleAmbassador, RoleQuickWin, RoleSteering, RoleAdmin}, Lang: "en"}, nil)
 	if err != nil {
 		return "", err
 	}
