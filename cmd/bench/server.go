@@ -32,10 +32,10 @@ func buildTracker(ctx context.Context, dir string) (string, error) {
 type server struct {
 	bin, dbURL, addr, logPath string
 	// env is added to the server's environment (the crash rounds' webhook receiver).
-	env []string
-	cmd                       *exec.Cmd
-	logFile                   *os.File
-	exited                    chan error
+	env     []string
+	cmd     *exec.Cmd
+	logFile *os.File
+	exited  chan error
 }
 
 // freeAddr returns a loopback address with a free port.
