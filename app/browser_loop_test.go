@@ -53,6 +53,7 @@ func TestBrowserEmployeeWorksOwnFollowUpOnPhone(t *testing.T) {
 	if got := b.text(card + ` blockquote`); !strings.Contains(got, "never came") {
 		t.Fatalf("my follow-ups shows %q", got)
 	}
+	b.checkAccessibility("my follow-ups")
 	b.click(card + ` [data-testid="take"]`)
 	waitAfterPost(b, `[data-testid="flash"]`, "The call-back is yours.")
 	b.click(card + ` [data-testid="tried"]`)
@@ -124,6 +125,10 @@ func TestBrowserBranchPackPrintsOnOnePage(t *testing.T) {
 		t.Errorf("the meeting pack prints on %d pages, want 1", n)
 	}
 	b.screenshot("pack")
+	b.open("/branches/north")
+	b.checkAccessibility("branch page")
+	b.open("/notifications")
+	b.checkAccessibility("notifications")
 
 	dir := os.Getenv("SHOTS_DIR")
 	if dir == "" {
