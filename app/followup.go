@@ -10,6 +10,7 @@ import (
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/views/components"
+	"github.com/improvementtracker/tracker/views/i18n"
 	"github.com/improvementtracker/tracker/views/pages/followups"
 )
 
@@ -117,6 +118,24 @@ func (s *Server) followUpRecord(c echo.Context) error {
 	var fb *models.Feedback
 	if len(errs) == 0 {
 		fb, err = s.store.RecordFollowUp(ctx, id, fu)
+		if errors.Is(err, models.ErrConflict) && !isHTMX(c) {
+			// Someone recorded it first: say who and when instead of a bare 409.
+			if done, ferr := s.store.FeedbackByID(ctx, id); ferr == nil && done.FollowedUpAt != nil {
+				by := "?"
+				if done.FollowUpBy != nil {
+					by = done.FollowUpBy.Name
+				}
+				s.flashError(c, "loop.conflict", map[string]any{"By": by, "Action": i18n.T(ctx, "loop_did.done"),
+					"At": components.FormatDateTime(ctx, done.FollowedUpAt.In(s.store.Location))})
+				switch {
+				case fromMine:
+					return redirect(c, "/my/follow-ups")
+				case fromFeedbackPage:
+					return redirect(c, "/feedback/"+strconv.FormatInt(id, 10))
+				}
+				return redirect(c, "/follow-ups")
+			}
+		}
 		var gl *models.GoodwillLimitError
 		if errors.As(err, &gl) {
 			item.Remaining = gl.Remaining

@@ -161,6 +161,18 @@ func TestDetractorNamingEmployeeIsTheirsAndConflictsSayWho(t *testing.T) {
 	if !strings.Contains(strings.ToLower(msg), "anna took it at") {
 		t.Errorf("conflict message %q, want who did what when", msg)
 	}
+	// Anna records it done; the manager's later "done" is told who did it first.
+	if res := anna.postForm(fmt.Sprintf("/feedback/%d/follow-up", id), url.Values{"note": {"Reached him"}, "from": {"mine"}}); res.Code != http.StatusSeeOther {
+		t.Fatalf("done: %d %s", res.Code, res.Body)
+	}
+	res = mgrWeb.postForm(fmt.Sprintf("/feedback/%d/follow-up", id), url.Values{"note": {"Me too"}, "from": {"mine"}})
+	if res.Code != http.StatusSeeOther || res.Header().Get("Location") != "/my/follow-ups" {
+		t.Fatalf("second done: %d %s, want back to my follow-ups", res.Code, res.Header().Get("Location"))
+	}
+	msg = strings.TrimSpace(doc(t, mgrWeb.get("/my/follow-ups")).Find("[data-testid=flash-error]").Text())
+	if !strings.Contains(strings.ToLower(msg), "anna finished it at") {
+		t.Errorf("second done says %q, want who finished it when", msg)
+	}
 	// A user with nothing to do with it may not act on it.
 	a.user("bob@example.com", "staff")
 	if res := a.signIn("bob@example.com").postForm(fmt.Sprintf("/follow-ups/%d/tried", id), url.Values{}); res.Code != http.StatusForbidden {
