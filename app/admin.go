@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -24,6 +25,8 @@ var adminSections = []admin.Section{
 	{Href: "/admin/privacy", Label: "admin.privacy", Hint: "admin.privacy_hint"},
 	// Security: API tokens and their last use.
 	{Href: "/admin/tokens", Label: "tokens.title", Hint: "tokens.hint"},
+	// Webhooks to a CRM or chat (issue 17).
+	{Href: "/admin/webhooks", Label: "loop.webhooks", Hint: "loop.webhooks_hint"},
 }
 
 // adminIndex shows the admin's tasks.
@@ -36,19 +39,42 @@ type userForm struct {
 	Email    string   `form:"email" validate:"omitempty,email"`
 	Name     string   `form:"name" validate:"required,max=200"`
 	Password string   `form:"password"`
-	Roles    []string `form:"roles" validate:"required,min=1,dive,oneof=ambassador quickwin steering admin"`
+	Roles    []string `form:"roles" validate:"required,min=1,dive,oneof=ambassador quickwin steering admin branch staff"`
 	Lang     string   `form:"lang" validate:"oneof=en da nb"`
 	Active   bool     `form:"active"`
+	// BranchIDs are the branches of a branch manager (issue 17).
+	BranchIDs []int64 `form:"branches"`
 }
 
 func readUserForm(c echo.Context) userForm {
 	params, _ := c.FormParams()
 	return userForm{Email: c.FormValue("email"), Name: c.FormValue("name"), Password: c.FormValue("password"),
-		Roles: params["roles"], Lang: c.FormValue("lang"), Active: c.FormValue("active") == "true"}
+		Roles: params["roles"], Lang: c.FormValue("lang"), Active: c.FormValue("active") == "true",
+		BranchIDs: formIDs(params["branches"])}
+}
+
+// formIDs reads the ids of ticked boxes, skipping what is not one.
+func formIDs(values []string) []int64 {
+	var out []int64
+	for _, v := range values {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// withBranches adds the branch choices and the user's branches to a user form.
+func (s *Server) withBranches(ctx context.Context, f admin.UserForm, userID int64) admin.UserForm {
+	f.AllBranches, _ = s.store.ActiveRefs(ctx, models.RefBranches)
+	if userID != 0 && f.BranchIDs == nil {
+		f.BranchIDs, _ = s.store.UserBranches(ctx, userID)
+	}
+	return f
 }
 
 func (f userForm) view() admin.UserForm {
-	return admin.UserForm{Email: f.Email, Name: f.Name, Lang: f.Lang, Roles: f.Roles, Active: f.Active}
+	return admin.UserForm{Email: f.Email, Name: f.Name, Lang: f.Lang, Roles: f.Roles, Active: f.Active, BranchIDs: f.BranchIDs}
 }
 
 // adminUsers lists users.
@@ -62,7 +88,7 @@ func (s *Server) renderUsers(c echo.Context, status int, f userForm, errs compon
 		return err
 	}
 	return render(c, status, admin.Users(admin.UsersPage{Page: s.page(c, "admin.users", "admin"),
-		Users: users, Form: f.view(), Errors: errs}))
+		Users: users, Form: s.withBranches(c.Request().Context(), f.view(), 0), Errors: errs}))
 }
 
 // adminCreateUser creates a user.
@@ -71,7 +97,7 @@ func (s *Server) adminCreateUser(c echo.Context) error {
 	errs := checkForm(f)
 	if errs == nil {
 		_, err := s.store.CreateUser(c.Request().Context(), models.NewUser{Email: f.Email, Name: f.Name,
-			Password: f.Password, Lang: f.Lang, Roles: f.Roles}, currentUser(c))
+			Password: f.Password, Lang: f.Lang, Roles: f.Roles, BranchIDs: f.BranchIDs}, currentUser(c))
 		var ok bool
 		if errs, ok = merge(errs, err); !ok && err != nil {
 			return err
@@ -103,7 +129,8 @@ func (s *Server) adminUser(c echo.Context) error {
 		return err
 	}
 	f := userForm{Name: u.Name, Roles: u.RoleList(), Lang: u.Lang, Active: u.Active}
-	return render(c, http.StatusOK, admin.User(admin.UserPage{Page: s.page(c, "admin.users", "admin"), User: *u, Form: f.view()}))
+	return render(c, http.StatusOK, admin.User(admin.UserPage{Page: s.page(c, "admin.users", "admin"), User: *u,
+		Form: s.withBranches(c.Request().Context(), f.view(), u.ID)}))
 }
 
 // adminUpdateUser saves roles, language and the active flag.
@@ -121,7 +148,8 @@ func (s *Server) adminUpdateUser(c echo.Context) error {
 	f.Email = ""
 	errs := checkForm(f)
 	if errs == nil {
-		err = s.store.UpdateUser(ctx, id, models.UserChange{Name: f.Name, Roles: f.Roles, Lang: f.Lang, Active: f.Active}, currentUser(c))
+		err = s.store.UpdateUser(ctx, id, models.UserChange{Name: f.Name, Roles: f.Roles, Lang: f.Lang, Active: f.Active,
+			BranchIDs: f.BranchIDs}, currentUser(c))
 		var ok bool
 		if errs, ok = merge(errs, err); !ok && err != nil {
 			return err
@@ -129,7 +157,7 @@ func (s *Server) adminUpdateUser(c echo.Context) error {
 	}
 	if len(errs) > 0 {
 		return render(c, http.StatusBadRequest, admin.User(admin.UserPage{Page: s.page(c, "admin.users", "admin"),
-			User: *u, Form: f.view(), Errors: errs}))
+			User: *u, Form: s.withBranches(ctx, f.view(), 0), Errors: errs}))
 	}
 	s.flash(c, "flash.user_saved", map[string]any{"Name": f.Name})
 	return redirect(c, "/admin/users")
@@ -151,7 +179,7 @@ func (s *Server) adminResetPassword(c echo.Context) error {
 		}
 		f := userForm{Name: u.Name, Roles: u.RoleList(), Lang: u.Lang, Active: u.Active}
 		return render(c, http.StatusBadRequest, admin.User(admin.UserPage{Page: s.page(c, "admin.users", "admin"),
-			User: *u, Form: f.view(), PasswordError: ve.Fields["password"]}))
+			User: *u, Form: s.withBranches(ctx, f.view(), u.ID), PasswordError: ve.Fields["password"]}))
 	}
 	if err != nil {
 		return err

@@ -40,6 +40,9 @@ type apiFeedback struct {
 	TriageStatus   string     `json:"triage_status"`
 	ImprovementIDs []int64    `json:"improvement_ids"`
 	Version        int        `json:"version"`
+	// Issue 17: the employee the customer dealt with and the customer's phone.
+	EmployeeEmail *string `json:"employee_email"`
+	CustomerPhone *string `json:"customer_phone"`
 }
 
 func codeOf(it *models.RefItem) *string {
@@ -69,6 +72,7 @@ func toAPIFeedback(f *models.Feedback, improvements []int64) apiFeedback {
 	if f.Channel != nil {
 		out.Channel = f.Channel.Code
 	}
+	out.EmployeeEmail, out.CustomerPhone = f.EmployeeEmail, f.CustomerPhone
 	return out
 }
 
@@ -87,6 +91,8 @@ type apiFeedbackRequest struct {
 	CustomerName  string          `json:"customer_name"`
 	CustomerEmail string          `json:"customer_email"`
 	Consent       *bool           `json:"consent"`
+	EmployeeEmail string          `json:"employee_email"`
+	CustomerPhone string          `json:"customer_phone"`
 }
 
 // decodeJSON reads a JSON body into dst; a body that is not JSON, or has a value of
@@ -144,10 +150,11 @@ func (s *Server) apiCreateFeedback(c echo.Context) error {
 	}
 	problems := map[string]string{}
 	n := models.NewFeedback{Channel: req.Channel, Touchpoint: req.Touchpoint, Branch: req.Branch, Segment: req.Segment,
-		Comment: req.Comment, ExternalID: req.ExternalID, CustomerName: req.CustomerName, CustomerEmail: req.CustomerEmail}
+		Comment: req.Comment, ExternalID: req.ExternalID, CustomerName: req.CustomerName, CustomerEmail: req.CustomerEmail,
+		EmployeeEmail: req.EmployeeEmail, CustomerPhone: req.CustomerPhone}
 	// A contact sent through the API was collected with consent by the sending system,
 	// as with the import, unless it says otherwise.
-	n.Consent = req.CustomerName != "" || req.CustomerEmail != ""
+	n.Consent = req.CustomerName != "" || req.CustomerEmail != "" || req.CustomerPhone != ""
 	if req.Consent != nil {
 		n.Consent = *req.Consent
 	}
@@ -189,6 +196,9 @@ func (s *Server) apiListFeedback(c echo.Context) error {
 	ctx := c.Request().Context()
 	q := c.QueryParams()
 	f, _, problems := s.parseFeedbackFilter(ctx, q)
+	if err := s.scopeFilter(c, &f); err != nil {
+		return err
+	}
 	limit := 50
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -242,6 +252,9 @@ func (s *Server) apiGetFeedback(c echo.Context) error {
 	}
 	fb, err := s.store.FeedbackByID(c.Request().Context(), id)
 	if err != nil {
+		return err
+	}
+	if err := s.mayRead(c, fb); err != nil {
 		return err
 	}
 	if !models.MaySeeContact(currentUser(c)) {

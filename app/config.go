@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/improvementtracker/tracker/models"
 )
 
 // Config is the whole runtime configuration, read once at start and passed explicitly.
@@ -53,6 +55,10 @@ type Config struct {
 	MetricsAllow []*net.IPNet
 	// LogFormat is "text" (the default) or "json".
 	LogFormat string
+	// WebhookURLs receive every webhook event (WEBHOOK_URL, comma-separated); an admin
+	// may add more, each with its own events. WebhookSecret signs them ("whsec_" + base64).
+	WebhookURLs   []string
+	WebhookSecret string
 }
 
 // DefaultConfig returns the documented defaults.
@@ -101,6 +107,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.MetricsAllow = nets
 	}
+	for _, u := range strings.Split(getenv("WEBHOOK_URL"), ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			c.WebhookURLs = append(c.WebhookURLs, u)
+		}
+	}
+	str(&c.WebhookSecret, "WEBHOOK_SECRET")
 	if v := getenv("SLOW_QUERY"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -151,6 +163,16 @@ func (c Config) Check() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("LOG_FORMAT: %q is neither text nor json", c.LogFormat)
+	}
+	for _, u := range c.WebhookURLs {
+		if !models.ValidWebhookURL(u) {
+			return fmt.Errorf("WEBHOOK_URL: %q is not an http(s) URL", u)
+		}
+	}
+	if len(c.WebhookURLs) > 0 || c.WebhookSecret != "" {
+		if _, err := models.WebhookKey(c.WebhookSecret); err != nil {
+			return fmt.Errorf("WEBHOOK_SECRET: %w", err)
+		}
 	}
 	return nil
 }

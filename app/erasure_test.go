@@ -20,11 +20,12 @@ import (
 const (
 	erasedName  = "Zofia Quintavalle"
 	erasedEmail = "zofia.quintavalle@kunde.example"
+	erasedPhone = "+45 71 93 58 46"
 )
 
 // erasedNeedles are what must be found nowhere after the erase: the address, the name
 // and each part of the name (the full-text index keeps words, not the whole name).
-var erasedNeedles = []string{erasedEmail, erasedName, "quintavalle", "zofia"}
+var erasedNeedles = []string{erasedEmail, erasedName, "quintavalle", "zofia", erasedPhone}
 
 // TestErasureLeavesNothing is acceptance point 1 of issue 16: a customer who gave
 // feedback (the name also typed into the comment and the follow-up note) and was sent
@@ -39,7 +40,7 @@ func TestErasureLeavesNothing(t *testing.T) {
 	at := cphTime(2026, time.March, 2, 10, 0)
 	mine := a.feedbackAt(st, at, models.NewFeedback{NPS: score(3), Channel: "phone",
 		Comment:      "Kunden " + erasedName + " fik et brev med forkert dato; skriv til " + erasedEmail,
-		CustomerName: erasedName, CustomerEmail: erasedEmail, Consent: true})
+		CustomerName: erasedName, CustomerEmail: erasedEmail, CustomerPhone: erasedPhone, Consent: true})
 	for i := range 30 { // other customers, so that the statistics sample more than one address
 		a.feedbackAt(st, at.Add(time.Duration(i)*time.Minute), models.NewFeedback{NPS: score(8), Comment: "Brevet var fint",
 			CustomerName: fmt.Sprintf("Ole Olsen %d", i), CustomerEmail: fmt.Sprintf("ole%d@kunde.example", i), Consent: true})

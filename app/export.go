@@ -178,6 +178,10 @@ func (s *Server) feedbackExportXLSX(c echo.Context) error {
 	ctx := c.Request().Context()
 	t := i18n.FromContext(ctx)
 	f, _, _ := s.parseFeedbackFilter(ctx, c.QueryParams())
+	if err := s.scopeFilter(c, &f); err != nil {
+		return err
+	}
+	contact := models.MaySeeContact(currentUser(c))
 	x, err := newXLSXSheet(s.store.Location, t.Lang, []string{"id", t.T("feedback.external_id"), t.T("feedback.received_at"),
 		t.T("feedback.channel"), t.T("feedback.touchpoint"), t.T("feedback.branch"), t.T("feedback.segment"), "NPS",
 		t.T("feedback.group"), t.T("feedback.comment"), t.T("feedback.customer_name"), t.T("feedback.customer_email"),
@@ -193,6 +197,9 @@ func (s *Server) feedbackExportXLSX(c echo.Context) error {
 		return it.Name
 	}
 	err = s.store.StreamFeedback(ctx, f, func(fb *models.Feedback) error {
+		if !contact {
+			fb.HideContact() // the columns stay, empty, as in the CSV
+		}
 		var segment, group any
 		if fb.Segment != nil {
 			segment = t.T("segment." + *fb.Segment)

@@ -139,6 +139,9 @@ func feedbackURL(path string, q url.Values) string {
 func (s *Server) feedbackList(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, view, _ := s.parseFeedbackFilter(ctx, c.QueryParams())
+	if err := s.scopeFilter(c, &f); err != nil {
+		return err
+	}
 	cursor, err := models.ParseCursor(c.QueryParam("cursor"))
 	if err != nil {
 		cursor = models.Cursor{}
@@ -234,6 +237,9 @@ func (s *Server) feedbackChips(c echo.Context, v feedback.Filter, m feedback.Lis
 func (s *Server) feedbackExport(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, _, _ := s.parseFeedbackFilter(ctx, c.QueryParams())
+	if err := s.scopeFilter(c, &f); err != nil {
+		return err
+	}
 	// The columns keep the import's names (contracts.md) in every language; the
 	// separator is the reader's (see export.go).
 	w, _ := newCSV(c, fmt.Sprintf("feedback-%s.csv", s.store.Now().In(s.store.Location).Format("2006-01-02")))
@@ -318,6 +324,9 @@ func (s *Server) renderFeedback(c echo.Context, status int, id int64, form *foll
 	if err != nil {
 		return err
 	}
+	if err := s.mayRead(c, fb); err != nil {
+		return err
+	}
 	if !models.MaySeeContact(currentUser(c)) {
 		fb.HideContact()
 	}
@@ -330,7 +339,10 @@ func (s *Server) renderFeedback(c echo.Context, status int, id int64, form *foll
 	if m.Improvements, err = s.store.FeedbackImprovements(ctx, id); err != nil {
 		return err
 	}
-	if currentUser(c).Has(models.RoleAmbassador) && fb.FollowedUpAt == nil {
+	if m.Loop, err = s.feedbackLoop(c, fb); err != nil {
+		return err
+	}
+	if (currentUser(c).Has(models.RoleAmbassador) || (m.Loop.Panel != nil && m.Loop.Panel.CanWork)) && fb.FollowedUpAt == nil {
 		if m.Categories, err = s.store.ActiveRefs(ctx, models.RefCategories); err != nil {
 			return err
 		}

@@ -26,6 +26,8 @@ type feedbackForm struct {
 	CustomerName  string `form:"customer_name"`
 	CustomerEmail string `form:"customer_email"`
 	Consent       bool   `form:"consent"`
+	EmployeeEmail string `form:"employee_email"`
+	CustomerPhone string `form:"customer_phone"`
 }
 
 // datetimeLocal is the value format of <input type="datetime-local">.
@@ -36,7 +38,8 @@ func readFeedbackForm(c echo.Context) feedbackForm {
 		Touchpoint: c.FormValue("touchpoint"), Branch: c.FormValue("branch"), Segment: c.FormValue("segment"),
 		NPS: strings.TrimSpace(c.FormValue("nps")), Comment: c.FormValue("comment"),
 		CustomerName: c.FormValue("customer_name"), CustomerEmail: c.FormValue("customer_email"),
-		Consent: c.FormValue("consent") == "true"}
+		Consent: c.FormValue("consent") == "true", EmployeeEmail: c.FormValue("employee_email"),
+		CustomerPhone: c.FormValue("customer_phone")}
 }
 
 // input turns the form into the model's input; values that do not parse are named
@@ -44,7 +47,8 @@ func readFeedbackForm(c echo.Context) feedbackForm {
 func (f feedbackForm) input(loc *time.Location) (models.NewFeedback, components.Errors) {
 	errs := components.Errors{}
 	n := models.NewFeedback{Channel: f.Channel, Touchpoint: f.Touchpoint, Branch: f.Branch, Segment: f.Segment,
-		Comment: f.Comment, CustomerName: f.CustomerName, CustomerEmail: f.CustomerEmail, Consent: f.Consent}
+		Comment: f.Comment, CustomerName: f.CustomerName, CustomerEmail: f.CustomerEmail, Consent: f.Consent,
+		EmployeeEmail: f.EmployeeEmail, CustomerPhone: f.CustomerPhone}
 	if f.NPS != "" {
 		v, err := strconv.Atoi(f.NPS)
 		if err != nil {
@@ -67,7 +71,7 @@ func (f feedbackForm) input(loc *time.Location) (models.NewFeedback, components.
 func (f feedbackForm) view() feedback.Form {
 	return feedback.Form{ReceivedAt: f.ReceivedAt, Channel: f.Channel, Touchpoint: f.Touchpoint, Branch: f.Branch,
 		Segment: f.Segment, NPS: f.NPS, Comment: f.Comment, CustomerName: f.CustomerName,
-		CustomerEmail: f.CustomerEmail, Consent: f.Consent}
+		CustomerEmail: f.CustomerEmail, Consent: f.Consent, EmployeeEmail: f.EmployeeEmail, CustomerPhone: f.CustomerPhone}
 }
 
 // feedbackNew shows an empty form with the ambassador's last channel and branch.

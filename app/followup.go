@@ -10,6 +10,7 @@ import (
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/views/components"
+	"github.com/improvementtracker/tracker/views/i18n"
 	"github.com/improvementtracker/tracker/views/pages/followups"
 )
 
@@ -78,8 +79,21 @@ func (s *Server) followUpRecord(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if !currentUser(c).Has(models.RoleAmbassador) {
+		fb, err := s.store.FeedbackByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if ok, err := s.mayWorkFollowUp(ctx, currentUser(c), fb); err != nil {
+			return err
+		} else if !ok {
+			return models.ErrForbidden
+		}
+	}
 	f := readFollowUpForm(c)
 	errs := checkForm(f)
+	fromMine := c.FormValue("from") == "mine"
+
 	if errs == nil {
 		errs = components.Errors{}
 	}
@@ -104,6 +118,24 @@ func (s *Server) followUpRecord(c echo.Context) error {
 	var fb *models.Feedback
 	if len(errs) == 0 {
 		fb, err = s.store.RecordFollowUp(ctx, id, fu)
+		if errors.Is(err, models.ErrConflict) && !isHTMX(c) {
+			// Someone recorded it first: say who and when instead of a bare 409.
+			if done, ferr := s.store.FeedbackByID(ctx, id); ferr == nil && done.FollowedUpAt != nil {
+				by := "?"
+				if done.FollowUpBy != nil {
+					by = done.FollowUpBy.Name
+				}
+				s.flashError(c, "loop.conflict", map[string]any{"By": by, "Action": i18n.T(ctx, "loop_did.done"),
+					"At": components.FormatDateTime(ctx, done.FollowedUpAt.In(s.store.Location))})
+				switch {
+				case fromMine:
+					return redirect(c, "/my/follow-ups")
+				case fromFeedbackPage:
+					return redirect(c, "/feedback/"+strconv.FormatInt(id, 10))
+				}
+				return redirect(c, "/follow-ups")
+			}
+		}
 		var gl *models.GoodwillLimitError
 		if errors.As(err, &gl) {
 			item.Remaining = gl.Remaining
@@ -126,6 +158,9 @@ func (s *Server) followUpRecord(c echo.Context) error {
 		if fromFeedbackPage {
 			return s.renderFeedback(c, http.StatusBadRequest, id, &item)
 		}
+		if fromMine {
+			return s.renderMyFollowUps(c, http.StatusBadRequest, id, f.Note, errs)
+		}
 		return s.renderFollowUps(c, http.StatusBadRequest, &item)
 	}
 	if isHTMX(c) {
@@ -133,6 +168,9 @@ func (s *Server) followUpRecord(c echo.Context) error {
 		return s.renderFollowUpRow(c, http.StatusOK, followups.Item{Feedback: *fb})
 	}
 	s.flash(c, "flash.followed_up")
+	if fromMine {
+		return redirect(c, "/my/follow-ups")
+	}
 	if fromFeedbackPage {
 		return redirect(c, "/feedback/"+strconv.FormatInt(id, 10))
 	}

@@ -38,6 +38,11 @@ func (s *Server) jobs() []Job {
 			}
 			return err
 		}},
+		// Issue 17: warn owners and branch managers of follow-ups running late.
+		{Name: "follow-up-warnings", Every: time.Minute, Run: func(ctx context.Context) error {
+			_, err := s.store.WarnFollowUps(ctx)
+			return err
+		}},
 		// Benchmarks (issue 9): keep SQLite's planner statistics fresh as the data grows.
 		{Name: "db-optimize", Every: time.Hour, Run: s.store.Optimize},
 		// Steering group: deferred items come back to review on their date.
@@ -57,6 +62,7 @@ func (s *Server) RunJobs(ctx context.Context) {
 	for _, j := range s.jobs() {
 		go s.runJob(ctx, holder, j)
 	}
+	go s.runWebhooks(ctx, holder)
 }
 
 func (s *Server) runJob(ctx context.Context, holder string, j Job) {

@@ -15,6 +15,7 @@ const (
 	quickwin   = models.RoleQuickWin
 	steering   = models.RoleSteering
 	adminRole  = models.RoleAdmin
+	branchRole = models.RoleBranch
 )
 
 // routes is the one place that says who may do what. Every route is registered with
@@ -64,7 +65,9 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodGet, "/feedback/export.csv", signedIn, s.feedbackExport)
 	s.route(e, http.MethodGet, "/feedback/export.xlsx", signedIn, s.feedbackExportXLSX)
 	s.route(e, http.MethodGet, "/feedback/:id", signedIn, s.feedbackShow)
-	s.route(e, http.MethodPost, "/feedback/:id/follow-up", only(ambassador), s.followUpRecord)
+	// Anyone signed in may reach it; followUpRecord lets only ambassadors, the owner,
+	// the employee named and the branch's managers record (issue 17).
+	s.route(e, http.MethodPost, "/feedback/:id/follow-up", signedIn, s.followUpRecord)
 	s.route(e, http.MethodGet, "/follow-ups", only(ambassador), s.followUpsIndex)
 	// Feedback admin: goodwill limits and ledger, privacy (erasure, retention).
 	s.route(e, http.MethodGet, "/admin/goodwill", only(adminRole), s.adminGoodwill)
@@ -130,6 +133,25 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodGet, "/recognition", signedIn, s.recognitionPage)
 	s.route(e, http.MethodGet, "/feedback/:id/praise", only(ambassador, steering), s.praiseShow)
 	s.route(e, http.MethodPost, "/feedback/:id/praise", only(ambassador, steering), s.praiseSave)
+
+	// Closing the loop (issue 17): own follow-ups, the bell, mail choices, branch
+	// pages (a branch manager's own; steering and admins any), webhooks.
+	s.route(e, http.MethodGet, "/my/follow-ups", signedIn, s.myFollowUps)
+	s.route(e, http.MethodPost, "/follow-ups/:id/take", signedIn, s.followUpChange("take"))
+	s.route(e, http.MethodPost, "/follow-ups/:id/tried", signedIn, s.followUpChange("tried"))
+	s.route(e, http.MethodPost, "/follow-ups/:id/reassign", signedIn, s.followUpChange("reassign"))
+	s.route(e, http.MethodGet, "/notifications", signedIn, s.notificationsPage)
+	s.route(e, http.MethodPost, "/notifications/read", signedIn, s.notificationsRead)
+	s.route(e, http.MethodGet, "/preferences", signedIn, s.preferencesPage)
+	s.route(e, http.MethodPost, "/preferences", signedIn, s.preferencesSave)
+	s.route(e, http.MethodGet, "/ideas", signedIn, s.ideasPage)
+	s.route(e, http.MethodPost, "/ideas", signedIn, s.ideaCreate)
+	s.route(e, http.MethodGet, "/branch", only(branchRole), s.branchHome)
+	s.route(e, http.MethodGet, "/branches/:code", only(branchRole, steering, adminRole), s.branchShow)
+	s.route(e, http.MethodGet, "/branches/:code/pack", only(branchRole, steering, adminRole), s.branchPack)
+	s.route(e, http.MethodGet, "/admin/webhooks", only(adminRole), s.adminWebhooks)
+	s.route(e, http.MethodPost, "/admin/webhooks", only(adminRole), s.adminCreateWebhook)
+	s.route(e, http.MethodPost, "/admin/webhooks/:id", only(adminRole), s.adminUpdateWebhook)
 
 	// HTTP API (bearer token).
 	s.route(e, http.MethodGet, "/api/v1/reference", signedIn, s.apiReference)

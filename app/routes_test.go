@@ -30,6 +30,23 @@ var routeTable = []routeRule{
 	{"GET", "/api/v1/openapi.json", true, nil},
 	{"POST", "/logout", false, nil},
 	{"GET", "/", false, nil},
+	// Closing the loop (issue 17).
+	{"GET", "/my/follow-ups", false, nil},
+	{"POST", "/follow-ups/:id/take", false, nil},
+	{"POST", "/follow-ups/:id/tried", false, nil},
+	{"POST", "/follow-ups/:id/reassign", false, nil},
+	{"GET", "/notifications", false, nil},
+	{"POST", "/notifications/read", false, nil},
+	{"GET", "/preferences", false, nil},
+	{"POST", "/preferences", false, nil},
+	{"GET", "/ideas", false, nil},
+	{"POST", "/ideas", false, nil},
+	{"GET", "/branch", false, []string{branchRole}},
+	{"GET", "/branches/:code", false, []string{branchRole, steering, adminRole}},
+	{"GET", "/branches/:code/pack", false, []string{branchRole, steering, adminRole}},
+	{"GET", "/admin/webhooks", false, []string{adminRole}},
+	{"POST", "/admin/webhooks", false, []string{adminRole}},
+	{"POST", "/admin/webhooks/:id", false, []string{adminRole}},
 	{"GET", "/admin", false, []string{adminRole}},
 	{"GET", "/admin/users", false, []string{adminRole}},
 	{"POST", "/admin/users", false, []string{adminRole}},
@@ -105,7 +122,7 @@ var routeTable = []routeRule{
 	{"GET", "/feedback/export.csv", false, nil},
 	{"GET", "/feedback/export.xlsx", false, nil},
 	{"GET", "/feedback/:id", false, nil},
-	{"POST", "/feedback/:id/follow-up", false, []string{ambassador}},
+	{"POST", "/feedback/:id/follow-up", false, nil},
 	{"GET", "/follow-ups", false, []string{ambassador}},
 	{"GET", "/admin/goodwill", false, []string{adminRole}},
 	{"GET", "/admin/goodwill/:id", false, []string{adminRole}},
@@ -176,7 +193,7 @@ func TestEveryRouteIsInTheAccessTable(t *testing.T) {
 
 func TestRouteAccessByRole(t *testing.T) {
 	a := newTestApp(t)
-	roles := []string{ambassador, quickwin, steering, adminRole}
+	roles := []string{ambassador, quickwin, steering, adminRole, branchRole, "staff"}
 	for _, role := range roles {
 		a.user(role+"@example.com", role)
 	}

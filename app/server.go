@@ -50,6 +50,11 @@ func New(cfg Config, store *models.Store, log *slog.Logger) *Server {
 	s.clients = newClientLimiter(cfg)
 	s.oidc = newOIDCClient(cfg)
 	s.metrics = newMetrics(store)
+	// Issue 17: where webhook events go, what feedback looks like in them (as the API
+	// returns it) and the address alert mails link to.
+	store.SetWebhookURLs(cfg.WebhookURLs)
+	store.SetFeedbackData(func(f *models.Feedback) any { return toAPIFeedback(f, nil) })
+	store.SetBaseURL(cfg.BaseURL)
 	s.echo = s.router()
 	return s
 }

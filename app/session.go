@@ -29,7 +29,10 @@ func (s *Server) page(c echo.Context, titleID, active string) pageData {
 	}
 	if p.User != nil {
 		p.Flash = s.sessions.PopString(ctx, "flash")
+		p.Error = s.sessions.PopString(ctx, "flash_error")
 		p.Nav = s.navCounts(ctx)
+		// One indexed count of this user's unread alerts: the bell must be current.
+		p.Unread, _ = s.store.UnreadCount(ctx, p.User.ID)
 	}
 	return p
 }

@@ -205,5 +205,8 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	// Told even when it failed: a failed commit may still have written, and a rolled
 	// back one only costs the caches a recomputation.
 	s.writes.committed(ctx, t.tables)
+	if err == nil {
+		s.afterCommit() // wakes the webhook worker when the transaction stored an event
+	}
 	return err
 }

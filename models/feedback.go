@@ -80,6 +80,12 @@ type Feedback struct {
 	Version              int
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
+	// EmployeeEmail is the employee the customer dealt with, as given; EmployeeID is
+	// the user it names, nil when the address is nobody's (issue 17).
+	EmployeeEmail *string
+	EmployeeID    *int64
+	// CustomerPhone is a customer contact like name and e-mail (consent, erasure).
+	CustomerPhone *string
 
 	// Channel, Touchpoint, Branch and RootCause are the reference items the ids point at.
 	Channel    *RefItem `gorm:"-"`
@@ -123,6 +129,10 @@ type NewFeedback struct {
 	CustomerName  string
 	CustomerEmail string
 	Consent       bool
+	// EmployeeEmail names the employee the customer dealt with; CustomerPhone is the
+	// number to call the customer back on.
+	EmployeeEmail string
+	CustomerPhone string
 }
 
 // normalize trims every text so that blank means absent.
@@ -132,6 +142,8 @@ func (n *NewFeedback) normalize() {
 	}
 	n.Segment = strings.ToLower(strings.TrimSpace(n.Segment))
 	n.CustomerEmail = NormalizeEmail(n.CustomerEmail)
+	n.EmployeeEmail = NormalizeEmail(n.EmployeeEmail)
+	n.CustomerPhone = NormalizePhone(n.CustomerPhone)
 	n.Comment = strings.TrimSpace(strings.ReplaceAll(n.Comment, "\r\n", "\n"))
 }
 
@@ -167,7 +179,15 @@ func (n NewFeedback) Validate(now time.Time) *ValidationError {
 			f["customer_email"] = "invalid_email"
 		}
 	}
-	if (n.CustomerName != "" || n.CustomerEmail != "") && !n.Consent {
+	if n.EmployeeEmail != "" {
+		if a, err := mail.ParseAddress(n.EmployeeEmail); err != nil || a.Address != n.EmployeeEmail {
+			f["employee_email"] = "invalid_email"
+		}
+	}
+	if n.CustomerPhone != "" && !ValidPhone(n.CustomerPhone) {
+		f["customer_phone"] = "invalid_phone"
+	}
+	if n.hasContact() && !n.Consent {
 		f["consent"] = "consent_required"
 	}
 	if len(n.ExternalID) > 200 || len(n.CustomerName) > 200 {
@@ -218,7 +238,8 @@ func (s *Store) buildFeedback(n NewFeedback, channelID int64, touchpointID, bran
 		ChannelID: channelID, TouchpointID: touchpointID, BranchID: branchID,
 		Segment: optString(n.Segment), NPS: n.NPS, Comment: n.Comment,
 		CustomerName: optString(n.CustomerName), CustomerEmail: optString(n.CustomerEmail),
-		Consent:       n.Consent && (n.CustomerName != "" || n.CustomerEmail != ""),
+		Consent:       n.Consent && n.hasContact(),
+		EmployeeEmail: optString(n.EmployeeEmail), CustomerPhone: optString(n.CustomerPhone),
 		FollowUpDueAt: FollowUpDue(at, n.NPS), TriageStatus: TriageNew, Version: 1,
 		CreatedAt: now, UpdatedAt: now,
 	}
@@ -273,6 +294,11 @@ func (s *Store) CreateFeedback(ctx context.Context, n NewFeedback, by *User) (*F
 		return nil, verr
 	}
 	fb := s.buildFeedback(n, channelID, touchpointID, branchID, by, now)
+	if fb.EmployeeEmail != nil {
+		if u, err := s.UserByEmail(ctx, *fb.EmployeeEmail); err == nil && u.Active {
+			fb.EmployeeID = &u.ID
+		}
+	}
 	var err error
 	fb.ID, err = s.insertFeedback(ctx, fb, by, channelID, branchID)
 	if isUniqueViolation(err) {
@@ -408,4 +434,29 @@ func (s *Store) ImprovementIDsFor(ctx context.Context, ids []int64) (map[int64][
 		out[l.FeedbackID] = append(out[l.FeedbackID], l.ImprovementID)
 	}
 	return out, nil
+}
+
+// hasContact reports whether the input carries any way to reach the customer.
+func (n NewFeedback) hasContact() bool {
+	return n.CustomerName != "" || n.CustomerEmail != "" || n.CustomerPhone != ""
+}
+
+// NormalizePhone trims a phone number and folds its inner spaces to one, keeping the
+// way it was written ("+45 12 34 56 78"): people read it back over the phone.
+func NormalizePhone(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// ValidPhone accepts a number of 6 to 15 digits, written with an optional leading +,
+// spaces, hyphens, dots or parentheses.
+func ValidPhone(s string) bool {
+	digits := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' && i == 0, r == ' ', r == '-', r == '.', r == '(', r == ')':
+		default:
+			return false
+		}
+	}
+	return digits >= 6 && digits <= 15
 }

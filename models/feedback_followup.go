@@ -133,6 +133,19 @@ func (s *Store) RecordFollowUp(ctx context.Context, id int64, fu FollowUp) (*Fee
 		if res.RowsAffected == 0 {
 			return ErrConflict
 		}
+		if err := markFollowUpDone(tx, id, fu.By, now); err != nil {
+			return err
+		}
+		if len(s.targetsFor(EventFollowUpRecorded)) > 0 {
+			data := map[string]any{"feedback_id": id, "followed_up_at": fu.At, "note": fu.Note,
+				"root_cause_id": fu.RootCauseID, "goodwill_amount": fu.Goodwill}
+			if fu.By != nil {
+				data["by"] = fu.By.Email
+			}
+			if err := s.emitEvent(tx, now, EventFollowUpRecorded, data); err != nil {
+				return err
+			}
+		}
 		note := fu.Note
 		if fu.Goodwill > 0 {
 			if err := record(tx, now, "feedback", id, fu.By, "goodwill", "goodwill_amount", "0", fmt.Sprint(fu.Goodwill), ""); err != nil {

@@ -31,7 +31,14 @@ type FeedbackFilter struct {
 	Overdue bool
 	// Q is free text, matched word by word against comments.
 	Q string
+	// BranchScope, when set, keeps only these branches' feedback (comma-separated ids;
+	// NoBranches keeps none): what a branch manager may see. A string keeps the filter
+	// comparable and printable as a cache key.
+	BranchScope string
 }
+
+// NoBranches is the BranchScope of a user who may see no branch's feedback.
+const NoBranches = "-"
 
 // IsZero reports whether the filter selects everything.
 func (f FeedbackFilter) IsZero() bool { return f == FeedbackFilter{} }
@@ -124,6 +131,13 @@ func (s *Store) applyFilter(db *gorm.DB, f FeedbackFilter, ordered bool) *gorm.D
 	}
 	if f.ChannelID != 0 {
 		db = db.Where("feedback.channel_id = ?", f.ChannelID)
+	}
+	if ids, ok := scopeIDs(f.BranchScope); ok {
+		if len(ids) == 0 {
+			db = db.Where("1 = 0")
+		} else {
+			db = db.Where("feedback.branch_id IN ?", ids)
+		}
 	}
 	if f.TouchpointID != 0 {
 		db = db.Where("feedback.touchpoint_id = ?", f.TouchpointID)

@@ -144,6 +144,9 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 	}
 	err = s.Tx(ctx, func(tx *gorm.DB) error {
 		var err error
+		if err := linkEmployees(tx, rows); err != nil {
+			return err
+		}
 		if ids, err = InsertFeedbackRows(tx, rows, true); err != nil {
 			return err
 		}
@@ -154,6 +157,12 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 		// RETURNING lists them in no promised order.
 		slices.Sort(ids)
 		if err := tx.CreateInBatches(createdEntries(jobs, ids), 500).Error; err != nil {
+			return err
+		}
+		for i := range rows {
+			rows[i].ID = ids[i]
+		}
+		if err := s.afterFeedbackStored(tx, rows[0].CreatedAt, rows); err != nil {
 			return err
 		}
 		return rememberLastEntries(tx, jobs)

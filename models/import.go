@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,7 +54,7 @@ var ErrBadFile = errors.New("the file cannot be imported")
 
 // importColumns are the columns the import knows; others are ignored.
 var importColumns = []string{"external_id", "received_at", "channel", "touchpoint", "branch", "segment",
-	"nps", "comment", "customer_name", "customer_email"}
+	"nps", "comment", "customer_name", "customer_email", "employee_email", "customer_phone"}
 
 // reasonText says a validation message in plain English for the command line.
 var reasonText = map[string]string{
@@ -70,6 +71,7 @@ var reasonText = map[string]string{
 	"repeated_in_file":  "repeats an external_id seen earlier in this file",
 	"malformed_row":     "is not valid CSV",
 	"invalid_utf8":      "is not valid UTF-8 text (save the file as UTF-8)",
+	"invalid_phone":     "is not a phone number (6 to 15 digits)",
 }
 
 // ImportFeedback reads a CSV export (see contracts.md) row by row and stores every good
@@ -192,7 +194,7 @@ func isBlank(rec []string) bool {
 // importRow is one data row's values in importColumns order.
 type importRow struct {
 	line   int
-	values [10]string
+	values [12]string
 }
 
 func (r importRow) get(c string) string { return r.values[indexOf(c)] }
@@ -300,10 +302,11 @@ func (im *importer) add(row importRow) error {
 	}
 	n := NewFeedback{Channel: row.get("channel"), Touchpoint: row.get("touchpoint"), Branch: row.get("branch"),
 		Segment: row.get("segment"), Comment: row.get("comment"), ExternalID: row.get("external_id"),
-		CustomerName: row.get("customer_name"), CustomerEmail: row.get("customer_email")}
+		CustomerName: row.get("customer_name"), CustomerEmail: row.get("customer_email"),
+		EmployeeEmail: row.get("employee_email"), CustomerPhone: row.get("customer_phone")}
 	// The survey tool asked for consent before it collected a contact; the contract
 	// stores contacts whenever the file has them.
-	n.Consent = n.CustomerName != "" || n.CustomerEmail != ""
+	n.Consent = n.hasContact()
 	if v := row.get("received_at"); v == "" {
 		im.reject(row.line, "received_at", "required", "")
 		return nil
@@ -327,7 +330,7 @@ func (im *importer) add(row importRow) error {
 	}
 	n.normalize()
 	if verr := n.Validate(im.now); verr != nil {
-		for _, f := range []string{"received_at", "channel", "nps", "comment", "segment", "customer_email", "consent", "external_id", "customer_name"} {
+		for _, f := range []string{"received_at", "channel", "nps", "comment", "segment", "customer_email", "consent", "external_id", "customer_name", "employee_email", "customer_phone"} {
 			if m, ok := verr.Fields[f]; ok {
 				im.reject(row.line, f, m, "")
 				return nil
@@ -394,11 +397,21 @@ func (im *importer) flush() error {
 			}
 			rows = append(rows, f)
 		}
+		if err := linkEmployees(tx, rows); err != nil {
+			return err
+		}
 		ids, err := InsertFeedbackRows(tx, rows, true)
 		if err != nil {
 			return err
 		}
 		if err := insertHistory(tx, ids, im.opt.By, im.now, "imported"); err != nil {
+			return err
+		}
+		slices.Sort(ids)
+		for i := range rows {
+			rows[i].ID = ids[i]
+		}
+		if err := im.s.afterFeedbackStored(tx, im.now, rows); err != nil {
 			return err
 		}
 		im.res.Created += len(ids)
@@ -415,16 +428,17 @@ func (im *importer) flush() error {
 // feedbackInsertColumns are the columns a bulk insert writes.
 const feedbackInsertColumns = `external_id, received_at, received_on, channel_id, touchpoint_id, branch_id,
 	segment, nps, nps_group, comment, customer_name, customer_email, consent, logged_by_id,
-	follow_up_due_at, triage_status, version, created_at, updated_at`
+	follow_up_due_at, triage_status, version, created_at, updated_at,
+	employee_email, employee_id, customer_phone`
 
 // InsertFeedbackRows writes many feedback rows with multi-row INSERT statements inside
 // the caller's transaction, several hundred thousand rows a second, for imports, the
 // demo and benchmarks. With returning it returns the new ids.
 func InsertFeedbackRows(tx *gorm.DB, rows []Feedback, returning bool) ([]int64, error) {
-	const perStatement = 1000 // 19,000 parameters: under SQLite's 32,766 and PostgreSQL's 65,535
+	const perStatement = 1000 // 22,000 parameters: under SQLite's 32,766 and PostgreSQL's 65,535
 	var ids []int64
 	var sb strings.Builder
-	args := make([]any, 0, perStatement*19)
+	args := make([]any, 0, perStatement*22)
 	for start := 0; start < len(rows); start += perStatement {
 		part := rows[start:min(start+perStatement, len(rows))]
 		sb.Reset()
@@ -434,10 +448,11 @@ func InsertFeedbackRows(tx *gorm.DB, rows []Feedback, returning bool) ([]int64, 
 			if i > 0 {
 				sb.WriteByte(',')
 			}
-			sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 			args = append(args, f.ExternalID, f.ReceivedAt, f.ReceivedOn, f.ChannelID, f.TouchpointID, f.BranchID,
 				f.Segment, f.NPS, f.NPSGroup, f.Comment, f.CustomerName, f.CustomerEmail, f.Consent, f.LoggedByID,
-				f.FollowUpDueAt, f.TriageStatus, f.Version, f.CreatedAt, f.UpdatedAt)
+				f.FollowUpDueAt, f.TriageStatus, f.Version, f.CreatedAt, f.UpdatedAt,
+				f.EmployeeEmail, f.EmployeeID, f.CustomerPhone)
 		}
 		if !returning {
 			if err := tx.Exec(sb.String(), args...).Error; err != nil {

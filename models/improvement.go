@@ -350,8 +350,30 @@ func (s *Store) applyTransition(tx *gorm.DB, id int64, in TransitionInput, by *U
 			return nil, err
 		}
 	}
+	from := imp.Status
 	imp.Status, imp.Track, imp.Version = in.To, t.TargetTrack(imp.Track), imp.Version+1
+	if err := s.afterStatusChange(tx, now, &imp, from, by); err != nil {
+		return nil, err
+	}
 	return &imp, nil
+}
+
+// afterStatusChange tells the proposer of an improvement (unless they moved it
+// themselves) and the webhooks that its status changed, in the move's transaction.
+func (s *Store) afterStatusChange(tx *gorm.DB, now time.Time, imp *Improvement, from Status, by *User) error {
+	if imp.CreatedByID != nil && (by == nil || by.ID != *imp.CreatedByID) {
+		id := imp.ID
+		if err := s.notify(tx, now, NotifyIdea, []int64{*imp.CreatedByID}, nil, &id,
+			fmt.Sprintf("%s: %s → %s", imp.Title, from, imp.Status)); err != nil {
+			return err
+		}
+	}
+	if len(s.targetsFor(EventImprovementStatus)) == 0 {
+		return nil
+	}
+	return s.emitEvent(tx, now, EventImprovementStatus, map[string]any{"improvement": map[string]any{
+		"id": imp.ID, "title": imp.Title, "track": imp.Track, "status": imp.Status, "priority": imp.Priority,
+		"version": imp.Version}, "from": from, "to": imp.Status})
 }
 
 // transitionUpdates lists the columns a move changes.

@@ -22,7 +22,7 @@ const eraseBatch = 500
 // and retention clear them, only roles that contact customers see them. This list is
 // the one place that names them; a new contact column is added here (and to the
 // Feedback struct) and every rule follows.
-var CustomerContactColumns = []string{"customer_name", "customer_email"}
+var CustomerContactColumns = []string{"customer_name", "customer_email", "customer_phone"}
 
 // ContactRoles are the roles that call customers back or tell them "you said, we did":
 // only they see and export a customer's contact. The quick-win team works on what was
@@ -35,8 +35,8 @@ func MaySeeContact(u *User) bool { return u.Has(ContactRoles...) }
 // HideContact clears the contact fields (those of CustomerContactColumns) of a feedback
 // for a reader who may not see them, and reports whether it held any.
 func (f *Feedback) HideContact() bool {
-	had := f.CustomerName != nil || f.CustomerEmail != nil
-	f.CustomerName, f.CustomerEmail = nil, nil
+	had := f.CustomerName != nil || f.CustomerEmail != nil || f.CustomerPhone != nil
+	f.CustomerName, f.CustomerEmail, f.CustomerPhone = nil, nil, nil
 	return had
 }
 

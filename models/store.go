@@ -61,6 +61,12 @@ type Store struct {
 	group *groupCommit
 	// checkpoints copies SQLite's write-ahead log into the database; nil on PostgreSQL.
 	checkpoints *checkpointer
+	// hooks knows where webhook events go and wakes their worker (issue 17).
+	hooks webhookTargets
+	// feedbackData renders feedback in events; see SetFeedbackData.
+	feedbackData FeedbackData
+	// baseURL starts the links in alert mails.
+	baseURL string
 }
 
 // Options tunes how a store is opened.
@@ -92,6 +98,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		opt.ReadPool = DefaultReadPool()
 	}
 	s := &Store{Now: time.Now, Location: opt.Location, lag: max(opt.OthersLag, 0), Login: DefaultLoginPolicy}
+	s.hooks.wake = make(chan struct{}, 1)
 	var err error
 	switch {
 	case strings.HasPrefix(url, "sqlite:"):

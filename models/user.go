@@ -19,10 +19,15 @@ const (
 	RoleQuickWin   = "quickwin"
 	RoleSteering   = "steering"
 	RoleAdmin      = "admin"
+	// RoleBranch is a branch manager: sees its branches' feedback and follow-ups and
+	// their branch page (issue 17).
+	RoleBranch = "branch"
+	// RoleStaff is an employee who proposes improvements and follows their ideas.
+	RoleStaff = "staff"
 )
 
 // Roles lists every role in display order.
-var Roles = []string{RoleAmbassador, RoleQuickWin, RoleSteering, RoleAdmin}
+var Roles = []string{RoleAmbassador, RoleQuickWin, RoleSteering, RoleAdmin, RoleBranch, RoleStaff}
 
 // Languages lists the user interface languages.
 var Languages = []string{"en", "da", "nb"}
@@ -49,8 +54,10 @@ type User struct {
 	// OIDCSubject is the identity provider's "sub" of a user who signed in through
 	// single sign-on; nil for password-only users.
 	OIDCSubject *string `gorm:"column:oidc_subject" json:"-"`
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// MailOptOut lists the alert kinds the user wants no mail for (issue 17).
+	MailOptOut string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // RoleList returns the user's roles.
@@ -130,6 +137,8 @@ func RandomPassword() string {
 type NewUser struct {
 	Email, Name, Password, Lang string
 	Roles                       []string
+	// BranchIDs are the branches a branch manager manages (required with RoleBranch).
+	BranchIDs []int64
 }
 
 // Validate names each problem by field.
@@ -148,6 +157,9 @@ func (n NewUser) Validate() *ValidationError {
 	}
 	if !ValidRoles(n.Roles) {
 		f["roles"] = "invalid_roles"
+	}
+	if slices.Contains(n.Roles, RoleBranch) && len(n.BranchIDs) == 0 {
+		f["branches"] = "branch_required"
 	}
 	if n.Lang != "" && !slices.Contains(Languages, n.Lang) {
 		f["lang"] = "invalid_choice"
@@ -177,7 +189,13 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser, by *User) (*User, err
 		if err := tx.Create(u).Error; err != nil {
 			return err
 		}
-		return record(tx, s.now(), "user", u.ID, by, "created", "", "", "", "")
+		if err := record(tx, s.now(), "user", u.ID, by, "created", "", "", "", ""); err != nil {
+			return err
+		}
+		if slices.Contains(n.Roles, RoleBranch) {
+			return setUserBranches(tx, s.now(), u.ID, n.BranchIDs, by)
+		}
+		return nil
 	})
 	if isUniqueViolation(err) {
 		return nil, Invalid("email", "email_taken")
@@ -200,7 +218,7 @@ func (s *Store) EnsureFirstAdmin(ctx context.Context) (string, error) {
 	}
 	password := RandomPassword()
 	_, err := s.CreateUser(ctx, NewUser{Email: "admin@example.com", Name: "Administrator",
-		Password: password, Roles: Roles, Lang: "en"}, nil)
+		Password: password, Roles: []string{RoleAmbassador, RoleQuickWin, RoleSteering, RoleAdmin}, Lang: "en"}, nil)
 	if err != nil {
 		return "", err
 	}
@@ -260,6 +278,8 @@ type UserChange struct {
 	Roles  []string
 	Lang   string
 	Active bool
+	// BranchIDs are the branches managed with RoleBranch (cleared without it).
+	BranchIDs []int64
 }
 
 // UpdateUser applies an admin's edit. Deactivating bumps the auth version, which ends
@@ -275,10 +295,20 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, c UserChange, by *User
 	if !slices.Contains(Languages, c.Lang) {
 		f["lang"] = "invalid_choice"
 	}
+	if slices.Contains(c.Roles, RoleBranch) && len(c.BranchIDs) == 0 {
+		f["branches"] = "branch_required"
+	}
 	if len(f) > 0 {
 		return &ValidationError{Fields: f}
 	}
 	return s.Tx(ctx, func(tx *gorm.DB) error {
+		branches := c.BranchIDs
+		if !slices.Contains(c.Roles, RoleBranch) {
+			branches = nil
+		}
+		if err := setUserBranches(tx, s.now(), id, branches, by); err != nil {
+			return err
+		}
 		var u User
 		if err := tx.Take(&u, id).Error; err != nil {
 			return notFound(err)

@@ -31,9 +31,11 @@ func buildTracker(ctx context.Context, dir string) (string, error) {
 // server is one running `tracker serve` process.
 type server struct {
 	bin, dbURL, addr, logPath string
-	cmd                       *exec.Cmd
-	logFile                   *os.File
-	exited                    chan error
+	// env is added to the server's environment (the crash rounds' webhook receiver).
+	env     []string
+	cmd     *exec.Cmd
+	logFile *os.File
+	exited  chan error
 }
 
 // freeAddr returns a loopback address with a free port.
@@ -73,7 +75,7 @@ func (s *server) start(ctx context.Context) error {
 	}
 	s.logFile = f
 	s.cmd = exec.Command(s.bin, "serve")
-	s.cmd.Env = trackerEnv(s.dbURL, s.addr)
+	s.cmd.Env = trackerEnv(s.dbURL, s.addr, s.env...)
 	s.cmd.Stdout, s.cmd.Stderr = f, f
 	if err := s.cmd.Start(); err != nil {
 		f.Close()

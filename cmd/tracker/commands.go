@@ -58,11 +58,23 @@ func migrateCommand(*flag.FlagSet) func(context.Context, env) error {
 func userAddCommand(fs *flag.FlagSet) func(context.Context, env) error {
 	email := fs.String("email", "", "e-mail address (required)")
 	name := fs.String("name", "", "full name (required)")
-	roles := fs.String("role", "", "roles, comma separated: ambassador, quickwin, steering, admin")
+	roles := fs.String("role", "", "roles, comma separated: ambassador, quickwin, steering, admin, branch, staff")
 	lang := fs.String("lang", "en", "language: en, da or nb")
+	branches := fs.String("branch", "", "with --role branch: the branches managed, codes comma separated")
 	return func(ctx context.Context, e env) error {
 		if *email == "" || *name == "" || *roles == "" {
 			return fmt.Errorf("%w: user add needs --email, --name and --role", errUsage)
+		}
+		var branchIDs []int64
+		for _, code := range strings.Split(*branches, ",") {
+			if code = strings.TrimSpace(code); code == "" {
+				continue
+			}
+			it, err := e.store.ResolveRef(ctx, models.RefBranches, code)
+			if err != nil {
+				return fmt.Errorf("user add: branch %q is not known", code)
+			}
+			branchIDs = append(branchIDs, it.ID)
 		}
 		line, err := bufio.NewReader(e.stdin).ReadString('\n')
 		if err != nil && line == "" {
@@ -70,7 +82,7 @@ func userAddCommand(fs *flag.FlagSet) func(context.Context, env) error {
 		}
 		password := strings.TrimRight(line, "\r\n")
 		u, err := e.store.CreateUser(ctx, models.NewUser{Email: *email, Name: *name, Password: password,
-			Roles: models.SplitRoles(*roles), Lang: *lang}, nil)
+			Roles: models.SplitRoles(*roles), Lang: *lang, BranchIDs: branchIDs}, nil)
 		var ve *models.ValidationError
 		if errors.As(err, &ve) {
 			return fmt.Errorf("user add: %s", describe(ve))

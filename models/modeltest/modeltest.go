@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,8 +121,14 @@ func withSearchPath(url, schema string) string {
 // User creates an active user with the password Password.
 func User(t testing.TB, s *models.Store, email string, roles ...string) *models.User {
 	t.Helper()
-	u, err := s.CreateUser(context.Background(), models.NewUser{Email: email, Name: nameFrom(email),
-		Password: Password, Roles: roles, Lang: "en"}, nil)
+	n := models.NewUser{Email: email, Name: nameFrom(email), Password: Password, Roles: roles, Lang: "en"}
+	if slices.Contains(roles, models.RoleBranch) {
+		// A branch manager manages the first branch ("north" in the seeded data).
+		if bs, err := s.RefList(context.Background(), models.RefBranches); err == nil && len(bs) > 0 {
+			n.BranchIDs = []int64{bs[0].ID}
+		}
+	}
+	u, err := s.CreateUser(context.Background(), n, nil)
 	if err != nil {
 		t.Fatalf("create user %s: %v", email, err)
 	}

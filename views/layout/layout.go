@@ -19,6 +19,8 @@ type Page struct {
 	Nav    NavCounts
 	Lang   string
 	Path   string
+	// Unread counts the user's unread notifications: the bell's badge (issue 17).
+	Unread int
 }
 
 // Link is one navigation entry.

@@ -11,6 +11,7 @@ import (
 	"github.com/improvementtracker/tracker/views/components"
 	"github.com/improvementtracker/tracker/views/layout"
 	"github.com/improvementtracker/tracker/views/pages/followups"
+	"github.com/improvementtracker/tracker/views/pages/loop"
 )
 
 // Form is the input of the feedback form, kept as typed so a failed post shows it again.
@@ -18,6 +19,8 @@ type Form struct {
 	ReceivedAt, Channel, Touchpoint, Branch, Segment, NPS, Comment string
 	CustomerName, CustomerEmail                                    string
 	Consent                                                        bool
+	// EmployeeEmail and CustomerPhone are issue 17's people on feedback.
+	EmployeeEmail, CustomerPhone string
 }
 
 // NewPage is the view model of the feedback form.
@@ -69,6 +72,14 @@ type ShowPage struct {
 	Categories []models.RefItem
 	// ContactHidden says the reader's roles do not show customers' contacts.
 	ContactHidden bool
+	// Loop is the employee, phone and follow-up owner (issue 17).
+	Loop FeedbackLoop
+}
+
+// FeedbackLoop is what issue 17 adds to the feedback page.
+type FeedbackLoop struct {
+	Employee *models.User
+	Panel    *loop.Panel
 }
 
 // ImportPage is the upload form and, after an upload, its result.

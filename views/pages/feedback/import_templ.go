@@ -260,7 +260,7 @@ func Import(m ImportPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "</p><p class=\"muted\"><code>external_id, received_at, channel, touchpoint, branch, segment, nps, comment, customer_name, customer_email</code></p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "</p><p class=\"muted\"><code>external_id, received_at, channel, touchpoint, branch, segment, nps, comment, customer_name, customer_email, employee_email, customer_phone</code></p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
