@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/models/modeltest"
 )
 
 // branchID resolves a seeded branch code.
@@ -31,7 +32,7 @@ func manager(t *testing.T, a *testApp, email string, codes ...string) *models.Us
 		ids = append(ids, branchID(t, a, c))
 	}
 	u, err := a.store.CreateUser(context.Background(), models.NewUser{Email: email, Name: "Branch Manager " + codes[0],
-		Password: "password-123", Roles: []string{branchRole}, Lang: "en", BranchIDs: ids}, nil)
+		Password: modeltest.Password, Roles: []string{branchRole}, Lang: "en", BranchIDs: ids}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
