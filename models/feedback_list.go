@@ -70,16 +70,6 @@ func ParseCursor(s string) (Cursor, error) {
 	return c, nil
 }
 
-// ftsQuery turns what a user typed into an FTS5 query of quoted words (all must
-// match), so that quotes, stars, colons or "NEAR" never become FTS syntax.
-func ftsQuery(q string) string {
-	words := searchWords(q)
-	for i, w := range words {
-		words[i] = `"` + w + `"`
-	}
-	return strings.Join(words, " ")
-}
-
 // searchWords splits text into words of letters and digits.
 func searchWords(q string) []string {
 	return strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
@@ -153,7 +143,7 @@ func (s *Store) applyFilter(db *gorm.DB, f FeedbackFilter, ordered bool) *gorm.D
 	}
 	if q := strings.TrimSpace(f.Q); q != "" && len(searchWords(q)) > 0 {
 		if s.dialect == Postgres {
-			db = db.Where("feedback.search @@ plainto_tsquery('simple', ?)", strings.Join(searchWords(q), " "))
+			db = db.Where("feedback.search @@ to_tsquery('danish', ?)", tsQuery(q))
 		} else {
 			match := ftsQuery(q)
 			if ordered && s.commonSearch(db.Statement.Context, match) {

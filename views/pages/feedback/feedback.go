@@ -18,6 +18,8 @@ type Form struct {
 	ReceivedAt, Channel, Touchpoint, Branch, Segment, NPS, Comment string
 	CustomerName, CustomerEmail                                    string
 	Consent                                                        bool
+	// Resolved ("", "true", "false") and CSAT ("", "1".."5") are the service answers.
+	Resolved, CSAT string
 }
 
 // NewPage is the view model of the feedback form.
