@@ -36,6 +36,8 @@ type improvementJSON struct {
 	RejectReason   *string            `json:"reject_reason"`
 	MergedIntoID   *int64             `json:"merged_into_id"`
 	ImplementedAt  *time.Time         `json:"implemented_at"`
+	// ImplementedOn is the day the change took effect (YYYY-MM-DD).
+	ImplementedOn *string `json:"implemented_on"`
 	CreatedAt      time.Time          `json:"created_at"`
 	UpdatedAt      time.Time          `json:"updated_at"`
 	Version        int                `json:"version"`
@@ -78,6 +80,7 @@ func toImprovementJSON(imp *models.Improvement, feedbackIDs []int64, tally model
 	j := improvementJSON{ID: imp.ID, Title: imp.Title, Description: imp.Description, Impact: imp.Impact,
 		Effort: imp.Effort, Priority: imp.Priority, Track: imp.Track, SuggestedTrack: imp.SuggestedTrack,
 		TrackReason: imp.TrackReason, Status: imp.Status, TargetDate: improvementDate(imp.TargetDate),
+		ImplementedOn: improvementDate(imp.ImplementedOn),
 		DeferUntil: improvementDate(imp.DeferUntil), ResolutionNote: imp.ResolutionNote, RejectReason: imp.RejectReason,
 		MergedIntoID: imp.MergedIntoID, ImplementedAt: imp.ImplementedAt, CreatedAt: imp.CreatedAt,
 		UpdatedAt: imp.UpdatedAt, Version: imp.Version, FeedbackIDs: feedbackIDs,
@@ -290,6 +293,7 @@ type apiTransitionBody struct {
 	FunctionalArea string `json:"functional_area"`
 	TargetDate     string `json:"target_date"`
 	DeferUntil     string `json:"defer_until"`
+	ImplementedOn  string `json:"implemented_on"`
 }
 
 // apiTransitionImprovement applies one move of the transition table. The route lets
@@ -333,6 +337,9 @@ func (s *Server) apiTransitionImprovement(c echo.Context) error {
 	}
 	if in.DeferUntil, ok = s.parseDay(b.DeferUntil); !ok {
 		fields["defer_until"] = "invalid_date"
+	}
+	if in.ImplementedOn, ok = s.parseDay(b.ImplementedOn); !ok {
+		fields["implemented_on"] = "invalid_date"
 	}
 	if len(fields) > 0 {
 		return &models.ValidationError{Fields: fields}

@@ -26,17 +26,20 @@ type transitionForm struct {
 	Area       string `form:"functional_area"`
 	TargetDate string `form:"target_date"`
 	DeferUntil string `form:"defer_until"`
+	// ImplementedOn is the day a finished change took effect, when recorded later.
+	ImplementedOn string `form:"implemented_on"`
 }
 
 func readTransitionForm(c echo.Context) transitionForm {
 	return transitionForm{To: c.FormValue("to"), Version: c.FormValue("version"), Reason: c.FormValue("reason"),
 		Note: c.FormValue("note"), Owner: c.FormValue("owner"), Area: c.FormValue("functional_area"),
-		TargetDate: c.FormValue("target_date"), DeferUntil: c.FormValue("defer_until")}
+		TargetDate: c.FormValue("target_date"), DeferUntil: c.FormValue("defer_until"),
+		ImplementedOn: c.FormValue("implemented_on")}
 }
 
 func (f transitionForm) view() improvements.TransitionInput {
 	return improvements.TransitionInput{To: f.To, Reason: f.Reason, Note: f.Note, Owner: f.Owner, Area: f.Area,
-		TargetDate: f.TargetDate, DeferUntil: f.DeferUntil}
+		TargetDate: f.TargetDate, DeferUntil: f.DeferUntil, ImplementedOn: f.ImplementedOn}
 }
 
 // parseDay reads a YYYY-MM-DD date as midnight in the store's time zone.
@@ -87,6 +90,9 @@ func (s *Server) transitionInput(ctx context.Context, f transitionForm) (models.
 	}
 	if in.DeferUntil, ok = s.parseDay(f.DeferUntil); !ok {
 		errs = addErr(errs, "defer_until", "invalid_date")
+	}
+	if in.ImplementedOn, ok = s.parseDay(f.ImplementedOn); !ok {
+		errs = addErr(errs, "implemented_on", "invalid_date")
 	}
 	return in, errs
 }

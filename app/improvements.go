@@ -269,5 +269,11 @@ func (s *Server) renderImprovement(c echo.Context, status int, imp *models.Impro
 		}
 	}
 	m.Now = s.store.Now()
+	if imp.Status == models.StatusImplemented && imp.MergedIntoID == nil {
+		days, _ := impactDays(c.QueryParam("days"))
+		if m.Impact, err = s.store.ImprovementImpact(ctx, imp, days); err != nil {
+			return err
+		}
+	}
 	return render(c, status, improvements.Show(m))
 }

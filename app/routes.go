@@ -134,4 +134,5 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodGet, "/api/v1/improvements", signedIn, s.apiListImprovements)
 	s.route(e, http.MethodGet, "/api/v1/improvements/:id", signedIn, s.apiGetImprovement)
 	s.route(e, http.MethodPost, "/api/v1/improvements/:id/transition", only(quickwin, steering), s.apiTransitionImprovement)
+	s.route(e, http.MethodGet, "/api/v1/improvements/:id/impact", signedIn, s.apiImprovementImpact)
 }

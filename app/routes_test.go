@@ -111,6 +111,7 @@ var routeTable = []routeRule{
 	{"GET", "/api/v1/improvements", false, nil},
 	{"GET", "/api/v1/improvements/:id", false, nil},
 	{"POST", "/api/v1/improvements/:id/transition", false, []string{quickwin, steering}},
+	{"GET", "/api/v1/improvements/:id/impact", false, nil},
 }
 
 // samplePath fills a route's parameters with values that exist in a fresh database.

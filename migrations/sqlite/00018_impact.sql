@@ -113,12 +113,14 @@ WHEN old.resolved_first_contact IS NOT NULL OR old.csat IS NOT NULL OR new.resol
 END;
 -- +goose StatementEnd
 
--- Search: the tokenizer already folds case and diacritics; queries now match word
--- forms by prefix (models/search.go). Rebuilding makes sure every comment is in the
--- index with the same tokenizer the queries assume.
-INSERT INTO feedback_fts (feedback_fts) VALUES ('rebuild');
+-- Search: the index stays as it is (unicode61 already folds case and diacritics, so
+-- rebuilding it would change nothing); queries now match Danish word forms by stem
+-- and prefix (models/search.go), spelling each prefix out as the indexed words it
+-- matches, read from this vocabulary (a view of the index, no storage of its own).
+CREATE VIRTUAL TABLE feedback_fts_vocab USING fts5vocab (feedback_fts, row);
 
 -- +goose Down
+DROP TABLE feedback_fts_vocab;
 DROP TRIGGER feedback_service_update;
 DROP TRIGGER feedback_service_delete;
 DROP TRIGGER feedback_service_insert;
