@@ -48,9 +48,9 @@ type Improvement struct {
 	HoursEstimated     *int
 	HoursRealised      *int
 	StatusChangedAt    time.Time
-	Version          int
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	Version            int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // preloadImprovement loads the names an improvement page shows, in one query each.
