@@ -16,35 +16,34 @@ import (
 
 // improvementJSON is an improvement as the API returns it (contracts.md).
 type improvementJSON struct {
-	ID             int64         `json:"id"`
-	Title          string        `json:"title"`
-	Description    string        `json:"description"`
-	Category       *string       `json:"category"`
-	Impact         int           `json:"impact"`
-	Effort         models.Effort `json:"effort"`
-	Priority       int           `json:"priority"`
-	Track          models.Track  `json:"track"`
-	SuggestedTrack models.Track  `json:"suggested_track"`
-	TrackReason    *string       `json:"track_reason"`
-	Status         models.Status `json:"status"`
-	OwnerEmail     *string       `json:"owner_email"`
-	AssigneeEmail  *string       `json:"assignee_email"`
-	FunctionalArea *string       `json:"functional_area"`
-	TargetDate     *string       `json:"target_date"`
-	DeferUntil     *string       `json:"defer_until"`
-	ResolutionNote *string       `json:"resolution_note"`
-	RejectReason   *string       `json:"reject_reason"`
-	MergedIntoID   *int64        `json:"merged_into_id"`
-	ImplementedAt  *time.Time    `json:"implemented_at"`
-	// ImplementedOn is the day the change took effect (YYYY-MM-DD).
-	ImplementedOn *string            `json:"implemented_on"`
-	CreatedAt     time.Time          `json:"created_at"`
-	UpdatedAt     time.Time          `json:"updated_at"`
-	Version       int                `json:"version"`
-	FeedbackIDs   []int64            `json:"feedback_ids"`
-	Detractors    int                `json:"detractors"`
-	Promoters     int                `json:"promoters"`
-	History       []historyEntryJSON `json:"history,omitempty"`
+	ID             int64              `json:"id"`
+	Title          string             `json:"title"`
+	Description    string             `json:"description"`
+	Category       *string            `json:"category"`
+	Impact         int                `json:"impact"`
+	Effort         models.Effort      `json:"effort"`
+	Priority       int                `json:"priority"`
+	Track          models.Track       `json:"track"`
+	SuggestedTrack models.Track       `json:"suggested_track"`
+	TrackReason    *string            `json:"track_reason"`
+	Status         models.Status      `json:"status"`
+	OwnerEmail     *string            `json:"owner_email"`
+	AssigneeEmail  *string            `json:"assignee_email"`
+	FunctionalArea *string            `json:"functional_area"`
+	TargetDate     *string            `json:"target_date"`
+	DeferUntil     *string            `json:"defer_until"`
+	ResolutionNote *string            `json:"resolution_note"`
+	RejectReason   *string            `json:"reject_reason"`
+	MergedIntoID   *int64             `json:"merged_into_id"`
+	ImplementedAt  *time.Time         `json:"implemented_at"`
+	ImplementedOn  *string            `json:"implemented_on"` // the day the change took effect
+	CreatedAt      time.Time          `json:"created_at"`
+	UpdatedAt      time.Time          `json:"updated_at"`
+	Version        int                `json:"version"`
+	FeedbackIDs    []int64            `json:"feedback_ids"`
+	Detractors     int                `json:"detractors"`
+	Promoters      int                `json:"promoters"`
+	History        []historyEntryJSON `json:"history,omitempty"`
 }
 
 // historyEntryJSON is one recorded change; user is the e-mail of who made it.
