@@ -39,6 +39,11 @@ type Improvement struct {
 	MergedIntoID     *int64
 	CreatedByID      *int64
 	ImplementedAt    *time.Time
+	StatusChangedAt  time.Time
+	Version          int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+
 	// ImplementedOn is the day the change took effect, given when it is recorded later
 	// than the status change; nil means the local day of ImplementedAt (ImpactDay).
 	ImplementedOn *time.Time
@@ -47,10 +52,6 @@ type Improvement struct {
 	SavingsRealisedKr  *int64 `gorm:"column:savings_realised_kr"`
 	HoursEstimated     *int
 	HoursRealised      *int
-	StatusChangedAt    time.Time
-	Version            int
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
 }
 
 // preloadImprovement loads the names an improvement page shows, in one query each.
