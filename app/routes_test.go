@@ -39,6 +39,7 @@ var routeTable = []routeRule{
 	{"GET", "/admin/goals", false, []string{adminRole}},
 	{"POST", "/admin/goals", false, []string{adminRole}},
 	{"GET", "/reports", false, nil},
+	{"GET", "/roadmap", false, nil},
 	{"GET", "/reports/export.csv", false, nil},
 	{"GET", "/you-said-we-did", false, nil},
 	{"GET", "/improvements/:id/notify", false, []string{steering}},
