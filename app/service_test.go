@@ -67,6 +67,23 @@ func TestImportedFirstContactResolutionInNPSAPI(t *testing.T) {
 			}
 		})
 	}
+	t.Run("report page", func(t *testing.T) {
+		d := doc(t, c.get("/reports?kind=month&period=2026-03"))
+		// Resolved: 10, 9 and 8 (NPS 66.7); not resolved: 3 and 6 (NPS -100).
+		if got := strings.TrimSpace(d.Find(`[data-testid="fcr-rate"]`).Text()); got != "60%" {
+			t.Errorf("rate on the report = %q", got)
+		}
+		if got := strings.TrimSpace(d.Find(`[data-testid="csat-average"]`).Text()); got != "3.5" {
+			t.Errorf("CSAT on the report = %q", got)
+		}
+		split := d.Find(`[data-testid="nps-by-resolution"]`).Text()
+		if !strings.Contains(split, "66.7") || !strings.Contains(split, "-100.0") {
+			t.Errorf("NPS by resolution = %q", split)
+		}
+		if n := d.Find(`[data-testid="service-by-touchpoint"] tbody tr`).Length(); n != 2 {
+			t.Errorf("%d touchpoint rows, want 2", n)
+		}
+	})
 	t.Run("none answered gives null", func(t *testing.T) {
 		res := a.api(http.MethodGet, "/api/v1/reports/nps?from=2026-04-01&to=2026-04-30", tok, nil)
 		if !strings.Contains(res.Body.String(), `"first_contact_resolution":null`) || !strings.Contains(res.Body.String(), `"csat":null`) {

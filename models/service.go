@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -178,4 +179,39 @@ func (s *Store) ServiceByTouchpoint(ctx context.Context, fromDay, toDay time.Tim
 		out[r.SegKey] = r.counts()
 	}
 	return out, nil
+}
+
+// TouchpointService is one touchpoint's first-contact resolution and CSAT.
+type TouchpointService struct {
+	Name string // "" for feedback without a touchpoint
+	ServiceCounts
+}
+
+// reportService fills the report's first-contact resolution and CSAT from the rollup.
+func (s *Store) reportService(ctx context.Context, r *Report) error {
+	from, to := s.periodDays(r.Period)
+	var err error
+	if r.Service, err = s.ServiceForDays(ctx, from, to, NPSScope{}); err != nil {
+		return err
+	}
+	pf, pt := s.periodDays(r.Period.Previous())
+	if r.ServicePrevious, err = s.ServiceForDays(ctx, pf, pt, NPSScope{}); err != nil {
+		return err
+	}
+	by, err := s.ServiceByTouchpoint(ctx, from, to)
+	if err != nil {
+		return err
+	}
+	names, err := s.refNames(ctx, RefTouchpoints)
+	if err != nil {
+		return err
+	}
+	for id, c := range by {
+		if c.Answered == 0 && c.CSATResponses == 0 {
+			continue
+		}
+		r.ServiceByTouchpoint = append(r.ServiceByTouchpoint, TouchpointService{Name: names[id], ServiceCounts: c})
+	}
+	slices.SortFunc(r.ServiceByTouchpoint, func(a, b TouchpointService) int { return strings.Compare(a.Name, b.Name) })
+	return nil
 }
