@@ -213,6 +213,9 @@ type showState struct {
 	mergeErrs components.Errors
 	mergeOpen bool
 	message   string
+	// savings is a savings form that failed, with its errors.
+	savings     *improvements.SavingsForm
+	savingsErrs components.Errors
 }
 
 // renderImprovement builds the improvement page. Only the moves this user's roles
@@ -269,6 +272,11 @@ func (s *Server) renderImprovement(c echo.Context, status int, imp *models.Impro
 		}
 	}
 	m.Now = s.store.Now()
+	m.Savings = improvements.SavingsForm{EstimatedKr: optNum(imp.SavingsEstimatedKr), RealisedKr: optNum(imp.SavingsRealisedKr),
+		EstimatedHours: optNum(imp.HoursEstimated), RealisedHours: optNum(imp.HoursRealised)}
+	if st.savings != nil {
+		m.Savings, m.SavingsErrors = *st.savings, st.savingsErrs
+	}
 	if imp.Status == models.StatusImplemented && imp.MergedIntoID == nil {
 		days, _ := impactDays(c.QueryParam("days"))
 		if m.Impact, err = s.store.ImprovementImpact(ctx, imp, days); err != nil {

@@ -95,6 +95,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodPost, "/improvements", only(steering, ambassador), s.improvementCreate)
 	s.route(e, http.MethodGet, "/improvements/:id", signedIn, s.improvementShow)
 	s.route(e, http.MethodPost, "/improvements/:id/transition", only(quickwin, steering), s.improvementTransition)
+	s.route(e, http.MethodPost, "/improvements/:id/savings", only(steering), s.improvementSavings)
 	s.route(e, http.MethodPost, "/improvements/:id/link", only(steering, ambassador), s.improvementLink)
 	s.route(e, http.MethodPost, "/improvements/:id/merge", only(steering), s.improvementMerge)
 	s.route(e, http.MethodPost, "/improvements/:id/edit", only(steering), s.improvementEdit)

@@ -76,6 +76,7 @@ var routeTable = []routeRule{
 	{"POST", "/improvements", false, []string{steering, ambassador}},
 	{"GET", "/improvements/:id", false, nil},
 	{"POST", "/improvements/:id/transition", false, []string{quickwin, steering}},
+	{"POST", "/improvements/:id/savings", false, []string{steering}},
 	{"POST", "/improvements/:id/link", false, []string{steering, ambassador}},
 	{"POST", "/improvements/:id/merge", false, []string{steering}},
 	{"POST", "/improvements/:id/edit", false, []string{steering}},

@@ -33,6 +33,8 @@ type Report struct {
 	// period and the one before; ServiceByTouchpoint splits the period's by touchpoint.
 	Service, ServicePrevious ServiceCounts
 	ServiceByTouchpoint      []TouchpointService
+	// Savings add up the savings of the improvements implemented in the period.
+	Savings SavingsTotals
 }
 
 // NPSChange returns the change in NPS from before to now, in points; ok is false when
@@ -381,6 +383,9 @@ func (s *Store) report(ctx context.Context, p Period) (*Report, error) {
 		return nil, err
 	}
 	if err := s.reportService(ctx, r); err != nil {
+		return nil, err
+	}
+	if r.Savings, err = s.SavingsImplemented(ctx, p.Start, p.End); err != nil {
 		return nil, err
 	}
 	year := p.Start.In(s.Location).Year()
