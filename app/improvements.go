@@ -175,8 +175,18 @@ func (s *Server) improvementMatrix(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	ev, err := s.store.EvidenceOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	byEvidence := c.QueryParam("sort") == "evidence"
 	return render(c, http.StatusOK, improvements.Matrix(improvements.MatrixPage{
-		Page: s.page(c, "improvements.matrix", "improvements"), Grid: models.BuildMatrix(items, threshold), Threshold: threshold}))
+		Page: s.page(c, "improvements.matrix", "improvements"), Grid: models.EvidenceMatrix(items, threshold, ev, byEvidence),
+		Threshold: threshold, Evidence: ev, ByEvidence: byEvidence}))
 }
 
 // improvementShow shows one improvement. The address of a merged improvement leads

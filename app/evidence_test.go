@@ -1,0 +1,54 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/improvementtracker/tracker/models"
+)
+
+// The matrix shows the customer evidence beside impact × effort and sorts each cell
+// by it on request.
+func TestMatrixShowsAndSortsByEvidence(t *testing.T) {
+	a := newTestApp(t)
+	amb := a.user("amb@example.com", ambassador)
+	st := a.user("steer@example.com", steering)
+	ctx := context.Background()
+	var weak, strong []int64
+	weak = append(weak, a.feedbackAt(amb, cphTime(2026, time.March, 1, 9, 0), models.NewFeedback{NPS: score(9), Comment: "ok", Segment: "private"}).ID)
+	for i := range 3 {
+		strong = append(strong, a.feedbackAt(amb, cphTime(2026, time.March, 2+i, 9, 0), models.NewFeedback{NPS: score(2), Comment: "bad", Segment: "business",
+			CustomerName: "A", CustomerEmail: "same@example.dk", Consent: true}).ID)
+	}
+	strong = append(strong, a.feedbackAt(amb, cphTime(2026, time.March, 6, 9, 0), models.NewFeedback{NPS: score(1), Comment: "bad too", Segment: "private"}).ID)
+	// Same impact and effort: the weak one was created first, so priority order puts it first.
+	for _, n := range []models.NewImprovement{{Title: "Weak", Impact: 4, Effort: models.EffortM, FeedbackIDs: weak},
+		{Title: "Strong", Impact: 4, Effort: models.EffortM, FeedbackIDs: strong}} {
+		if _, err := a.store.CreateImprovement(ctx, n, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := a.signIn("steer@example.com")
+	order := func(path string) []string {
+		var out []string
+		doc(t, c.get(path)).Find(`[data-testid="cell-4-M"] [data-testid="matrix-item"]`).Each(func(_ int, s *goquery.Selection) {
+			out = append(out, strings.TrimSpace(s.Find("a").Text())+" | "+strings.Join(strings.Fields(s.Find(`[data-testid="evidence"]`).Text()), " "))
+		})
+		return out
+	}
+	got := order("/improvements/matrix")
+	if len(got) != 2 || !strings.HasPrefix(got[0], "Weak") {
+		t.Fatalf("priority order: %q", got)
+	}
+	// Four feedback from two customers (one e-mail three times), all detractors.
+	if !strings.Contains(got[1], "4 detractors · 2 customers · 1 private, 3 business") {
+		t.Errorf("evidence: %q", got[1])
+	}
+	if got := order("/improvements/matrix?sort=evidence"); len(got) != 2 || !strings.HasPrefix(got[0], "Strong") {
+		t.Errorf("evidence order: %q", got)
+	}
+}
