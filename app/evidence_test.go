@@ -52,3 +52,23 @@ func TestMatrixShowsAndSortsByEvidence(t *testing.T) {
 		t.Errorf("evidence order: %q", got)
 	}
 }
+
+// Triage suggests open improvements with similar words before a duplicate is made.
+func TestNewImprovementSuggestsSimilarOpenOnes(t *testing.T) {
+	a := newTestApp(t)
+	amb := a.user("amb@example.com", ambassador)
+	st := a.user("steer@example.com", steering)
+	ctx := context.Background()
+	for _, title := range []string{"Lavere gebyrer på kontoudtog", "Nyt kortdesign"} {
+		if _, err := a.store.CreateImprovement(ctx, models.NewImprovement{Title: title, Impact: 3, Effort: models.EffortM}, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fb := a.feedbackAt(amb, cphTime(2026, time.March, 1, 9, 0), models.NewFeedback{NPS: score(3), Comment: "Gebyrerne er alt for høje"})
+	c := a.signIn("steer@example.com")
+	d := doc(t, c.get("/improvements/new?feedback="+strconvFormat(fb.ID)))
+	got := d.Find(`[data-testid="similar-improvement"]`)
+	if got.Length() != 1 || !strings.Contains(got.Text(), "Lavere gebyrer") {
+		t.Errorf("similar: %q", got.Text())
+	}
+}
