@@ -45,7 +45,7 @@ func TestMatrixShowsAndSortsByEvidence(t *testing.T) {
 		t.Fatalf("priority order: %q", got)
 	}
 	// Four feedback from two customers (one e-mail three times), all detractors.
-	if !strings.Contains(got[1], "4 detractors · 2 customers · 1 private, 3 business") {
+	if !strings.Contains(got[1], "Detractors: 4 · customers: 2 · private 1, business 3") {
 		t.Errorf("evidence: %q", got[1])
 	}
 	if got := order("/improvements/matrix?sort=evidence"); len(got) != 2 || !strings.HasPrefix(got[0], "Strong") {
@@ -70,5 +70,31 @@ func TestNewImprovementSuggestsSimilarOpenOnes(t *testing.T) {
 	got := d.Find(`[data-testid="similar-improvement"]`)
 	if got.Length() != 1 || !strings.Contains(got.Text(), "Lavere gebyrer") {
 		t.Errorf("similar: %q", got.Text())
+	}
+}
+
+// "Link to…" in triage shows the evidence of each improvement and orders by it.
+func TestTriageLinkSortsByEvidence(t *testing.T) {
+	a := newTestApp(t)
+	amb := a.user("amb@example.com", ambassador)
+	st := a.user("steer@example.com", steering)
+	ctx := context.Background()
+	bad := a.feedbackAt(amb, cphTime(2026, time.March, 1, 9, 0), models.NewFeedback{NPS: score(1), Comment: "bad"})
+	for _, n := range []models.NewImprovement{{Title: "High priority, no evidence", Impact: 5, Effort: models.EffortXS},
+		{Title: "Low priority, a detractor", Impact: 1, Effort: models.EffortXL, FeedbackIDs: []int64{bad.ID}}} {
+		if _, err := a.store.CreateImprovement(ctx, n, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := a.feedbackAt(amb, cphTime(2026, time.March, 2, 9, 0), models.NewFeedback{NPS: score(5), Comment: "other"})
+	c := a.signIn("steer@example.com")
+	first := func(query string) string {
+		return doc(t, c.get("/triage/link?feedback="+strconvFormat(other.ID)+query)).Find(`[data-testid="link-results"] li`).First().Text()
+	}
+	if got := first(""); !strings.Contains(got, "High priority") {
+		t.Errorf("priority order starts with %q", got)
+	}
+	if got := first("&sort=evidence"); !strings.Contains(got, "Low priority") || !strings.Contains(got, "Detractors: 1") {
+		t.Errorf("evidence order starts with %q", got)
 	}
 }
