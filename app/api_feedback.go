@@ -43,6 +43,9 @@ type apiFeedback struct {
 	// Issue 17: the employee the customer dealt with and the customer's phone.
 	EmployeeEmail *string `json:"employee_email"`
 	CustomerPhone *string `json:"customer_phone"`
+	// ResolvedFirstContact and CSAT are null when the customer was not asked.
+	ResolvedFirstContact *bool `json:"resolved_first_contact"`
+	CSAT                 *int  `json:"csat"`
 }
 
 func codeOf(it *models.RefItem) *string {
@@ -68,7 +71,8 @@ func toAPIFeedback(f *models.Feedback, improvements []int64) apiFeedback {
 		Branch: codeOf(f.Branch), Segment: f.Segment, NPS: f.NPS, NPSGroup: f.NPSGroup, Comment: f.Comment,
 		CustomerName: f.CustomerName, CustomerEmail: f.CustomerEmail, FollowUpDueAt: utc(f.FollowUpDueAt),
 		FollowedUpAt: utc(f.FollowedUpAt), FollowUpNote: f.FollowUpNote, RootCause: codeOf(f.RootCause),
-		GoodwillAmount: f.GoodwillAmount, TriageStatus: f.TriageStatus, ImprovementIDs: improvements, Version: f.Version}
+		GoodwillAmount: f.GoodwillAmount, TriageStatus: f.TriageStatus, ImprovementIDs: improvements, Version: f.Version,
+		ResolvedFirstContact: f.ResolvedFirstContact, CSAT: f.CSAT}
 	if f.Channel != nil {
 		out.Channel = f.Channel.Code
 	}
@@ -93,6 +97,9 @@ type apiFeedbackRequest struct {
 	Consent       *bool           `json:"consent"`
 	EmployeeEmail string          `json:"employee_email"`
 	CustomerPhone string          `json:"customer_phone"`
+	// ResolvedFirstContact takes true/false, or the CSV's strings ("ja", "1", ...).
+	ResolvedFirstContact json.RawMessage `json:"resolved_first_contact"`
+	CSAT                 json.RawMessage `json:"csat"`
 }
 
 // decodeJSON reads a JSON body into dst; a body that is not JSON, or has a value of
@@ -130,6 +137,20 @@ func rawInt(raw json.RawMessage) (*int64, bool) {
 	return &n, true
 }
 
+// rawYesNo reads an optional yes/no answer: a JSON boolean, null, or one of the
+// strings models.ParseYesNo takes.
+func rawYesNo(raw json.RawMessage) (*bool, bool) {
+	v := strings.TrimSpace(string(raw))
+	if v == "" || v == "null" {
+		return nil, true
+	}
+	var str string
+	if json.Unmarshal(raw, &str) == nil {
+		return models.ParseYesNo(str)
+	}
+	return models.ParseYesNo(v)
+}
+
 // parseAPITime reads an RFC 3339 time or a date (midnight in loc).
 func parseAPITime(v string, loc *time.Location) (time.Time, bool) {
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
@@ -163,6 +184,17 @@ func (s *Server) apiCreateFeedback(c echo.Context) error {
 	} else if v != nil {
 		score := int(max(min(*v, 1000), -1000))
 		n.NPS = &score
+	}
+	if v, ok := rawYesNo(req.ResolvedFirstContact); ok {
+		n.ResolvedFirstContact = v
+	} else {
+		problems["resolved_first_contact"] = "invalid_yes_no"
+	}
+	if v, ok := rawInt(req.CSAT); !ok {
+		problems["csat"] = "csat_out_of_range"
+	} else if v != nil {
+		score := int(max(min(*v, 1000), -1000))
+		n.CSAT = &score
 	}
 	if req.ReceivedAt != "" {
 		t, ok := parseAPITime(req.ReceivedAt, s.store.Location)

@@ -36,6 +36,7 @@ type improvementJSON struct {
 	RejectReason   *string            `json:"reject_reason"`
 	MergedIntoID   *int64             `json:"merged_into_id"`
 	ImplementedAt  *time.Time         `json:"implemented_at"`
+	ImplementedOn  *string            `json:"implemented_on"` // the day the change took effect
 	CreatedAt      time.Time          `json:"created_at"`
 	UpdatedAt      time.Time          `json:"updated_at"`
 	Version        int                `json:"version"`
@@ -78,7 +79,8 @@ func toImprovementJSON(imp *models.Improvement, feedbackIDs []int64, tally model
 	j := improvementJSON{ID: imp.ID, Title: imp.Title, Description: imp.Description, Impact: imp.Impact,
 		Effort: imp.Effort, Priority: imp.Priority, Track: imp.Track, SuggestedTrack: imp.SuggestedTrack,
 		TrackReason: imp.TrackReason, Status: imp.Status, TargetDate: improvementDate(imp.TargetDate),
-		DeferUntil: improvementDate(imp.DeferUntil), ResolutionNote: imp.ResolutionNote, RejectReason: imp.RejectReason,
+		ImplementedOn: improvementDate(imp.ImplementedOn),
+		DeferUntil:    improvementDate(imp.DeferUntil), ResolutionNote: imp.ResolutionNote, RejectReason: imp.RejectReason,
 		MergedIntoID: imp.MergedIntoID, ImplementedAt: imp.ImplementedAt, CreatedAt: imp.CreatedAt,
 		UpdatedAt: imp.UpdatedAt, Version: imp.Version, FeedbackIDs: feedbackIDs,
 		Detractors: tally.Detractors, Promoters: tally.Promoters}
@@ -289,6 +291,7 @@ type apiTransitionBody struct {
 	FunctionalArea string `json:"functional_area"`
 	TargetDate     string `json:"target_date"`
 	DeferUntil     string `json:"defer_until"`
+	ImplementedOn  string `json:"implemented_on"`
 }
 
 // apiTransitionImprovement applies one move of the transition table. The route lets
@@ -305,7 +308,7 @@ func (s *Server) apiTransitionImprovement(c echo.Context) error {
 		return err
 	}
 	req := models.TransitionRequest{To: b.To, Reason: b.Reason, Note: b.Note, OwnerEmail: b.OwnerEmail,
-		Area: b.FunctionalArea, TargetDate: b.TargetDate, DeferUntil: b.DeferUntil}
+		Area: b.FunctionalArea, TargetDate: b.TargetDate, DeferUntil: b.DeferUntil, ImplementedOn: b.ImplementedOn}
 	if b.Version != nil {
 		req.Version = strconv.Itoa(*b.Version)
 	}

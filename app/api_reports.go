@@ -48,6 +48,22 @@ type apiNPS struct {
 	Passives   int      `json:"passives"`
 	Detractors int      `json:"detractors"`
 	NPS        *float64 `json:"nps"`
+	// FirstContactResolution and CSAT are null when nobody in the period answered.
+	FirstContactResolution *apiFCR  `json:"first_contact_resolution"`
+	CSAT                   *apiCSAT `json:"csat"`
+}
+
+// apiFCR is the first-contact resolution of a period; Rate in percent, one decimal.
+type apiFCR struct {
+	Answered int     `json:"answered"`
+	Resolved int     `json:"resolved"`
+	Rate     float64 `json:"rate"`
+}
+
+// apiCSAT is the average satisfaction of a period, one decimal.
+type apiCSAT struct {
+	Responses int     `json:"responses"`
+	Average   float64 `json:"average"`
 }
 
 // apiDate reads a YYYY-MM-DD query parameter, naming the field on failure.
@@ -73,10 +89,29 @@ func (s *Server) apiReportNPS(c echo.Context) error {
 	if len(fields) == 0 && to.Before(from) {
 		fields["to"] = "before_from"
 	}
+	ctx := c.Request().Context()
+	var scope models.NPSScope
+	for _, f := range []struct {
+		name string
+		kind models.RefKind
+		dst  *int64
+	}{{"branch", models.RefBranches, &scope.BranchID}, {"touchpoint", models.RefTouchpoints, &scope.TouchpointID}} {
+		if v := strings.TrimSpace(c.QueryParam(f.name)); v != "" {
+			if id := s.refID(ctx, f.kind, v); id != nil {
+				*f.dst = *id
+			} else {
+				fields[f.name] = "unknown_reference"
+			}
+		}
+	}
 	if len(fields) > 0 {
 		return &models.ValidationError{Fields: fields}
 	}
-	counts, err := s.store.NPSForDates(c.Request().Context(), from, to)
+	counts, err := s.store.NPSForDatesIn(ctx, from, to, scope)
+	if err != nil {
+		return err
+	}
+	service, err := s.store.ServiceForDates(ctx, from, to, scope)
 	if err != nil {
 		return err
 	}
@@ -85,6 +120,12 @@ func (s *Server) apiReportNPS(c echo.Context) error {
 	if v, ok := counts.Score(); ok {
 		r := models.RoundTo1(v)
 		out.NPS = &r
+	}
+	if rate, ok := service.ResolutionRate(); ok {
+		out.FirstContactResolution = &apiFCR{Answered: service.Answered, Resolved: service.Resolved, Rate: models.RoundTo1(rate)}
+	}
+	if avg, ok := service.CSATAverage(); ok {
+		out.CSAT = &apiCSAT{Responses: service.CSATResponses, Average: models.RoundTo1(avg)}
 	}
 	return c.JSON(http.StatusOK, out)
 }

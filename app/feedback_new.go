@@ -28,6 +28,9 @@ type feedbackForm struct {
 	Consent       bool   `form:"consent"`
 	EmployeeEmail string `form:"employee_email"`
 	CustomerPhone string `form:"customer_phone"`
+	// Resolved is "", "true" or "false"; CSAT is "" or 1-5.
+	Resolved string `form:"resolved_first_contact"`
+	CSAT     string `form:"csat"`
 }
 
 // datetimeLocal is the value format of <input type="datetime-local">.
@@ -39,7 +42,9 @@ func readFeedbackForm(c echo.Context) feedbackForm {
 		NPS: strings.TrimSpace(c.FormValue("nps")), Comment: c.FormValue("comment"),
 		CustomerName: c.FormValue("customer_name"), CustomerEmail: c.FormValue("customer_email"),
 		Consent: c.FormValue("consent") == "true", EmployeeEmail: c.FormValue("employee_email"),
-		CustomerPhone: c.FormValue("customer_phone")}
+		CustomerPhone: c.FormValue("customer_phone"),
+		Resolved:      strings.TrimSpace(c.FormValue("resolved_first_contact")),
+		CSAT:          strings.TrimSpace(c.FormValue("csat"))}
 }
 
 // input turns the form into the model's input; values that do not parse are named
@@ -57,6 +62,19 @@ func (f feedbackForm) input(loc *time.Location) (models.NewFeedback, components.
 			n.NPS = &v
 		}
 	}
+	if v, ok := models.ParseYesNo(f.Resolved); ok {
+		n.ResolvedFirstContact = v
+	} else {
+		errs["resolved_first_contact"] = "invalid_yes_no"
+	}
+	if f.CSAT != "" {
+		v, err := strconv.Atoi(f.CSAT)
+		if err != nil {
+			errs["csat"] = "csat_out_of_range"
+		} else {
+			n.CSAT = &v
+		}
+	}
 	if f.ReceivedAt != "" {
 		t, err := time.ParseInLocation(datetimeLocal, f.ReceivedAt, loc)
 		if err != nil {
@@ -71,7 +89,7 @@ func (f feedbackForm) input(loc *time.Location) (models.NewFeedback, components.
 func (f feedbackForm) view() feedback.Form {
 	return feedback.Form{ReceivedAt: f.ReceivedAt, Channel: f.Channel, Touchpoint: f.Touchpoint, Branch: f.Branch,
 		Segment: f.Segment, NPS: f.NPS, Comment: f.Comment, CustomerName: f.CustomerName,
-		CustomerEmail: f.CustomerEmail, Consent: f.Consent, EmployeeEmail: f.EmployeeEmail, CustomerPhone: f.CustomerPhone}
+		CustomerEmail: f.CustomerEmail, Consent: f.Consent, EmployeeEmail: f.EmployeeEmail, CustomerPhone: f.CustomerPhone, Resolved: f.Resolved, CSAT: f.CSAT}
 }
 
 // feedbackNew shows an empty form with the ambassador's last channel and branch.

@@ -17,10 +17,13 @@ import (
 type goalForm struct {
 	Year   string `form:"year" validate:"required,number"`
 	Target string `form:"target" validate:"required,number"`
+	// NPSTarget is optional: empty leaves the year's NPS target as it is.
+	NPSTarget string `form:"nps_target"`
 }
 
 func readGoalForm(c echo.Context) goalForm {
-	return goalForm{Year: strings.TrimSpace(c.FormValue("year")), Target: strings.TrimSpace(c.FormValue("target"))}
+	return goalForm{Year: strings.TrimSpace(c.FormValue("year")), Target: strings.TrimSpace(c.FormValue("target")),
+		NPSTarget: strings.TrimSpace(c.FormValue("nps_target"))}
 }
 
 // adminGoals lists the yearly targets: this year and next always, plus every year set.
@@ -32,6 +35,10 @@ func (s *Server) adminGoals(c echo.Context) error {
 func (s *Server) renderGoals(c echo.Context, status int, f goalForm, errs components.Errors) error {
 	ctx := c.Request().Context()
 	set, err := s.store.Goals(ctx)
+	if err != nil {
+		return err
+	}
+	npsTargets, err := s.store.NPSTargets(ctx)
 	if err != nil {
 		return err
 	}
@@ -53,10 +60,14 @@ func (s *Server) renderGoals(c echo.Context, status int, f goalForm, errs compon
 			return err
 		}
 		_, own := byYear[y]
-		rows = append(rows, goals.Row{Year: y, Target: p.Target, Implemented: p.Implemented, Default: !own})
+		row := goals.Row{Year: y, Target: p.Target, Implemented: p.Implemented, Default: !own}
+		if t, ok := npsTargets[y]; ok {
+			row.NPSTarget = &t
+		}
+		rows = append(rows, row)
 	}
 	return render(c, status, goals.Index(goals.IndexPage{Page: s.page(c, "goals.title", "admin"), Rows: rows,
-		Form: goals.Form{Year: f.Year, Target: f.Target}, Errors: errs}))
+		Form: goals.Form{Year: f.Year, Target: f.Target, NPSTarget: f.NPSTarget}, Errors: errs}))
 }
 
 // adminSetGoal sets a year's target.
@@ -66,10 +77,22 @@ func (s *Server) adminSetGoal(c echo.Context) error {
 	if errs == nil {
 		year, _ := strconv.Atoi(f.Year)
 		target, _ := strconv.Atoi(f.Target)
-		err := s.store.SetGoalTarget(c.Request().Context(), year, target, currentUser(c))
-		var ok bool
-		if errs, ok = merge(errs, err); !ok && err != nil {
-			return err
+		var nps int
+		if f.NPSTarget != "" {
+			var perr error
+			if nps, perr = strconv.Atoi(f.NPSTarget); perr != nil || !models.ValidNPSTarget(nps) {
+				errs = addErr(errs, "nps_target", "nps_target_range")
+			}
+		}
+		if errs == nil {
+			err := s.store.SetGoalTarget(c.Request().Context(), year, target, currentUser(c))
+			if err == nil && f.NPSTarget != "" {
+				err = s.store.SetNPSTarget(c.Request().Context(), year, nps, currentUser(c))
+			}
+			var ok bool
+			if errs, ok = merge(errs, err); !ok && err != nil {
+				return err
+			}
 		}
 	}
 	if len(errs) > 0 {

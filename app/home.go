@@ -31,8 +31,12 @@ func (s *Server) home(c echo.Context) error {
 			return err
 		}
 	}
+	trend, err := s.npsTrend(ctx, s.store.Now().In(s.store.Location).Year())
+	if err != nil {
+		return err
+	}
 	t := i18n.FromContext(ctx)
-	return render(c, http.StatusOK, home.Index(home.IndexPage{
+	return render(c, http.StatusOK, home.Index(home.IndexPage{Trend: trend,
 		Page: s.page(c, "nav.home", "home"), D: d, Work: work, Now: s.store.Now().In(s.store.Location), LedTo: ledTo,
 		Chart:    goalChart(ctx, d.Goal),
 		Progress: components.NewProgressBar(t.T("goal.progress_title", map[string]any{"Done": d.Goal.Implemented, "Target": d.Goal.Target}), d.Goal.Implemented, d.Goal.Target, d.Goal.ExpectedByToday),

@@ -19,23 +19,27 @@ import (
 // is picked by id, the functional area by code.
 type transitionForm struct {
 	To, Version, Reason, Note, Owner, Area, TargetDate, DeferUntil string
+	// ImplementedOn is the day a finished change took effect, when recorded later.
+	ImplementedOn string
 }
 
 func readTransitionForm(c echo.Context) transitionForm {
 	return transitionForm{To: c.FormValue("to"), Version: c.FormValue("version"), Reason: c.FormValue("reason"),
 		Note: c.FormValue("note"), Owner: c.FormValue("owner"), Area: c.FormValue("functional_area"),
-		TargetDate: c.FormValue("target_date"), DeferUntil: c.FormValue("defer_until")}
+		TargetDate: c.FormValue("target_date"), DeferUntil: c.FormValue("defer_until"),
+		ImplementedOn: c.FormValue("implemented_on")}
 }
 
 func (f transitionForm) view() improvements.TransitionInput {
 	return improvements.TransitionInput{To: f.To, Reason: f.Reason, Note: f.Note, Owner: f.Owner, Area: f.Area,
-		TargetDate: f.TargetDate, DeferUntil: f.DeferUntil}
+		TargetDate: f.TargetDate, DeferUntil: f.DeferUntil, ImplementedOn: f.ImplementedOn}
 }
 
 // request is the form as the domain's one transition request (see models.TransitionRequest).
 func (f transitionForm) request() models.TransitionRequest {
 	return models.TransitionRequest{To: f.To, Version: f.Version, Reason: f.Reason, Note: f.Note,
-		OwnerID: f.Owner, Area: f.Area, TargetDate: f.TargetDate, DeferUntil: f.DeferUntil}
+		OwnerID: f.Owner, Area: f.Area, TargetDate: f.TargetDate, DeferUntil: f.DeferUntil,
+		ImplementedOn: f.ImplementedOn}
 }
 
 // improvementTransition applies one move from the improvement page. A move based on a

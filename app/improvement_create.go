@@ -70,8 +70,16 @@ func (s *Server) renderNewImprovement(c echo.Context, status int, f newImproveme
 	if err != nil {
 		return err
 	}
+	text := f.Title + " " + f.Description
+	for _, it := range fb {
+		text += " " + it.Comment
+	}
+	similar, err := s.store.SimilarOpenImprovements(ctx, text, 5)
+	if err != nil {
+		return err
+	}
 	return render(c, status, improvements.New(improvements.NewPage{Page: s.page(c, "improvement.new_title", "triage"),
-		Form: f.view(), Feedback: fb, Categories: cats, Suggestion: suggestion, Errors: errs}))
+		Form: f.view(), Feedback: fb, Categories: cats, Suggestion: suggestion, Errors: errs, Similar: similar}))
 }
 
 // suggestTrack applies the routing rule to an effort from a form; "" when none chosen.

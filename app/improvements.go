@@ -175,8 +175,18 @@ func (s *Server) improvementMatrix(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	ev, err := s.store.EvidenceOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	byEvidence := c.QueryParam("sort") == "evidence"
 	return render(c, http.StatusOK, improvements.Matrix(improvements.MatrixPage{
-		Page: s.page(c, "improvements.matrix", "improvements"), Grid: models.BuildMatrix(items, threshold), Threshold: threshold}))
+		Page: s.page(c, "improvements.matrix", "improvements"), Grid: models.EvidenceMatrix(items, threshold, ev, byEvidence),
+		Threshold: threshold, Evidence: ev, ByEvidence: byEvidence}))
 }
 
 // improvementShow shows one improvement. The address of a merged improvement leads
@@ -213,6 +223,9 @@ type showState struct {
 	mergeErrs components.Errors
 	mergeOpen bool
 	message   string
+	// savings is a savings form that failed, with its errors.
+	savings     *improvements.SavingsForm
+	savingsErrs components.Errors
 }
 
 // renderImprovement builds the improvement page. Only the moves this user's roles
@@ -269,5 +282,16 @@ func (s *Server) renderImprovement(c echo.Context, status int, imp *models.Impro
 		}
 	}
 	m.Now = s.store.Now()
+	m.Savings = improvements.SavingsForm{EstimatedKr: optNum(imp.SavingsEstimatedKr), RealisedKr: optNum(imp.SavingsRealisedKr),
+		EstimatedHours: optNum(imp.HoursEstimated), RealisedHours: optNum(imp.HoursRealised)}
+	if st.savings != nil {
+		m.Savings, m.SavingsErrors = *st.savings, st.savingsErrs
+	}
+	if imp.Status == models.StatusImplemented && imp.MergedIntoID == nil {
+		days, _ := impactDays(c.QueryParam("days"))
+		if m.Impact, err = s.store.ImprovementImpact(ctx, imp, days); err != nil {
+			return err
+		}
+	}
 	return render(c, status, improvements.Show(m))
 }

@@ -85,6 +85,12 @@ func (s *Server) reports(c echo.Context) error {
 		kinds = append(kinds, reports.KindLink{Label: k.label,
 			Href: reportHref("/reports", models.PeriodOf(k.kind, p.Start, s.store.Location)), Current: k.kind == p.Kind})
 	}
+	var trend *components.TrendChart
+	if p.Kind == models.PeriodYear {
+		if trend, err = s.npsTrend(ctx, p.Start.In(s.store.Location).Year()); err != nil {
+			return err
+		}
+	}
 	page := s.page(c, "nav.reports", "reports")
 	label := periodLabel(ctx, p)
 	page.Title = t.T("report.title", map[string]any{"Period": label})
@@ -94,7 +100,7 @@ func (s *Server) reports(c echo.Context) error {
 		Groups: npsBar(ctx, r.Current),
 		Goal: components.NewProgressBar(t.T("goal.progress_title", map[string]any{"Done": r.Goal.Implemented, "Target": r.Goal.Target}),
 			r.Goal.Implemented, r.Goal.Target, r.Goal.ExpectedByToday),
-		From: p.Start, To: p.LastDay()}))
+		From: p.Start, To: p.LastDay(), Trend: trend}))
 }
 
 // csvText keeps a name from being read as a formula by a spreadsheet.

@@ -109,6 +109,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodPost, "/improvements", only(steering, ambassador), s.improvementCreate)
 	s.route(e, http.MethodGet, "/improvements/:id", signedIn, s.improvementShow)
 	s.route(e, http.MethodPost, "/improvements/:id/transition", only(quickwin, steering), s.improvementTransition)
+	s.route(e, http.MethodPost, "/improvements/:id/savings", only(steering), s.improvementSavings)
 	s.route(e, http.MethodPost, "/improvements/:id/link", only(steering, ambassador), s.improvementLink)
 	s.route(e, http.MethodPost, "/improvements/:id/merge", only(steering), s.improvementMerge)
 	s.route(e, http.MethodPost, "/improvements/:id/edit", only(steering), s.improvementEdit)
@@ -125,6 +126,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodGet, "/admin/goals", only(adminRole), s.adminGoals)
 	s.route(e, http.MethodPost, "/admin/goals", only(adminRole), s.adminSetGoal)
 	s.route(e, http.MethodGet, "/reports", signedIn, s.reports)
+	s.route(e, http.MethodGet, "/roadmap", signedIn, s.roadmapIndex)
 	s.route(e, http.MethodGet, "/reports/export.csv", signedIn, s.reportCSV)
 	s.route(e, http.MethodGet, "/reports/export.xlsx", signedIn, s.reportXLSX)
 	s.route(e, http.MethodGet, "/you-said-we-did", signedIn, s.youSaidWeDid)
@@ -168,4 +170,5 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodGet, "/api/v1/improvements", signedIn, s.apiListImprovements)
 	s.route(e, http.MethodGet, "/api/v1/improvements/:id", signedIn, s.apiGetImprovement)
 	s.route(e, http.MethodPost, "/api/v1/improvements/:id/transition", only(quickwin, steering), s.apiTransitionImprovement)
+	s.route(e, http.MethodGet, "/api/v1/improvements/:id/impact", signedIn, s.apiImprovementImpact)
 }

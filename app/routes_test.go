@@ -65,6 +65,7 @@ var routeTable = []routeRule{
 	{"GET", "/admin/goals", false, []string{adminRole}},
 	{"POST", "/admin/goals", false, []string{adminRole}},
 	{"GET", "/reports", false, nil},
+	{"GET", "/roadmap", false, nil},
 	{"GET", "/reports/export.csv", false, nil},
 	{"GET", "/reports/export.xlsx", false, nil},
 	{"GET", "/you-said-we-did", false, nil},
@@ -102,6 +103,7 @@ var routeTable = []routeRule{
 	{"POST", "/improvements", false, []string{steering, ambassador}},
 	{"GET", "/improvements/:id", false, nil},
 	{"POST", "/improvements/:id/transition", false, []string{quickwin, steering}},
+	{"POST", "/improvements/:id/savings", false, []string{steering}},
 	{"POST", "/improvements/:id/link", false, []string{steering, ambassador}},
 	{"POST", "/improvements/:id/merge", false, []string{steering}},
 	{"POST", "/improvements/:id/edit", false, []string{steering}},
@@ -139,6 +141,7 @@ var routeTable = []routeRule{
 	{"GET", "/api/v1/improvements", false, nil},
 	{"GET", "/api/v1/improvements/:id", false, nil},
 	{"POST", "/api/v1/improvements/:id/transition", false, []string{quickwin, steering}},
+	{"GET", "/api/v1/improvements/:id/impact", false, nil},
 }
 
 // samplePath fills a route's parameters with values that exist in a fresh database.

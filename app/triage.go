@@ -3,6 +3,7 @@ package app
 import (
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -80,11 +81,31 @@ func (s *Server) triageLink(c echo.Context) error {
 		return err
 	}
 	q := c.QueryParam("q")
-	hits, err := s.store.SearchImprovements(c.Request().Context(), q, 20)
+	byEvidence := c.QueryParam("sort") == "evidence"
+	limit := 20
+	if byEvidence {
+		// The strongest evidence is looked for among more than one page of priorities.
+		limit = 200
+	}
+	ctx := c.Request().Context()
+	hits, err := s.store.SearchImprovements(ctx, q, limit)
 	if err != nil {
 		return err
 	}
-	m := triage.SelectionPage{Page: s.page(c, "triage.link_title", "triage"), Items: items, Q: q, Hits: hits, Errors: errs}
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	ev, err := s.store.EvidenceOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if byEvidence {
+		slices.SortStableFunc(hits, func(a, b models.ImprovementHit) int { return models.CompareEvidence(ev[a.ID], ev[b.ID]) })
+		hits = hits[:min(len(hits), 20)]
+	}
+	m := triage.SelectionPage{Page: s.page(c, "triage.link_title", "triage"), Items: items, Q: q, Hits: hits, Errors: errs,
+		Evidence: ev, ByEvidence: byEvidence}
 	if isHTMX(c) {
 		return render(c, http.StatusOK, triage.LinkResults(m))
 	}

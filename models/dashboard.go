@@ -24,6 +24,8 @@ type Dashboard struct {
 	FollowUpsOverdue int
 	// Latest are the most recently implemented improvements, each with a quote.
 	Latest []ImplementedItem
+	// Savings add up the savings of this year's implemented improvements.
+	Savings SavingsTotals
 }
 
 // Dashboard gathers the home page's figures for the current year. Every query reads
@@ -46,6 +48,9 @@ func (s *Store) dashboard(ctx context.Context) (*Dashboard, error) {
 		return nil, err
 	}
 	if d.ByArea, err = s.implementedBy(ctx, "functional_areas", "functional_area_id", start, end); err != nil {
+		return nil, err
+	}
+	if d.Savings, err = s.SavingsImplemented(ctx, start, end); err != nil {
 		return nil, err
 	}
 	today := dayKey(now, s.Location)

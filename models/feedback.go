@@ -77,6 +77,10 @@ type Feedback struct {
 	TriageStatus         string
 	TriageReason         *string
 	PersonalDataErasedAt *time.Time
+	// ResolvedFirstContact says whether the customer's matter was settled at the first
+	// contact (nil: not asked); CSAT is their satisfaction from 1 to 5 (nil: not asked).
+	ResolvedFirstContact *bool
+	CSAT                 *int `gorm:"column:csat"`
 	Version              int
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
@@ -133,6 +137,9 @@ type NewFeedback struct {
 	// number to call the customer back on.
 	EmployeeEmail string
 	CustomerPhone string
+	// ResolvedFirstContact and CSAT are optional answers of a service survey.
+	ResolvedFirstContact *bool
+	CSAT                 *int
 }
 
 // normalize trims every text so that blank means absent.
@@ -157,6 +164,9 @@ func (n NewFeedback) Validate(now time.Time) *ValidationError {
 	}
 	if n.NPS != nil && !ValidScore(*n.NPS) {
 		f["nps"] = "out_of_range"
+	}
+	if n.CSAT != nil && !ValidCSAT(*n.CSAT) {
+		f["csat"] = "csat_out_of_range"
 	}
 	if n.NPS == nil && n.Comment == "" {
 		f["comment"] = "comment_or_nps"
@@ -241,6 +251,7 @@ func (s *Store) buildFeedback(n NewFeedback, channelID int64, touchpointID, bran
 		Consent:       n.Consent && n.hasContact(),
 		EmployeeEmail: optString(n.EmployeeEmail), CustomerPhone: optString(n.CustomerPhone),
 		FollowUpDueAt: FollowUpDue(at, n.NPS), TriageStatus: TriageNew, Version: 1,
+		ResolvedFirstContact: n.ResolvedFirstContact, CSAT: n.CSAT,
 		CreatedAt: now, UpdatedAt: now,
 	}
 	if g := GroupOf(n.NPS); g != "" {

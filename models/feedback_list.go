@@ -77,16 +77,6 @@ func ParseCursor(s string) (Cursor, error) {
 	return c, nil
 }
 
-// ftsQuery turns what a user typed into an FTS5 query of quoted words (all must
-// match), so that quotes, stars, colons or "NEAR" never become FTS syntax.
-func ftsQuery(q string) string {
-	words := searchWords(q)
-	for i, w := range words {
-		words[i] = `"` + w + `"`
-	}
-	return strings.Join(words, " ")
-}
-
 // searchWords splits text into words of letters and digits.
 func searchWords(q string) []string {
 	return strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
@@ -167,9 +157,9 @@ func (s *Store) applyFilter(db *gorm.DB, f FeedbackFilter, ordered bool) *gorm.D
 	}
 	if q := strings.TrimSpace(f.Q); q != "" && len(searchWords(q)) > 0 {
 		if s.dialect == Postgres {
-			db = db.Where("feedback.search @@ plainto_tsquery('simple', ?)", strings.Join(searchWords(q), " "))
+			db = db.Where("feedback.search @@ to_tsquery('danish', ?)", tsQuery(q))
 		} else {
-			match := ftsQuery(q)
+			match := s.ftsMatch(db.Statement.Context, q)
 			if ordered && s.commonSearch(db.Statement.Context, match) {
 				// The unary + keeps SQLite from driving the query from the matches:
 				// it walks an index in time order and stops after a page.
@@ -214,7 +204,7 @@ var lastSearchWindow = 16384
 // req/s). The answer is exact whatever the ids; it is fast because ids mostly grow
 // with time.
 func (s *Store) searchByWindows(ctx context.Context, f FeedbackFilter, after Cursor, want int) ([]Feedback, error) {
-	match := ftsQuery(f.Q)
+	match := s.ftsMatch(ctx, f.Q)
 	rest := f
 	rest.Q = ""
 	var out []Feedback
@@ -276,7 +266,7 @@ func (s *Store) ListFeedback(ctx context.Context, f FeedbackFilter, after Cursor
 	limit = min(limit, MaxPageSize)
 	var items []Feedback
 	var err error
-	if words := searchWords(f.Q); s.dialect == SQLite && len(words) > 0 && s.commonSearch(ctx, ftsQuery(f.Q)) {
+	if words := searchWords(f.Q); s.dialect == SQLite && len(words) > 0 && s.commonSearch(ctx, s.ftsMatch(ctx, f.Q)) {
 		items, err = s.searchByWindows(ctx, f, after, limit+1)
 	} else {
 		err = s.listQuery(s.r.WithContext(ctx), f, after, limit+1).Find(&items).Error
@@ -333,7 +323,7 @@ func (s *Store) countFeedback(ctx context.Context, f FeedbackFilter) (n int, cap
 		rest := f
 		rest.Q = ""
 		sub = s.applyFilter(db.Table("feedback_fts").Joins("JOIN feedback ON feedback.id = feedback_fts.rowid").
-			Where("feedback_fts MATCH ?", ftsQuery(f.Q)), rest, false)
+			Where("feedback_fts MATCH ?", s.ftsMatch(ctx, f.Q)), rest, false)
 	} else {
 		sub = s.applyFilter(db.Table("feedback"), f, false)
 	}

@@ -231,7 +231,8 @@ func TestListFeedbackFilters(t *testing.T) {
 		{"local day", models.FeedbackFilter{From: day(2026, 3, 5), To: day(2026, 3, 5)}, []int64{promoter.ID}},
 		{"from", models.FeedbackFilter{From: day(2026, 3, 6)}, []int64{recent.ID}},
 		{"to", models.FeedbackFilter{To: day(2026, 3, 4)}, []int64{old.ID}},
-		{"text", models.FeedbackFilter{Q: "cards"}, []int64{promoter.ID}},
+		// Word forms match (issue 18): "cards" is stemmed to "card", a prefix of both.
+		{"text", models.FeedbackFilter{Q: "cards"}, []int64{recent.ID, promoter.ID}},
 		{"text, two words", models.FeedbackFilter{Q: "card blocked"}, []int64{recent.ID}},
 		{"text with FTS syntax", models.FeedbackFilter{Q: `"rude" -(staff:*`}, []int64{old.ID}},
 		{"text of only symbols", models.FeedbackFilter{Q: `"*:(`}, []int64{recent.ID, promoter.ID, old.ID}},

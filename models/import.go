@@ -54,7 +54,8 @@ var ErrBadFile = errors.New("the file cannot be imported")
 
 // importColumns are the columns the import knows; others are ignored.
 var importColumns = []string{"external_id", "received_at", "channel", "touchpoint", "branch", "segment",
-	"nps", "comment", "customer_name", "customer_email", "employee_email", "customer_phone"}
+	"nps", "comment", "customer_name", "customer_email", "employee_email", "customer_phone",
+	"resolved_first_contact", "csat"}
 
 // reasonText says a validation message in plain English for the command line.
 var reasonText = map[string]string{
@@ -69,6 +70,8 @@ var reasonText = map[string]string{
 	"unknown_reference": "is not known (import with --create-missing to add it)",
 	"too_long":          "is too long",
 	"repeated_in_file":  "repeats an external_id seen earlier in this file",
+	"invalid_yes_no":    "must be true/false, 1/0, yes/no or ja/nej",
+	"csat_out_of_range": "must be a whole number from 1 to 5",
 	"malformed_row":     "is not valid CSV",
 	"invalid_utf8":      "is not valid UTF-8 text (save the file as UTF-8)",
 	"invalid_phone":     "is not a phone number (6 to 15 digits)",
@@ -194,7 +197,7 @@ func isBlank(rec []string) bool {
 // importRow is one data row's values in importColumns order.
 type importRow struct {
 	line   int
-	values [12]string
+	values [14]string
 }
 
 func (r importRow) get(c string) string { return r.values[indexOf(c)] }
@@ -328,9 +331,25 @@ func (im *importer) add(row importRow) error {
 		}
 		n.NPS = &score
 	}
+	if v := row.get("resolved_first_contact"); v != "" {
+		answer, ok := ParseYesNo(v)
+		if !ok {
+			im.reject(row.line, "resolved_first_contact", "invalid_yes_no", strconv.Quote(v))
+			return nil
+		}
+		n.ResolvedFirstContact = answer
+	}
+	if v := row.get("csat"); v != "" {
+		score, err := strconv.Atoi(v)
+		if err != nil {
+			im.reject(row.line, "csat", "not_a_number", strconv.Quote(v))
+			return nil
+		}
+		n.CSAT = &score
+	}
 	n.normalize()
 	if verr := n.Validate(im.now); verr != nil {
-		for _, f := range []string{"received_at", "channel", "nps", "comment", "segment", "customer_email", "consent", "external_id", "customer_name", "employee_email", "customer_phone"} {
+		for _, f := range []string{"received_at", "channel", "nps", "comment", "segment", "customer_email", "consent", "external_id", "customer_name", "employee_email", "customer_phone", "csat"} {
 			if m, ok := verr.Fields[f]; ok {
 				im.reject(row.line, f, m, "")
 				return nil
@@ -429,16 +448,16 @@ func (im *importer) flush() error {
 const feedbackInsertColumns = `external_id, received_at, received_on, channel_id, touchpoint_id, branch_id,
 	segment, nps, nps_group, comment, customer_name, customer_email, consent, logged_by_id,
 	follow_up_due_at, triage_status, version, created_at, updated_at,
-	employee_email, employee_id, customer_phone`
+	employee_email, employee_id, customer_phone, resolved_first_contact, csat`
 
 // InsertFeedbackRows writes many feedback rows with multi-row INSERT statements inside
 // the caller's transaction, several hundred thousand rows a second, for imports, the
 // demo and benchmarks. With returning it returns the new ids.
 func InsertFeedbackRows(tx *gorm.DB, rows []Feedback, returning bool) ([]int64, error) {
-	const perStatement = 1000 // 22,000 parameters: under SQLite's 32,766 and PostgreSQL's 65,535
+	const perStatement = 1000 // 24,000 parameters: under SQLite's 32,766 and PostgreSQL's 65,535
 	var ids []int64
 	var sb strings.Builder
-	args := make([]any, 0, perStatement*22)
+	args := make([]any, 0, perStatement*24)
 	for start := 0; start < len(rows); start += perStatement {
 		part := rows[start:min(start+perStatement, len(rows))]
 		sb.Reset()
@@ -448,11 +467,11 @@ func InsertFeedbackRows(tx *gorm.DB, rows []Feedback, returning bool) ([]int64, 
 			if i > 0 {
 				sb.WriteByte(',')
 			}
-			sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 			args = append(args, f.ExternalID, f.ReceivedAt, f.ReceivedOn, f.ChannelID, f.TouchpointID, f.BranchID,
 				f.Segment, f.NPS, f.NPSGroup, f.Comment, f.CustomerName, f.CustomerEmail, f.Consent, f.LoggedByID,
 				f.FollowUpDueAt, f.TriageStatus, f.Version, f.CreatedAt, f.UpdatedAt,
-				f.EmployeeEmail, f.EmployeeID, f.CustomerPhone)
+				f.EmployeeEmail, f.EmployeeID, f.CustomerPhone, f.ResolvedFirstContact, f.CSAT)
 		}
 		if !returning {
 			if err := tx.Exec(sb.String(), args...).Error; err != nil {

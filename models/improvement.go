@@ -43,6 +43,15 @@ type Improvement struct {
 	Version          int
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+
+	// ImplementedOn is the day the change took effect, given when it is recorded later
+	// than the status change; nil means the local day of ImplementedAt (ImpactDay).
+	ImplementedOn *time.Time
+	// The optional savings: estimated before and realised after, in kroner and hours.
+	SavingsEstimatedKr *int64 `gorm:"column:savings_estimated_kr"`
+	SavingsRealisedKr  *int64 `gorm:"column:savings_realised_kr"`
+	HoursEstimated     *int
+	HoursRealised      *int
 }
 
 // preloadImprovement loads the names an improvement page shows, in one query each.
@@ -241,6 +250,9 @@ type TransitionInput struct {
 	FunctionalAreaID *int64
 	TargetDate       *time.Time
 	DeferUntil       *time.Time
+	// ImplementedOn is the day an implemented change took effect when it is recorded
+	// later (not in the future); nil is today. Other moves ignore it.
+	ImplementedOn *time.Time
 }
 
 // checkNeeds names each missing piece a transition requires.
@@ -262,6 +274,9 @@ func checkNeeds(t Transition, in TransitionInput, today time.Time) *ValidationEr
 		if in.TargetDate == nil {
 			f["target_date"] = "required"
 		}
+	}
+	if in.To == StatusImplemented && in.ImplementedOn != nil && in.ImplementedOn.After(today) {
+		f["implemented_on"] = "in_future"
 	}
 	if t.Needs.DeferDate {
 		if in.DeferUntil == nil {
@@ -334,6 +349,9 @@ func (s *Store) applyTransition(tx *gorm.DB, id int64, in TransitionInput, by *U
 		return nil, v
 	}
 	updates := transitionUpdates(t, imp, in, now)
+	if in.To == StatusImplemented {
+		updates["implemented_on"] = implementedOn(in.ImplementedOn, now, s.Location)
+	}
 	res := tx.Model(&Improvement{}).Where("id = ? AND version = ?", id, imp.Version).Updates(updates)
 	if res.Error != nil {
 		return nil, fmt.Errorf("models: transition improvement %d: %w", id, res.Error)

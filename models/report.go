@@ -28,6 +28,13 @@ type Report struct {
 	Goal          *YearProgress
 	Goodwill      []GoodwillSpent
 	GoodwillTotal int64
+
+	// Service and ServicePrevious are the first-contact resolution and CSAT of the
+	// period and the one before; ServiceByTouchpoint splits the period's by touchpoint.
+	Service, ServicePrevious ServiceCounts
+	ServiceByTouchpoint      []TouchpointService
+	// Savings add up the savings of the improvements implemented in the period.
+	Savings SavingsTotals
 }
 
 // NPSChange returns the change in NPS from before to now, in points; ok is false when
@@ -373,6 +380,12 @@ func (s *Store) report(ctx context.Context, p Period) (*Report, error) {
 		return nil, err
 	}
 	if r.Goodwill, r.GoodwillTotal, err = s.goodwill(ctx, p.Start, p.End); err != nil {
+		return nil, err
+	}
+	if err := s.reportService(ctx, r); err != nil {
+		return nil, err
+	}
+	if r.Savings, err = s.SavingsImplemented(ctx, p.Start, p.End); err != nil {
 		return nil, err
 	}
 	year := p.Start.In(s.Location).Year()

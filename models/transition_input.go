@@ -46,11 +46,13 @@ type TransitionRequest struct {
 	AreaID, Area string
 	// Dates as YYYY-MM-DD (ParseDay).
 	TargetDate, DeferUntil string
+	// ImplementedOn is the day a finished change took effect, when recorded later.
+	ImplementedOn string
 }
 
 // Validate checks what the request can tell without the database and returns the
 // input with every problem by field (to, version, reason, note, owner, functional_area,
-// target_date, defer_until). Only the fields the target status uses are read: an
+// target_date, defer_until, implemented_on). Only the fields the target status uses are read: an
 // approval its owner, area and target date, a deferral its date; a form may send the
 // others filled in from another choice.
 func (r TransitionRequest) Validate() (TransitionInput, *ValidationError) {
@@ -98,6 +100,8 @@ func (r TransitionRequest) Validate() (TransitionInput, *ValidationError) {
 		in.TargetDate = day("target_date", r.TargetDate)
 	case StatusDeferred:
 		in.DeferUntil = day("defer_until", r.DeferUntil)
+	case StatusImplemented:
+		in.ImplementedOn = day("implemented_on", r.ImplementedOn)
 	}
 	if len(f) > 0 {
 		return in, &ValidationError{Fields: f}

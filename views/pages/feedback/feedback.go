@@ -21,6 +21,8 @@ type Form struct {
 	Consent                                                        bool
 	// EmployeeEmail and CustomerPhone are issue 17's people on feedback.
 	EmployeeEmail, CustomerPhone string
+	// Resolved ("", "true", "false") and CSAT ("", "1".."5") are the service answers.
+	Resolved, CSAT string
 }
 
 // NewPage is the view model of the feedback form.

@@ -1,0 +1,23 @@
+package app
+
+import (
+	"context"
+
+	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/views/components"
+	"github.com/improvementtracker/tracker/views/i18n"
+)
+
+// npsTrend lays out the NPS by month of the models.TrendYears years up to lastYear,
+// against each year's NPS target.
+func (s *Server) npsTrend(ctx context.Context, lastYear int) (*components.TrendChart, error) {
+	first := lastYear - models.TrendYears + 1
+	months, targets, err := s.store.NPSTrend(ctx, first, lastYear)
+	if err != nil {
+		return nil, err
+	}
+	t := i18n.FromContext(ctx)
+	c := components.NewTrendChart(t.T("trend.title", map[string]any{"From": first, "To": lastYear}),
+		t.T("trend.desc"), months, targets)
+	return &c, nil
+}
