@@ -135,7 +135,7 @@ func (s *Server) setLanguage(c echo.Context, u *models.User) {
 	} else if strings.HasPrefix(strings.ToLower(c.Request().Header.Get("Accept-Language")), "da") {
 		lang = "da"
 	}
-	ctx := i18n.WithTranslator(c.Request().Context(), i18n.For(lang))
+	ctx := i18n.WithLocation(i18n.WithTranslator(c.Request().Context(), i18n.For(lang)), s.store.Location)
 	c.SetRequest(c.Request().WithContext(ctx))
 }
 

@@ -60,7 +60,7 @@ func goalChart(ctx context.Context, p *models.YearProgress) components.GoalChart
 	}
 	cum := p.Cumulative()
 	title := t.T("goal.chart_title", map[string]any{"Year": p.Year})
-	desc := t.T("goal.chart_desc", map[string]any{"Done": p.Implemented, "Target": p.Target, "Expected": components.Round1(p.ExpectedByToday)})
+	desc := t.T("goal.chart_desc", map[string]any{"Done": p.Implemented, "Target": p.Target, "Expected": components.Round1(ctx, p.ExpectedByToday)})
 	return components.NewGoalChart(title, desc, labels, cum[:months], pace, p.Target)
 }
 

@@ -112,6 +112,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodPost, "/admin/goals", only(adminRole), s.adminSetGoal)
 	s.route(e, http.MethodGet, "/reports", signedIn, s.reports)
 	s.route(e, http.MethodGet, "/reports/export.csv", signedIn, s.reportCSV)
+	s.route(e, http.MethodPost, "/reports/comment", only(steering), s.reportComment)
 	s.route(e, http.MethodGet, "/you-said-we-did", signedIn, s.youSaidWeDid)
 	s.route(e, http.MethodGet, "/improvements/:id/notify", only(steering), s.notifyShow)
 	s.route(e, http.MethodPost, "/improvements/:id/notify", only(steering), s.notifySend)

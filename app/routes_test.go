@@ -40,6 +40,7 @@ var routeTable = []routeRule{
 	{"POST", "/admin/goals", false, []string{adminRole}},
 	{"GET", "/reports", false, nil},
 	{"GET", "/reports/export.csv", false, nil},
+	{"POST", "/reports/comment", false, []string{steering}},
 	{"GET", "/you-said-we-did", false, nil},
 	{"GET", "/improvements/:id/notify", false, []string{steering}},
 	{"POST", "/improvements/:id/notify", false, []string{steering}},
