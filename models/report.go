@@ -8,8 +8,12 @@ import (
 	"time"
 )
 
-// ReasonsShown is how many reasons a report names each way (up and down) per dimension.
-const ReasonsShown = 5
+// ReasonsShown is how many reasons a report names each way (up and down) per dimension:
+// with two dimensions that is at most eight lines a side on the printed page.
+const ReasonsShown = 4
+
+// RootCausesShown is how many root causes a report lists.
+const RootCausesShown = 5
 
 // Report is the one-page report of a month, quarter or year.
 type Report struct {

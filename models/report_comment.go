@@ -107,7 +107,7 @@ func (s *Store) npsTrend(ctx context.Context, p Period) ([]MonthNPS, error) {
 }
 
 // rootCauses counts the root causes recorded at the follow-ups made in p, the most
-// frequent ReasonsShown first; like goodwill it reads the partial index on followed_up_at,
+// frequent RootCausesShown first; like goodwill it reads the partial index on followed_up_at,
 // so a year of a million feedback reads only the year's follow-ups.
 func (s *Store) rootCauses(ctx context.Context, p Period) ([]NameCount, error) {
 	from, to := p.Start.UTC(), p.End.UTC()
@@ -127,8 +127,8 @@ func (s *Store) rootCauses(ctx context.Context, p Period) ([]NameCount, error) {
 		m[r.Name] += r.N
 	}
 	out := sortedCounts(m)
-	if len(out) > ReasonsShown {
-		out = out[:ReasonsShown]
+	if len(out) > RootCausesShown {
+		out = out[:RootCausesShown]
 	}
 	return out, nil
 }
