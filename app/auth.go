@@ -51,13 +51,8 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		if isStatic(c) {
 			return next(c)
 		}
-		rule, ok := s.access[c.Request().Method+" "+c.Path()]
-		if !ok {
-			if c.Path() == "" || c.Path() == "/*" {
-				return echo.ErrNotFound
-			}
-			return echo.ErrForbidden
-		}
+		// The user and their language come first, so that even the page of an unknown
+		// address or a refused route is in the reader's language.
 		user, err := s.identify(c)
 		if err != nil {
 			return err
@@ -66,6 +61,13 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Set(ctxUser, user)
 		}
 		s.setLanguage(c, user)
+		rule, ok := s.access[c.Request().Method+" "+c.Path()]
+		if !ok {
+			if c.Path() == "" || c.Path() == "/*" {
+				return echo.ErrNotFound
+			}
+			return echo.ErrForbidden
+		}
 		if rule.Public {
 			return next(c)
 		}
@@ -128,9 +130,16 @@ func (s *Server) redirectToLogin(c echo.Context) error {
 // browser's preference.
 func (s *Server) setLanguage(c echo.Context, u *models.User) {
 	lang := ""
+	ck, ckErr := c.Cookie("lang")
 	if u != nil {
 		lang = u.Lang
-	} else if ck, err := c.Cookie("lang"); err == nil {
+		// The cookie follows the user's language, so pages answered before the session
+		// is read (a body over the limit, 413) are in that language too.
+		if ckErr != nil || ck.Value != lang {
+			c.SetCookie(&http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.CookieSecure})
+		}
+	} else if ckErr == nil {
 		lang = ck.Value
 	} else if strings.HasPrefix(strings.ToLower(c.Request().Header.Get("Accept-Language")), "da") {
 		lang = "da"

@@ -76,6 +76,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
+	if !i18n.Has(ctx) {
+		// Refused before authorize ran (a body over the limit, a bad encoding): the
+		// language comes from the cookie or the browser.
+		s.setLanguage(c, nil)
+		ctx = c.Request().Context()
+	}
 	t := i18n.FromContext(ctx)
 	page := pages.ErrorPage{Status: status, Title: t.T(errorTitle(status)), Message: t.T(errorMessage(status)),
 		SignedIn: currentUser(c) != nil, RequestID: RequestID(ctx)}

@@ -179,12 +179,22 @@ func (t *Translator) ParseMoney(s string) (int64, error) {
 // FormatDate writes the calendar date of t in the context's time zone: "3 Mar 2026" in
 // English, "3. mar. 2026" in Danish.
 func (t *Translator) formatDate(ctx context.Context, at time.Time) string {
-	at = at.In(Location(ctx))
+	// A calendar date (a target date, a day of received_on) is stored as midnight UTC:
+	// it is shown as that date, not moved into TIME_ZONE (which west of Greenwich would
+	// show the day before).
+	if !isCalendarDate(at) {
+		at = at.In(Location(ctx))
+	}
 	month := t.T(fmt.Sprintf("month.short.%d", int(at.Month())))
 	if t.Lang == "da" {
 		return fmt.Sprintf("%d. %s %d", at.Day(), month, at.Year())
 	}
 	return fmt.Sprintf("%d %s %d", at.Day(), month, at.Year())
+}
+
+// isCalendarDate reports whether t is a date without a time: midnight UTC.
+func isCalendarDate(t time.Time) bool {
+	return t.Location() == time.UTC && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
 }
 
 // Date writes the date of a moment in the user's language and the context's time zone.

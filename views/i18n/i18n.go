@@ -176,6 +176,12 @@ func FromContext(ctx context.Context) *Translator {
 	return For("en")
 }
 
+// Has reports whether a translator was stored in ctx.
+func Has(ctx context.Context) bool {
+	_, ok := ctx.Value(ctxKey{}).(*Translator)
+	return ok
+}
+
 // T translates id with the context's translator.
 func T(ctx context.Context, id string, data ...map[string]any) string {
 	return FromContext(ctx).T(id, data...)

@@ -1,0 +1,243 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/views/i18n"
+)
+
+// visibleText is what a person reads on a page: the text of its head's title and body
+// (without scripts and styles) and the attributes browsers show (tooltips, labels of
+// icons, placeholders, button values).
+func visibleText(d *goquery.Document) string {
+	d.Find("script, style, template").Remove()
+	var b strings.Builder
+	b.WriteString(d.Find("title").Text())
+	b.WriteString("\n")
+	b.WriteString(d.Find("body").Text())
+	d.Find("[title], [aria-label], [placeholder], [alt], input[type=submit][value]").Each(func(_ int, s *goquery.Selection) {
+		for _, attr := range []string{"title", "aria-label", "placeholder", "alt", "value"} {
+			if v, ok := s.Attr(attr); ok && (attr != "value" || goquery.NodeName(s) == "input") {
+				b.WriteString("\n" + v)
+			}
+		}
+	})
+	return b.String()
+}
+
+// messageIDShape finds words shaped like catalog ids ("report.then").
+var messageIDShape = regexp.MustCompile(`[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+`)
+
+// crawlKey groups the URLs of one page kind: the path with numbers replaced, so a crawl
+// visits a few feedback, not all of them.
+var digits = regexp.MustCompile(`[0-9]+`)
+
+func crawlKey(u *url.URL) string { return digits.ReplaceAllString(u.Path, "N") }
+
+// crawlPerKind and crawlPages bound the crawl of one user.
+const (
+	crawlPerKind = 2
+	crawlPages   = 90
+)
+
+// crawl follows every internal link from the home page, breadth first, and calls visit
+// with each page's path and body; it fails on any answer but 200.
+func crawl(t *testing.T, c *client, visit func(path string, res *goquery.Document)) int {
+	t.Helper()
+	seen := map[string]bool{}
+	perKind := map[string]int{}
+	queue := []string{"/"}
+	pages := 0
+	for len(queue) > 0 && pages < crawlPages {
+		path := queue[0]
+		queue = queue[1:]
+		res := c.get(path)
+		if res.Code != http.StatusOK {
+			t.Errorf("GET %s: %d", path, res.Code)
+			continue
+		}
+		pages++
+		ct := res.Header().Get("Content-Type")
+		if !strings.HasPrefix(ct, "text/html") {
+			// Exports: their text is read as is.
+			d, _ := goquery.NewDocumentFromReader(strings.NewReader("<body><pre>" + res.Body.String() + "</pre></body>"))
+			visit(path, d)
+			continue
+		}
+		d := doc(t, res)
+		d.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
+			href, _ := a.Attr("href")
+			u, err := url.Parse(href)
+			if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "/static/") ||
+				strings.HasPrefix(u.Path, "/api/") {
+				return
+			}
+			u.Fragment = ""
+			next := u.RequestURI()
+			if seen[next] {
+				return
+			}
+			seen[next] = true
+			if k := crawlKey(u); perKind[k] < crawlPerKind {
+				perKind[k]++
+				queue = append(queue, next)
+			}
+		})
+		visit(path, d)
+	}
+	return pages
+}
+
+// demoApp is a test app filled with the demo year, its clock at the end of November 2026.
+func demoApp(t *testing.T) *testApp {
+	t.Helper()
+	a := newTestApp(t)
+	now := cphTime(2026, time.November, 30, 12, 0)
+	a.store.Now = func() time.Time { return now }
+	if _, err := a.store.FillDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// signInAs signs a demo user in with the demo password, in a language.
+func (a *testApp) signInAs(email, lang string) *client {
+	a.t.Helper()
+	ctx := context.Background()
+	u, err := a.store.UserByEmail(ctx, email)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if err := a.store.SetLanguage(ctx, u.ID, lang); err != nil {
+		a.t.Fatal(err)
+	}
+	c := a.client()
+	res := c.postForm("/login", url.Values{"email": {email}, "password": {models.DemoPassword}})
+	if res.Code != http.StatusSeeOther {
+		a.t.Fatalf("sign in %s: status %d", email, res.Code)
+	}
+	return c
+}
+
+// TestCrawlShowsNoMessageIDs signs in as a user of each role in each language, follows
+// the links from the home page, and fails on any catalog message id in what a person
+// reads: a missing plural form, a missing message or a raw history field shows as one.
+func TestCrawlShowsNoMessageIDs(t *testing.T) {
+	a := demoApp(t)
+	ids, err := i18n.MessageIDs("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := map[string]string{"admin": "admin@demo.dk", "ambassador": "mette@demo.dk", "quickwin": "sofie@demo.dk",
+		"steering": "karen@demo.dk"}
+	roles := make([]string, 0, len(users))
+	for r := range users {
+		roles = append(roles, r)
+	}
+	sort.Strings(roles)
+	for _, role := range roles {
+		for _, lang := range i18n.Languages {
+			t.Run(role+"/"+lang, func(t *testing.T) {
+				c := a.signInAs(users[role], lang)
+				found := map[string][]string{}
+				n := crawl(t, c, func(path string, d *goquery.Document) {
+					for _, w := range messageIDShape.FindAllString(visibleText(d), -1) {
+						if ids[w] && len(found[w]) < 3 {
+							found[w] = append(found[w], path)
+						}
+					}
+				})
+				t.Logf("%d pages", n)
+				if n < 15 {
+					t.Errorf("the crawl reached only %d pages", n)
+				}
+				for id, paths := range found {
+					t.Errorf("message id %q on %v", id, paths)
+				}
+			})
+		}
+	}
+}
+
+// TestOneClock: one feedback, received at 00:30 in Copenhagen (23:30 the evening before
+// in UTC), shows that date and time on every page that shows it, in both languages.
+func TestOneClock(t *testing.T) {
+	a := newTestApp(t)
+	amb := a.user("amb@example.com", ambassador, steering)
+	at := cphTime(2026, time.March, 2, 0, 30)
+	f := a.feedbackAt(amb, at, models.NewFeedback{NPS: score(3), Comment: "The branch was closed"})
+	a.store.Now = func() time.Time { return cphTime(2026, time.March, 2, 10, 0) }
+	want := map[string]string{"en": "2 Mar 2026 00:30", "da": "2. mar. 2026 00.30"}
+	wantDate := map[string]string{"en": "2 Mar 2026", "da": "2. mar. 2026"}
+	for _, lang := range i18n.Languages {
+		if err := a.store.SetLanguage(context.Background(), amb.ID, lang); err != nil {
+			t.Fatal(err)
+		}
+		c := a.signIn("amb@example.com")
+		for _, path := range []string{"/feedback/" + strconvFormat(f.ID), "/feedback", "/triage"} {
+			if txt := visibleText(doc(t, c.get(path))); !strings.Contains(txt, want[lang]) {
+				t.Errorf("%s (%s) does not show %q", path, lang, want[lang])
+			}
+		}
+	}
+	imp := a.implementAt(amb, "Open the branch on time", models.EffortXS, at.Add(2*time.Hour), f.ID)
+	_ = imp
+	// The improvement was created at 23:30 the evening before (an hour before it was
+	// implemented at 02:30): its history must show Copenhagen's clock.
+	wantHistory := map[string]string{"en": "2 Mar 2026 01:30", "da": "2. mar. 2026 01.30"}
+	for _, lang := range i18n.Languages {
+		if err := a.store.SetLanguage(context.Background(), amb.ID, lang); err != nil {
+			t.Fatal(err)
+		}
+		c := a.signIn("amb@example.com")
+		if txt := visibleText(doc(t, c.get("/improvements/"+strconvFormat(imp.ID)))); !strings.Contains(txt, wantHistory[lang]) {
+			t.Errorf("improvement history (%s) does not show %q", lang, wantHistory[lang])
+		}
+		if txt := visibleText(doc(t, c.get("/"))); !strings.Contains(txt, wantDate[lang]) {
+			t.Errorf("home's \"led to\" (%s) does not show %q", lang, wantDate[lang])
+		}
+	}
+}
+
+// TestErrorPagesInDanish: the 403, 404, 413 and 429 pages are in the reader's language,
+// whether the user is known (signed in) or only their browser's choice is.
+func TestErrorPagesInDanish(t *testing.T) {
+	a := newTestAppWith(t, func(cfg *Config) { cfg.BodyLimit = "1K"; cfg.LoginBurst = 1; cfg.LoginRate = 0.001 })
+	u := a.user("amb@example.com", ambassador)
+	if err := a.store.SetLanguage(context.Background(), u.ID, "da"); err != nil {
+		t.Fatal(err)
+	}
+	c := a.signIn("amb@example.com")
+	title := func(res *httptest.ResponseRecorder) string { return strings.TrimSpace(doc(t, res).Find("h1").First().Text()) }
+	if res := c.get("/no-such-page"); res.Code != http.StatusNotFound || title(res) != "Ikke fundet" {
+		t.Errorf("404: %d %q", res.Code, title(res))
+	}
+	if res := c.get("/admin"); res.Code != http.StatusForbidden || title(res) != "Ikke tilladt" {
+		t.Errorf("403: %d %q", res.Code, title(res))
+	}
+	big := url.Values{"comment": {strings.Repeat("x", 4096)}}
+	if res := c.postForm("/feedback/new", big); res.Code != http.StatusRequestEntityTooLarge || title(res) != "For stor" {
+		t.Errorf("413: %d %q", res.Code, title(res))
+	}
+	anon := a.client()
+	anon.ip = "192.0.2.9"
+	anon.cookies["lang"] = &http.Cookie{Name: "lang", Value: "da"}
+	var res *httptest.ResponseRecorder
+	for range 3 {
+		res = anon.postForm("/login", url.Values{"email": {"x@example.com"}, "password": {"nope"}})
+	}
+	if res.Code != http.StatusTooManyRequests || title(res) != "For mange forsøg" {
+		t.Errorf("429: %d %q", res.Code, title(res))
+	}
+}
