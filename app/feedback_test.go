@@ -387,7 +387,7 @@ func TestFollowUpInPlaceAndGoodwillLimit(t *testing.T) {
 	ledger := doc(t, ac.get("/admin/goodwill"))
 	found := false
 	ledger.Find("[data-testid=goodwill-line]").Each(func(_ int, s *goquery.Selection) {
-		if strings.Contains(s.Text(), "North") && strings.TrimSpace(s.Find("[data-testid=spent]").Text()) == "300" {
+		if strings.Contains(s.Text(), "North") && strings.TrimSpace(s.Find("[data-testid=spent]").Text()) == "DKK\u00a0300" {
 			found = true
 		}
 	})
@@ -397,7 +397,7 @@ func TestFollowUpInPlaceAndGoodwillLimit(t *testing.T) {
 	if res := ac.postForm(fmt.Sprintf("/admin/goodwill/%d", north.ID), url.Values{"limit": {"-5"}}); res.Code != http.StatusBadRequest {
 		t.Errorf("negative limit: %d", res.Code)
 	}
-	if res := ac.get(fmt.Sprintf("/admin/goodwill/%d", north.ID)); res.Code != http.StatusOK || doc(t, res).Find("[data-testid=total]").Text() != "300" {
+	if res := ac.get(fmt.Sprintf("/admin/goodwill/%d", north.ID)); res.Code != http.StatusOK || doc(t, res).Find("[data-testid=total]").Text() != "DKK\u00a0300" {
 		t.Errorf("branch ledger: %d", res.Code)
 	}
 }

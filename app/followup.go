@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"github.com/improvementtracker/tracker/views/i18n"
 	"net/http"
 	"strconv"
 	"strings"
@@ -85,8 +86,17 @@ func (s *Server) followUpRecord(c echo.Context) error {
 	}
 	fu := models.FollowUp{By: currentUser(c), Note: f.Note}
 	if f.Goodwill != "" {
-		if fu.Goodwill, err = strconv.ParseInt(f.Goodwill, 10, 64); err != nil {
-			errs["goodwill_amount"] = "invalid"
+		// Read as typed in the user's language: "1.250" is 1250 in Danish, not 1.25, and
+		// "250,50" is not 25050. Goodwill is kept in whole kroner, so øre are refused with
+		// a message rather than rounded away.
+		ore, perr := i18n.FromContext(ctx).ParseMoney(f.Goodwill)
+		switch {
+		case perr != nil:
+			errs["goodwill_amount"] = "not_an_amount"
+		case ore%100 != 0:
+			errs["goodwill_amount"] = "whole_kroner"
+		default:
+			fu.Goodwill = ore / 100
 		}
 	}
 	if f.RootCause != "" {

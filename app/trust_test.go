@@ -219,7 +219,9 @@ func TestErrorPagesInDanish(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := a.signIn("amb@example.com")
-	title := func(res *httptest.ResponseRecorder) string { return strings.TrimSpace(doc(t, res).Find("h1").First().Text()) }
+	title := func(res *httptest.ResponseRecorder) string {
+		return strings.TrimSpace(doc(t, res).Find("h1").First().Text())
+	}
 	if res := c.get("/no-such-page"); res.Code != http.StatusNotFound || title(res) != "Ikke fundet" {
 		t.Errorf("404: %d %q", res.Code, title(res))
 	}
@@ -239,5 +241,43 @@ func TestErrorPagesInDanish(t *testing.T) {
 	}
 	if res.Code != http.StatusTooManyRequests || title(res) != "For mange forsøg" {
 		t.Errorf("429: %d %q", res.Code, title(res))
+	}
+}
+
+// TestDanishMoneyAndLimits: a Danish ambassador types goodwill the Danish way ("1.250" is
+// 1250 kroner), is told why "250,50" cannot be stored (whole kroner), and a refusal for a
+// too long note names the limit with a Danish thousands separator.
+func TestDanishMoneyAndLimits(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	u := a.user("amb@example.com", ambassador)
+	if err := a.store.SetLanguage(ctx, u.ID, "da"); err != nil {
+		t.Fatal(err)
+	}
+	c := a.signIn("amb@example.com")
+	fb, err := a.store.CreateFeedback(ctx, models.NewFeedback{Channel: "phone", Branch: "north", NPS: score(1), Comment: "Vred"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/feedback/" + strconvFormat(fb.ID) + "/follow-up"
+	res := c.postForm(path, url.Values{"note": {"Ringede"}, "goodwill_amount": {"250,50"}})
+	if msg := doc(t, res).Find("[data-testid=error-goodwill_amount]").Text(); res.Code != http.StatusBadRequest || !strings.Contains(msg, "hele kroner") {
+		t.Errorf("250,50: %d %q", res.Code, msg)
+	}
+	res = c.postForm(path, url.Values{"note": {strings.Repeat("x", models.MaxCommentLength+1)}, "goodwill_amount": {"100"}})
+	if msg := doc(t, res).Find("[data-testid=error-note]").Text(); !strings.Contains(msg, "højst 10.000 tegn") {
+		t.Errorf("too long note: %d %q", res.Code, msg)
+	}
+	res = c.postForm(path, url.Values{"note": {"Ringede"}, "goodwill_amount": {"1.250"}, "from": {"feedback"}})
+	if res.Code != http.StatusSeeOther {
+		t.Fatalf("1.250: %d %s", res.Code, doc(t, res).Find(".error").Text())
+	}
+	got, err := a.store.FeedbackByID(ctx, fb.ID)
+	if err != nil || got.GoodwillAmount != 1250 {
+		t.Fatalf("stored goodwill = %d (%v), want 1250", got.GoodwillAmount, err)
+	}
+	d := doc(t, c.get("/feedback/"+strconvFormat(fb.ID)))
+	if g := strings.TrimSpace(d.Find("[data-testid=goodwill]").Text()); g != "1.250\u00a0kr." {
+		t.Errorf("goodwill on the feedback page = %q, want 1.250 kr.", g)
 	}
 }

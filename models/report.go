@@ -30,9 +30,9 @@ type Report struct {
 	// Trend is the NPS of the 13 months up to the period's last month, oldest first.
 	Trend []MonthNPS
 	// Comment is the steering group's comment on the period (nil: none yet).
-	Comment  *ReportComment
-	FollowUp FollowUpStats
-	Implemented                    ImplementedStats
+	Comment     *ReportComment
+	FollowUp    FollowUpStats
+	Implemented ImplementedStats
 	// Goal is the goal of the period's year as it stood at the end of the period (or
 	// today, for a period still running).
 	Goal          *YearProgress

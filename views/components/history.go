@@ -57,3 +57,12 @@ func HistoryChangeOf(ctx context.Context, h models.HistoryEntry) HistoryChange {
 	}
 	return c
 }
+
+// ErrorText words a field's validation problem; a length or range refusal names the
+// field's limit (models.FieldLimits), in the reader's number format.
+func ErrorText(ctx context.Context, field, code string) string {
+	if max, ok := models.FieldLimits[field]; ok && (code == "too_long" || code == "out_of_range") {
+		return i18n.T(ctx, "validation."+code+"_max", map[string]any{"Max": max})
+	}
+	return i18n.T(ctx, "validation."+code)
+}
