@@ -24,6 +24,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	// Public.
 	s.route(e, http.MethodGet, "/healthz", public, s.healthz)
+	s.route(e, http.MethodGet, "/favicon.ico", public, s.favicon)
 	s.route(e, http.MethodGet, "/login", public, s.loginForm)
 	s.route(e, http.MethodPost, "/login", public, s.login, loginLimiter(s.cfg))
 	s.route(e, http.MethodPost, "/lang", public, s.switchLanguage)

@@ -19,6 +19,7 @@ type routeRule struct {
 // routeTable lists every route of the app. A route missing here fails the test.
 var routeTable = []routeRule{
 	{"GET", "/healthz", true, nil},
+	{"GET", "/favicon.ico", true, nil},
 	{"GET", "/login", true, nil},
 	{"POST", "/login", true, nil},
 	{"POST", "/lang", true, nil},

@@ -281,3 +281,63 @@ func TestDanishMoneyAndLimits(t *testing.T) {
 		t.Errorf("goodwill on the feedback page = %q, want 1.250 kr.", g)
 	}
 }
+
+// TestGzipAndFavicon: pages and htmx are sent compressed to browsers that accept it,
+// and /favicon.ico answers.
+func TestGzipAndFavicon(t *testing.T) {
+	a := newTestApp(t)
+	c := a.signIn("amb@example.com", ambassador)
+	for _, path := range []string{"/", "/static/vendor/htmx.min.js"} {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res := c.do(req)
+		if res.Code != http.StatusOK || res.Header().Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s: %d, Content-Encoding %q", path, res.Code, res.Header().Get("Content-Encoding"))
+		}
+	}
+	if !alreadyCompressed("/export.xlsx") || alreadyCompressed("/feedback/export.csv") {
+		t.Error("alreadyCompressed")
+	}
+	res := a.client().get("/favicon.ico")
+	if res.Code != http.StatusOK || res.Header().Get("Content-Type") != "image/svg+xml" {
+		t.Errorf("favicon: %d %s", res.Code, res.Header().Get("Content-Type"))
+	}
+}
+
+// TestPhoneAndShortcuts: the menu works without JavaScript (a checkbox and its label),
+// the sign-in page offers the other language, the feedback list's narrower filters fold
+// away, its NPS header is short, and the shortcuts people looked for are there.
+func TestPhoneAndShortcuts(t *testing.T) {
+	a := newTestApp(t)
+	d := doc(t, a.client().get("/login"))
+	if d.Find(`.usermenu.public form[action="/lang"] button`).Length() != 1 {
+		t.Error("the sign-in page has no language switch a phone shows")
+	}
+	c := a.signIn("amb@example.com", ambassador)
+	d = doc(t, c.get("/"))
+	if d.Find(`input#menu-open[type=checkbox]`).Length() != 1 || d.Find(`label[for=menu-open]`).Length() != 1 {
+		t.Error("the phone menu needs a checkbox and a label (no script)")
+	}
+	if href, _ := d.Find("[data-testid=home-log-feedback]").Attr("href"); href != "/feedback/new" {
+		t.Errorf("home's log feedback shortcut = %q", href)
+	}
+	fb, err := a.store.CreateFeedback(context.Background(), models.NewFeedback{Channel: "phone", NPS: score(2), Comment: "Slow"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = doc(t, c.get("/feedback"))
+	if _, open := d.Find("[data-testid=more-filters]").Attr("open"); open || d.Find("[data-testid=import-link]").Length() != 1 {
+		t.Errorf("unfiltered list: more filters open=%v, import link %d", open, d.Find("[data-testid=import-link]").Length())
+	}
+	if got := strings.TrimSpace(d.Find("table[data-testid=feedback] th.nowrap").Text()); got != "NPS" {
+		t.Errorf("NPS header = %q", got)
+	}
+	d = doc(t, c.get("/feedback?channel=phone"))
+	if _, open := d.Find("[data-testid=more-filters]").Attr("open"); !open {
+		t.Error("a filter in use must keep the filters open")
+	}
+	d = doc(t, c.get("/feedback/" + strconvFormat(fb.ID)))
+	if href, _ := d.Find("[data-testid=propose-link]").Attr("href"); href != "/improvements/new?feedback="+strconvFormat(fb.ID) {
+		t.Errorf("propose link = %q", href)
+	}
+}
