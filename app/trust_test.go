@@ -336,7 +336,7 @@ func TestPhoneAndShortcuts(t *testing.T) {
 	if _, open := d.Find("[data-testid=more-filters]").Attr("open"); !open {
 		t.Error("a filter in use must keep the filters open")
 	}
-	d = doc(t, c.get("/feedback/" + strconvFormat(fb.ID)))
+	d = doc(t, c.get("/feedback/"+strconvFormat(fb.ID)))
 	if href, _ := d.Find("[data-testid=propose-link]").Attr("href"); href != "/improvements/new?feedback="+strconvFormat(fb.ID) {
 		t.Errorf("propose link = %q", href)
 	}
