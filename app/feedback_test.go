@@ -368,6 +368,10 @@ func TestFollowUpInPlaceAndGoodwillLimit(t *testing.T) {
 	if res.Code != http.StatusOK || doc(t, res).Find("[data-testid=followed-up]").Length() != 1 {
 		t.Fatalf("htmx follow-up: %d %s", res.Code, res.Body)
 	}
+	// The navigation's badge is updated with the row: one detractor is left to call.
+	if badge := doc(t, res).Find("#nav-count-followups[hx-swap-oob]"); strings.TrimSpace(badge.Text()) != "1" {
+		t.Errorf("the follow-up badge is not updated out of band: %q", badge.Text())
+	}
 	res = c.postForm(fmt.Sprintf("/feedback/%d/follow-up", ids[1]), url.Values{"note": {"Called"}, "goodwill_amount": {"150"}})
 	if res.Code != http.StatusBadRequest {
 		t.Fatalf("over the limit: %d, want 400", res.Code)

@@ -141,7 +141,13 @@ func (s *Server) followUpRecord(c echo.Context) error {
 	s.counts.Invalidate()
 	if isHTMX(c) {
 		c.Response().Header().Set("Vary", "HX-Request")
-		return s.renderFollowUpRow(c, http.StatusOK, followups.Item{Feedback: *fb})
+		fc, err := s.followUpContext(c)
+		if err != nil {
+			return err
+		}
+		n := s.counts.For(ctx, currentUser(c))
+		return render(c, http.StatusOK, followups.RowAndCount(followups.Item{Feedback: *fb}, fc,
+			n.FollowUpsDue+n.FollowUpsOverdue, n.FollowUpsOverdue > 0))
 	}
 	s.flash(c, "flash.followed_up")
 	if fromFeedbackPage {
