@@ -141,6 +141,13 @@ func (s *Server) flash(c echo.Context, id string, data ...map[string]any) {
 	s.sessions.Put(c.Request().Context(), "flash", i18n.FromContext(c.Request().Context()).T(id, data...))
 }
 
+// flashLink ends the next page's flash with a link to the next step.
+func (s *Server) flashLink(c echo.Context, href, textID string) {
+	ctx := c.Request().Context()
+	s.sessions.Put(ctx, "flash_link", href)
+	s.sessions.Put(ctx, "flash_link_text", i18n.FromContext(ctx).T(textID))
+}
+
 // redirect ends a successful form post (post/redirect/get).
 func redirect(c echo.Context, to string) error {
 	if isHTMX(c) {

@@ -23,6 +23,9 @@ func (s *Server) page(c echo.Context, titleID, active string) pageData {
 	}
 	if p.User != nil {
 		p.Flash = s.sessions.PopString(ctx, "flash")
+		if p.Flash != "" {
+			p.FlashLink, p.FlashLinkText = s.sessions.PopString(ctx, "flash_link"), s.sessions.PopString(ctx, "flash_link_text")
+		}
 		p.Nav = s.counts.For(ctx, p.User)
 	}
 	return p

@@ -341,3 +341,25 @@ func TestPhoneAndShortcuts(t *testing.T) {
 		t.Errorf("propose link = %q", href)
 	}
 }
+
+// TestDetractorFlash: saving a detractor's feedback links to its follow-up, and feedback
+// logged after its 24 hours says the follow-up is overdue, by how long.
+func TestDetractorFlash(t *testing.T) {
+	a := newTestApp(t)
+	now := cphTime(2026, time.March, 5, 12, 0)
+	a.store.Now = func() time.Time { return now }
+	c := a.signIn("amb@example.com", ambassador)
+	res := c.postForm("/feedback/new", url.Values{"nps": {"2"}, "channel": {"phone"}, "comment": {"Nobody called back"},
+		"received_at": {"2026-03-02T10:00"}})
+	if res.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", res.Code, doc(t, res).Find(".error").Text())
+	}
+	page := doc(t, c.get(res.Header().Get("Location")))
+	flash := page.Find("[data-testid=flash]").Text()
+	if !strings.Contains(flash, "2 days overdue") {
+		t.Errorf("flash %q does not say the follow-up is 2 days overdue", flash)
+	}
+	if href, _ := page.Find("[data-testid=flash-link]").Attr("href"); !strings.HasSuffix(href, "#follow-up") {
+		t.Errorf("flash link = %q", href)
+	}
+}

@@ -14,7 +14,10 @@ type Page struct {
 	User   *models.User
 	CSRF   string
 	Flash  string
-	Error  string
+	// FlashLink and FlashLinkText, when set, end the flash with the next step (the
+	// follow-up a detractor's feedback needs).
+	FlashLink, FlashLinkText string
+	Error                    string
 	Active string // the navigation key of the current section
 	Nav    NavCounts
 	Lang   string

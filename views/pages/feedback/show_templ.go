@@ -498,7 +498,7 @@ func Show(m ShowPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if m.Feedback.FollowUpDueAt != nil || m.Feedback.FollowedUpAt != nil {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "<section class=\"card\" data-testid=\"follow-up\"><h2>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "<section class=\"card\" id=\"follow-up\" data-testid=\"follow-up\"><h2>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
