@@ -33,7 +33,7 @@ func (s *Server) home(c echo.Context) error {
 	}
 	t := i18n.FromContext(ctx)
 	return render(c, http.StatusOK, home.Index(home.IndexPage{
-		Page: s.page(c, "nav.home", "home"), D: d, Work: work, Now: s.store.Now().In(s.store.Location), LedTo: ledTo,
+		Page: s.page(c, "nav.home", "home"), D: d, Work: work, Now: s.store.Now().In(s.store.Location), Today: s.store.Today(), LedTo: ledTo,
 		Chart:    goalChart(ctx, d.Goal),
 		Progress: components.NewProgressBar(t.T("goal.progress_title", map[string]any{"Done": d.Goal.Implemented, "Target": d.Goal.Target}), d.Goal.Implemented, d.Goal.Target, d.Goal.ExpectedByToday),
 		NPSBar:   npsBar(ctx, d.NPS30),

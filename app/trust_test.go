@@ -363,3 +363,33 @@ func TestDetractorFlash(t *testing.T) {
 		t.Errorf("flash link = %q", href)
 	}
 }
+
+// TestOverdueInitiativeSaysHowLong: an initiative past its target date says by how many
+// days, on the initiatives page and on its owner's home page.
+func TestOverdueInitiativeSaysHowLong(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	st := a.user("steer@example.com", steering)
+	a.store.Now = func() time.Time { return cphTime(2026, time.March, 1, 10, 0) }
+	imp, err := a.store.CreateImprovement(ctx, models.NewImprovement{Title: "Evening video meetings", Impact: 4, Effort: models.EffortL}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	area, err := a.store.ResolveRef(ctx, models.RefFunctionalAreas, "it")
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := time.Date(2026, time.March, 10, 0, 0, 0, 0, time.UTC)
+	if _, err := a.store.TransitionImprovement(ctx, imp.ID, models.TransitionInput{To: models.StatusApproved, OwnerID: &st.ID,
+		FunctionalAreaID: &area.ID, TargetDate: &target, Version: imp.Version}, st); err != nil {
+		t.Fatal(err)
+	}
+	a.store.Now = func() time.Time { return cphTime(2026, time.March, 22, 10, 0) }
+	c := a.signIn("steer@example.com")
+	if got := doc(t, c.get("/initiatives")).Find("[data-testid=overdue]").Text(); got != "Overdue by 12 days" {
+		t.Errorf("initiatives page: %q, want Overdue by 12 days", got)
+	}
+	if got := doc(t, c.get("/")).Find("[data-testid=work-overdue]").Text(); got != "Overdue by 12 days" {
+		t.Errorf("owner's home: %q, want Overdue by 12 days", got)
+	}
+}

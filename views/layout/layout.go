@@ -10,18 +10,18 @@ type NavCounts struct {
 
 // Page is what the layout needs from every page's view model.
 type Page struct {
-	Title  string
-	User   *models.User
-	CSRF   string
-	Flash  string
+	Title string
+	User  *models.User
+	CSRF  string
+	Flash string
 	// FlashLink and FlashLinkText, when set, end the flash with the next step (the
 	// follow-up a detractor's feedback needs).
 	FlashLink, FlashLinkText string
 	Error                    string
-	Active string // the navigation key of the current section
-	Nav    NavCounts
-	Lang   string
-	Path   string
+	Active                   string // the navigation key of the current section
+	Nav                      NavCounts
+	Lang                     string
+	Path                     string
 }
 
 // Link is one navigation entry.
