@@ -333,6 +333,9 @@ func (d *demo) feedback(ctx context.Context) error {
 			Update("category_id", d.cats[pick.category]).Error; err != nil {
 			return err
 		}
+		if id, ok := d.cats[pick.category]; ok {
+			f.CategoryID = &id
+		}
 		if group != GroupPromoter {
 			d.byCat[pick.category] = append(d.byCat[pick.category], demoFeedback{f.ID, at})
 		}
