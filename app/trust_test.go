@@ -130,6 +130,26 @@ func (a *testApp) signInAs(email, lang string) *client {
 	return c
 }
 
+// englishLabels are the app's English texts of three words or more that differ from
+// their Danish translation: on a Danish user's page each is a label left in English.
+var englishLabels = func() []string {
+	en, da := i18n.For("en"), i18n.For("da")
+	ids, err := i18n.MessageIDs("en")
+	if err != nil {
+		panic(err)
+	}
+	var out []string
+	for id := range ids {
+		s := en.T(id)
+		if s == id || strings.Contains(s, "{{") || strings.Contains(s, "<") || len(strings.Fields(s)) < 3 || s == da.T(id) {
+			continue
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}()
+
 // TestCrawlShowsNoMessageIDs signs in as a user of each role in each language, follows
 // the links from the home page, and fails on any catalog message id in what a person
 // reads: a missing plural form, a missing message or a raw history field shows as one.
@@ -151,13 +171,25 @@ func TestCrawlShowsNoMessageIDs(t *testing.T) {
 			t.Run(role+"/"+lang, func(t *testing.T) {
 				c := a.signInAs(users[role], lang)
 				found := map[string][]string{}
+				english := map[string][]string{}
 				n := crawl(t, c, func(path string, d *goquery.Document) {
-					for _, w := range messageIDShape.FindAllString(visibleText(d), -1) {
+					text := visibleText(d)
+					for _, w := range messageIDShape.FindAllString(text, -1) {
 						if ids[w] && len(found[w]) < 3 {
 							found[w] = append(found[w], path)
 						}
 					}
+					if lang == "da" {
+						for _, label := range englishLabels {
+							if strings.Contains(text, label) && len(english[label]) < 3 {
+								english[label] = append(english[label], path)
+							}
+						}
+					}
 				})
+				for label, paths := range english {
+					t.Errorf("English label %q on a Danish page: %v", label, paths)
+				}
 				t.Logf("%d pages", n)
 				if n < 15 {
 					t.Errorf("the crawl reached only %d pages", n)
