@@ -56,17 +56,8 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		if isStatic(c) {
 			return next(c)
 		}
-		rule, ok := s.access[c.Request().Method+" "+c.Path()]
-		if !ok {
-			if c.Path() == "" || c.Path() == "/*" {
-				// The "not found" page speaks the reader's language too.
-				if user, err := s.identify(c); err == nil {
-					s.setLanguage(c, user)
-				}
-				return echo.ErrNotFound
-			}
-			return echo.ErrForbidden
-		}
+		// The user and their language come first, so that even the page of an unknown
+		// address or a refused route is in the reader's language.
 		user, err := s.identify(c)
 		if err != nil {
 			return err
@@ -81,6 +72,13 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Response().Header().Set("Cache-Control", "no-store")
 		}
 		s.setLanguage(c, user)
+		rule, ok := s.access[c.Request().Method+" "+c.Path()]
+		if !ok {
+			if c.Path() == "" || c.Path() == "/*" {
+				return echo.ErrNotFound
+			}
+			return echo.ErrForbidden
+		}
 		if rule.Public {
 			return next(c)
 		}
@@ -177,14 +175,21 @@ func (s *Server) redirectToLogin(c echo.Context) error {
 // browser's preference.
 func (s *Server) setLanguage(c echo.Context, u *models.User) {
 	lang := ""
+	ck, ckErr := c.Cookie("lang")
 	if u != nil {
 		lang = u.Lang
-	} else if ck, err := c.Cookie("lang"); err == nil {
+		// The cookie follows the user's language, so pages answered before the session
+		// is read (a body over the limit, 413) are in that language too.
+		if ckErr != nil || ck.Value != lang {
+			c.SetCookie(&http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.CookieSecure})
+		}
+	} else if ckErr == nil {
 		lang = ck.Value
 	} else {
 		lang = browserLanguage(c.Request().Header.Get("Accept-Language"))
 	}
-	ctx := i18n.WithTranslator(c.Request().Context(), i18n.For(lang))
+	ctx := i18n.WithLocation(i18n.WithTranslator(c.Request().Context(), i18n.For(lang)), s.store.Location)
 	c.SetRequest(c.Request().WithContext(ctx))
 }
 

@@ -67,7 +67,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	phone := newBrowser(t, a, 390, 844)
 	phone.signIn("everyone@example.com", modeltest.Password)
 	phone.open("/feedback/new")
-	phone.click(`button[data-menu-toggle]`)
+	phone.click(`label[data-menu-toggle]`)
 	phone.waitFor(`nav#mainnav`)
 	phone.screenshot("log feedback on a phone")
 	phone.checkAccessibility("log feedback on a phone")

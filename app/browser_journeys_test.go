@@ -80,7 +80,7 @@ func journeyAmbassador(t *testing.T, a *testApp, d *journeyData) {
 	b.screenshot("home-phone")
 
 	// The navigation is folded behind the menu button on a phone.
-	b.click(`button[data-menu-toggle]`)
+	b.click(`label[data-menu-toggle]`)
 	b.click(`[data-testid="nav-log"]`)
 	b.waitFor(`[data-testid="feedback-form"]`)
 	b.click(`label[for="nps-3"]`)

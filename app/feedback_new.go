@@ -157,7 +157,15 @@ func (s *Server) feedbackCreate(c echo.Context) error {
 	}
 	if fb.FollowUpDueAt != nil {
 		due := fb.FollowUpDueAt.In(s.store.Location)
-		s.flash(c, "flash.feedback_saved_due", map[string]any{"Due": components.FormatDateTime(ctx, due)})
+		if now := s.store.Now(); due.Before(now) {
+			// Logged late (received days ago): the follow-up is overdue already, and the
+			// flash says so rather than name a deadline in the past as if it were ahead.
+			s.flash(c, "flash.feedback_saved_overdue", map[string]any{"Due": components.FormatDateTime(ctx, due),
+				"Overdue": components.Relative(ctx, due, now)})
+		} else {
+			s.flash(c, "flash.feedback_saved_due", map[string]any{"Due": components.FormatDateTime(ctx, due)})
+		}
+		s.flashLink(c, "/feedback/"+strconv.FormatInt(fb.ID, 10)+"#follow-up", "flash.record_follow_up")
 	} else {
 		s.flash(c, "flash.feedback_saved")
 	}

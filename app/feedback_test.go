@@ -368,6 +368,10 @@ func TestFollowUpInPlaceAndGoodwillLimit(t *testing.T) {
 	if res.Code != http.StatusOK || doc(t, res).Find("[data-testid=followed-up]").Length() != 1 {
 		t.Fatalf("htmx follow-up: %d %s", res.Code, res.Body)
 	}
+	// The navigation's badge is updated with the row: one detractor is left to call.
+	if badge := doc(t, res).Find("#nav-count-followups[hx-swap-oob]"); strings.TrimSpace(badge.Text()) != "1" {
+		t.Errorf("the follow-up badge is not updated out of band: %q", badge.Text())
+	}
 	res = c.postForm(fmt.Sprintf("/feedback/%d/follow-up", ids[1]), url.Values{"note": {"Called"}, "goodwill_amount": {"150"}})
 	if res.Code != http.StatusBadRequest {
 		t.Fatalf("over the limit: %d, want 400", res.Code)
@@ -387,7 +391,7 @@ func TestFollowUpInPlaceAndGoodwillLimit(t *testing.T) {
 	ledger := doc(t, ac.get("/admin/goodwill"))
 	found := false
 	ledger.Find("[data-testid=goodwill-line]").Each(func(_ int, s *goquery.Selection) {
-		if strings.Contains(s.Text(), "North") && strings.TrimSpace(s.Find("[data-testid=spent]").Text()) == "300" {
+		if strings.Contains(s.Text(), "North") && strings.TrimSpace(s.Find("[data-testid=spent]").Text()) == "DKK\u00a0300" {
 			found = true
 		}
 	})
@@ -397,7 +401,7 @@ func TestFollowUpInPlaceAndGoodwillLimit(t *testing.T) {
 	if res := ac.postForm(fmt.Sprintf("/admin/goodwill/%d", north.ID), url.Values{"limit": {"-5"}}); res.Code != http.StatusBadRequest {
 		t.Errorf("negative limit: %d", res.Code)
 	}
-	if res := ac.get(fmt.Sprintf("/admin/goodwill/%d", north.ID)); res.Code != http.StatusOK || doc(t, res).Find("[data-testid=total]").Text() != "300" {
+	if res := ac.get(fmt.Sprintf("/admin/goodwill/%d", north.ID)); res.Code != http.StatusOK || doc(t, res).Find("[data-testid=total]").Text() != "DKK\u00a0300" {
 		t.Errorf("branch ledger: %d", res.Code)
 	}
 }

@@ -99,8 +99,17 @@ func (s *Server) followUpRecord(c echo.Context) error {
 	}
 	fu := models.FollowUp{By: currentUser(c), Note: f.Note}
 	if f.Goodwill != "" {
-		if fu.Goodwill, err = strconv.ParseInt(f.Goodwill, 10, 64); err != nil {
-			errs["goodwill_amount"] = "invalid"
+		// Read as typed in the user's language: "1.250" is 1250 in Danish, not 1.25, and
+		// "250,50" is not 25050. Goodwill is kept in whole kroner, so øre are refused with
+		// a message rather than rounded away.
+		ore, perr := i18n.FromContext(ctx).ParseMoney(f.Goodwill)
+		switch {
+		case perr != nil:
+			errs["goodwill_amount"] = "not_an_amount"
+		case ore%100 != 0:
+			errs["goodwill_amount"] = "whole_kroner"
+		default:
+			fu.Goodwill = ore / 100
 		}
 	}
 	if f.RootCause != "" {
@@ -165,7 +174,13 @@ func (s *Server) followUpRecord(c echo.Context) error {
 	}
 	if isHTMX(c) {
 		c.Response().Header().Set("Vary", "HX-Request")
-		return s.renderFollowUpRow(c, http.StatusOK, followups.Item{Feedback: *fb})
+		fc, err := s.followUpContext(c)
+		if err != nil {
+			return err
+		}
+		n := s.navCounts(ctx)
+		return render(c, http.StatusOK, followups.RowAndCount(followups.Item{Feedback: *fb}, fc,
+			n.FollowUpsDue+n.FollowUpsOverdue, n.FollowUpsOverdue > 0))
 	}
 	s.flash(c, "flash.followed_up")
 	if fromMine {

@@ -53,6 +53,11 @@ func checkForm(form any) components.Errors {
 	for _, fe := range verrs {
 		if _, seen := out[fe.Field()]; !seen {
 			out[fe.Field()] = messageFor(fe.Tag())
+			// A text over its maximum is "too long", so the message can name the
+			// limit in characters rather than call the value out of range.
+			if fe.Kind() == reflect.String && (fe.Tag() == "max" || fe.Tag() == "lte") {
+				out[fe.Field()] = "too_long"
+			}
 		}
 	}
 	return out

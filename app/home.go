@@ -37,7 +37,7 @@ func (s *Server) home(c echo.Context) error {
 	}
 	t := i18n.FromContext(ctx)
 	return render(c, http.StatusOK, home.Index(home.IndexPage{Trend: trend,
-		Page: s.page(c, "nav.home", "home"), D: d, Work: work, Now: s.store.Now().In(s.store.Location), LedTo: ledTo,
+		Page: s.page(c, "nav.home", "home"), D: d, Work: work, Now: s.store.Now().In(s.store.Location), Today: s.store.Today(), LedTo: ledTo,
 		Chart:    goalChart(ctx, d.Goal),
 		Progress: components.NewProgressBar(t.T("goal.progress_title", map[string]any{"Done": d.Goal.Implemented, "Target": d.Goal.Target}), d.Goal.Implemented, d.Goal.Target, d.Goal.ExpectedByToday),
 		NPSBar:   npsBar(ctx, d.NPS30),
@@ -64,7 +64,7 @@ func goalChart(ctx context.Context, p *models.YearProgress) components.GoalChart
 	}
 	cum := p.Cumulative()
 	title := t.T("goal.chart_title", map[string]any{"Year": p.Year})
-	desc := t.T("goal.chart_desc", map[string]any{"Done": p.Implemented, "Target": p.Target, "Expected": components.Round1(p.ExpectedByToday)})
+	desc := t.T("goal.chart_desc", map[string]any{"Done": p.Implemented, "Target": p.Target, "Expected": components.Round1(ctx, p.ExpectedByToday)})
 	return components.NewGoalChart(title, desc, labels, cum[:months], pace, p.Target)
 }
 

@@ -50,6 +50,9 @@ func (s *Server) notifyShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if imp.Status != models.StatusImplemented {
+		return &pageError{status: http.StatusConflict, messageID: "notify.not_implemented"}
+	}
 	return s.renderNotify(c, http.StatusOK, imp, notifyTemplate(c.QueryParam("lang"), imp), nil)
 }
 
@@ -74,6 +77,9 @@ func (s *Server) notifySend(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if imp.Status != models.StatusImplemented {
+		return &pageError{status: http.StatusConflict, messageID: "notify.not_implemented"}
+	}
 	f := readNotifyForm(c)
 	errs := checkForm(f)
 	queued, before := 0, 0
@@ -89,6 +95,11 @@ func (s *Server) notifySend(c echo.Context) error {
 	if len(errs) > 0 {
 		return s.renderNotify(c, http.StatusBadRequest, imp, f, errs)
 	}
-	s.flash(c, "flash.notify_queued", map[string]any{"Count": queued, "Before": before})
+	if queued == 0 {
+		// A second send queues nothing: say why, rather than "queued for 0 customers".
+		s.flash(c, "flash.notify_all_told", map[string]any{"Count": before})
+	} else {
+		s.flash(c, "flash.notify_queued", map[string]any{"Count": queued, "Before": before})
+	}
 	return redirect(c, fmt.Sprintf("/improvements/%d/notify", id))
 }

@@ -117,8 +117,12 @@ func TestNotifyCustomersOverSMTP(t *testing.T) {
 	if res := c.postForm(path, form); res.Code != http.StatusSeeOther {
 		t.Fatalf("send: %d %s", res.Code, res.Body)
 	}
-	if res := c.postForm(path, form); res.Code != http.StatusSeeOther {
+	res := c.postForm(path, form)
+	if res.Code != http.StatusSeeOther {
 		t.Fatalf("send again: %d", res.Code)
+	}
+	if flash := c.flashOf(res); !strings.Contains(flash, "already been told") {
+		t.Errorf("a second send says %q, want that everyone has already been told", flash)
 	}
 
 	ctx := context.Background()
@@ -184,10 +188,13 @@ func TestNotifyRefusesWhatIsNotImplemented(t *testing.T) {
 	}
 	c := a.signIn("steer@example.com")
 	path := fmt.Sprintf("/improvements/%d/notify", imp.ID)
-	if res := c.get(path); res.Code != http.StatusConflict {
-		t.Errorf("GET: %d, want 409", res.Code)
+	// The refusal says why (not implemented yet), never "someone else changed this".
+	if res := c.get(path); res.Code != http.StatusConflict || !strings.Contains(res.Body.String(), "not implemented yet") ||
+		strings.Contains(res.Body.String(), "Someone else") {
+		t.Errorf("GET: %d, want 409 saying it is not implemented", res.Code)
 	}
-	if res := c.postForm(path, url.Values{"subject": {"x"}, "body": {"y"}}); res.Code != http.StatusConflict {
+	if res := c.postForm(path, url.Values{"subject": {"x"}, "body": {"y"}}); res.Code != http.StatusConflict ||
+		!strings.Contains(res.Body.String(), "not implemented yet") {
 		t.Errorf("POST: %d, want 409", res.Code)
 	}
 }

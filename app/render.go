@@ -42,7 +42,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status, msg := http.StatusInternalServerError, "internal_error"
 	var he *echo.HTTPError
 	var ve *models.ValidationError
+	var pe *pageError
+	message := ""
 	switch {
+	case errors.As(err, &pe):
+		status, msg, message = pe.status, "not_allowed", pe.messageID
 	case errors.As(err, &ve):
 		status, msg = http.StatusBadRequest, "invalid_input"
 	case errors.Is(err, models.ErrNotFound):
@@ -52,7 +56,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case errors.Is(err, models.ErrConflict):
 		status, msg = http.StatusConflict, "conflict"
 	case errors.Is(err, models.ErrNotAllowed):
-		status, msg = http.StatusConflict, "not_allowed"
+		// Not "someone else changed this": the item is in a state that does not allow it.
+		status, msg, message = http.StatusConflict, "not_allowed", "error.not_allowed"
 	case errors.As(err, &he):
 		status = he.Code
 		msg = fmt.Sprint(he.Message)
@@ -76,8 +81,17 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
+	if !i18n.Has(ctx) {
+		// Refused before authorize ran (a body over the limit, a bad encoding): the
+		// language comes from the cookie or the browser.
+		s.setLanguage(c, nil)
+		ctx = c.Request().Context()
+	}
 	t := i18n.FromContext(ctx)
-	page := pages.ErrorPage{Status: status, Title: t.T(errorTitle(status)), Message: t.T(errorMessage(status)),
+	if message == "" {
+		message = errorMessage(status)
+	}
+	page := pages.ErrorPage{Status: status, Title: t.T(errorTitle(status)), Message: t.T(message),
 		SignedIn: currentUser(c) != nil, RequestID: RequestID(ctx)}
 	if ve != nil {
 		page.Fields = ve.Fields
@@ -86,6 +100,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.String(status, http.StatusText(status))
 	}
 }
+
+// pageError refuses a request with a status and a message of its own, for refusals the
+// generic page of the status would word untruly.
+type pageError struct {
+	status    int
+	messageID string
+}
+
+func (e *pageError) Error() string { return e.messageID }
 
 // apiMessage explains an error in the API; domain refusals carry their own message.
 func apiMessage(status int, msg string, err error) string {
@@ -119,6 +142,13 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 // flash stores a confirmation for the next page.
 func (s *Server) flash(c echo.Context, id string, data ...map[string]any) {
 	s.sessions.Put(c.Request().Context(), "flash", i18n.FromContext(c.Request().Context()).T(id, data...))
+}
+
+// flashLink ends the next page's flash with a link to the next step.
+func (s *Server) flashLink(c echo.Context, href, textID string) {
+	ctx := c.Request().Context()
+	s.sessions.Put(ctx, "flash_link", href)
+	s.sessions.Put(ctx, "flash_link_text", i18n.FromContext(ctx).T(textID))
 }
 
 // redirect ends a successful form post (post/redirect/get).

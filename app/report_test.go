@@ -144,7 +144,11 @@ func TestReportPageAndCSV(t *testing.T) {
 	for _, s := range []int{10, 10, 9, 7, 2} {
 		a.feedbackAt(amb, cphTime(2026, time.May, 4, 10, 0), models.NewFeedback{NPS: score(s), Comment: "q2", Touchpoint: "mobile_app"})
 	}
-	a.feedbackAt(amb, cphTime(2026, time.February, 4, 10, 0), models.NewFeedback{NPS: score(3), Comment: "q1", Touchpoint: "mobile_app"})
+	// Q1 has five detractors on the same touchpoint: enough responses in both quarters
+	// for the touchpoint to be named as a reason.
+	for range 5 {
+		a.feedbackAt(amb, cphTime(2026, time.February, 4, 10, 0), models.NewFeedback{NPS: score(3), Comment: "q1", Touchpoint: "mobile_app"})
+	}
 	a.implementAt(st, "Clearer letters", models.EffortXS, cphTime(2026, time.May, 20, 10, 0))
 	a.store.Now = func() time.Time { return cphTime(2026, time.November, 23, 12, 0) }
 	c := a.signIn("amb@example.com")
@@ -193,10 +197,57 @@ func TestReportPageAndCSV(t *testing.T) {
 	}
 	for k, want := range map[string]string{"period/": "2026-Q2", "nps/current": "40.0", "nps/previous": "-100.0",
 		"nps/year_before": "", "responses/current": "5", "implemented/quick_win": "1", "nps_change/previous": "140.0",
-		"reason_touchpoint_up/Mobile app": "140.0", "goal_implemented/": "1"} {
+		"reason_touchpoint_up/Mobile app": "140.0", "reason_touchpoint_mix/": "0.0", "goal_implemented/": "1"} {
 		if got[k] != want {
 			t.Errorf("csv %s = %q, want %q", k, got[k], want)
 		}
+	}
+
+	// A year with nothing before it says so instead of ranking against an empty period.
+	d = doc(t, c.get("/reports?kind=year&period=2026"))
+	if d.Find("[data-testid=no-earlier]").Length() != 1 || d.Find("[data-testid=reason]").Length() != 0 {
+		t.Errorf("2026 against an empty 2025 must say there is no earlier data: %q", d.Find("[data-testid=report-reasons]").Text())
+	}
+	if txt := d.Find("[data-testid=vs-previous]").Text(); !strings.Contains(txt, "no earlier data") {
+		t.Errorf("comparison with an empty year = %q", txt)
+	}
+	if d.Find("[data-testid=nps-trend] circle").Length() != 2 {
+		t.Errorf("the trend must have a dot for each month with responses (February, May): %d", d.Find("[data-testid=nps-trend] circle").Length())
+	}
+}
+
+// TestReportComment: the steering group writes the period's comment, which the report
+// and its CSV then show; a comment over the limit comes back with the limit named.
+func TestReportComment(t *testing.T) {
+	a := newTestApp(t)
+	a.user("steer@example.com", steering)
+	a.user("amb@example.com", ambassador)
+	a.store.Now = func() time.Time { return cphTime(2026, time.November, 23, 12, 0) }
+	amb := a.signIn("amb@example.com")
+	if strings.Contains(amb.get("/reports?kind=month&period=2026-10").Body.String(), `action="/reports/comment"`) {
+		t.Error("an ambassador sees the comment form")
+	}
+	if res := amb.postForm("/reports/comment", url.Values{"kind": {"month"}, "period": {"2026-10"}, "comment": {"x"}}); res.Code != http.StatusForbidden {
+		t.Errorf("an ambassador's comment: %d, want 403", res.Code)
+	}
+	c := a.signIn("steer@example.com")
+	res := c.postForm("/reports/comment", url.Values{"kind": {"month"}, "period": {"2026-10"}, "comment": {"Queues were long after the system change."}})
+	if res.Code != http.StatusSeeOther || res.Header().Get("Location") != "/reports?kind=month&period=2026-10" {
+		t.Fatalf("save: %d %s", res.Code, res.Header().Get("Location"))
+	}
+	if flash := c.flashOf(res); !strings.Contains(flash, "saved") {
+		t.Errorf("flash = %q", flash)
+	}
+	d := doc(t, c.get("/reports?kind=month&period=2026-10"))
+	if got := d.Find("[data-testid=comment-body]").Text(); got != "Queues were long after the system change." {
+		t.Errorf("comment on the report = %q", got)
+	}
+	long := strings.Repeat("å", models.MaxReportComment+1)
+	res = c.postForm("/reports/comment", url.Values{"kind": {"month"}, "period": {"2026-10"}, "comment": {long}})
+	d = doc(t, res)
+	if res.Code != http.StatusUnprocessableEntity || !strings.Contains(d.Find("[data-testid=report-comment] .error").Text(), "at most 600 characters") ||
+		d.Find("#f-comment").Text() != long {
+		t.Errorf("too long: %d, error %q", res.Code, d.Find("[data-testid=report-comment] .error").Text())
 	}
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -70,6 +71,11 @@ func (s *Server) reports(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.renderReport(c, p, http.StatusOK, "", "")
+}
+
+// renderReport shows the report of p; comment and problem carry a refused comment back.
+func (s *Server) renderReport(c echo.Context, p models.Period, status int, comment, problem string) error {
 	ctx := c.Request().Context()
 	r, err := s.store.Report(ctx, p)
 	if err != nil {
@@ -94,13 +100,65 @@ func (s *Server) reports(c echo.Context) error {
 	page := s.page(c, "nav.reports", "reports")
 	label := periodLabel(ctx, p)
 	page.Title = t.T("report.title", map[string]any{"Period": label})
-	return render(c, http.StatusOK, reports.Index(reports.IndexPage{Page: page, R: r, Label: label,
+	u := currentUser(c)
+	return render(c, status, reports.Index(reports.IndexPage{Page: page, R: r, Label: label,
+		Trend: trendChart(ctx, r.Trend), Kind: string(p.Kind), Period: p.String(),
+		CanComment: u != nil && u.Has(models.RoleSteering), Comment: comment, CommentError: problem,
 		PrevHref: reportHref("/reports", p.Previous()), NextHref: reportHref("/reports", p.Next()),
 		CSVHref: reportHref("/reports/export.csv", p), XLSXHref: reportHref("/reports/export.xlsx", p), Kinds: kinds,
 		Groups: npsBar(ctx, r.Current),
 		Goal: components.NewProgressBar(t.T("goal.progress_title", map[string]any{"Done": r.Goal.Implemented, "Target": r.Goal.Target}),
 			r.Goal.Implemented, r.Goal.Target, r.Goal.ExpectedByToday),
-		From: p.Start, To: p.LastDay(), Trend: trend}))
+		From: p.Start, To: p.LastDay(), YearsTrend: trend}))
+}
+
+// trendChart lays out the report's 13 months of NPS with labels in the user's language.
+func trendChart(ctx context.Context, months []models.MonthNPS) components.MonthTrendChart {
+	t := i18n.FromContext(ctx)
+	points := make([]components.MonthPoint, len(months))
+	for i, m := range months {
+		label := t.T(fmt.Sprintf("month.short.%d", int(m.Month.Month())))
+		full := label + " " + strconv.Itoa(m.Month.Year())
+		v, ok := m.Counts.Score()
+		points[i] = components.MonthPoint{Label: label, NPS: v, OK: ok, Value: components.FormatNPS(ctx, m.Counts),
+			Title: t.T("report.trend_point", map[string]any{"Month": full, "NPS": components.FormatNPS(ctx, m.Counts), "Count": m.Counts.Responses()})}
+	}
+	desc := ""
+	if len(months) > 0 {
+		first, last := months[0].Month, months[len(months)-1].Month
+		desc = t.T("report.trend_desc", map[string]any{
+			"From": t.T(fmt.Sprintf("month.short.%d", int(first.Month()))) + " " + strconv.Itoa(first.Year()),
+			"To":   t.T(fmt.Sprintf("month.short.%d", int(last.Month()))) + " " + strconv.Itoa(last.Year())})
+	}
+	return components.NewMonthTrendChart(t.T("report.trend"), desc, points)
+}
+
+// reportComment saves the steering group's comment on a period and returns to its report.
+func (s *Server) reportComment(c echo.Context) error {
+	ctx := c.Request().Context()
+	kind, ok := models.ParsePeriodKind(c.FormValue("kind"))
+	if !ok {
+		return models.Invalid("kind", "invalid_choice")
+	}
+	p, err := models.ParsePeriod(kind, strings.TrimSpace(c.FormValue("period")), s.store.Location)
+	if err != nil {
+		return err
+	}
+	body := c.FormValue("comment")
+	if err := s.store.SetReportComment(ctx, p, body, currentUser(c)); err != nil {
+		var ve *models.ValidationError
+		if errors.As(err, &ve) && ve.Fields["comment"] != "" {
+			problem := i18n.T(ctx, "report.comment_too_long", map[string]any{"Max": models.MaxReportComment})
+			return s.renderReport(c, p, http.StatusUnprocessableEntity, body, problem)
+		}
+		return err
+	}
+	id := "flash.report_comment_saved"
+	if strings.TrimSpace(body) == "" {
+		id = "flash.report_comment_removed"
+	}
+	s.flash(c, id, map[string]any{"Period": periodLabel(ctx, p)})
+	return redirect(c, reportHref("/reports", p))
 }
 
 // csvText keeps a name from being read as a formula by a spreadsheet.
@@ -145,14 +203,30 @@ func reportRows(r *models.Report) [][]string {
 		}
 		rows = append(rows, []string{"nps_change", x.name, v})
 	}
+	// Reasons: each named group's own effect, then per dimension the changed mix and the
+	// groups too small to name, so the rows add up to the change.
 	for _, x := range []struct {
 		name string
-		rs   []models.Reason
-	}{{"reason_category_up", r.CategoriesUp}, {"reason_category_down", r.CategoriesDown},
-		{"reason_touchpoint_up", r.TouchpointsUp}, {"reason_touchpoint_down", r.TouchpointsDown}} {
-		for _, rs := range x.rs {
-			rows = append(rows, []string{x.name, csvText(rs.Key), float1(rs.Effect)})
+		rs   models.Reasons
+	}{{"category", r.Categories}, {"touchpoint", r.Touchpoints}} {
+		if x.rs.NoEarlier {
+			rows = append(rows, []string{"reason_" + x.name + "_no_earlier_data", "", "true"})
+			continue
 		}
+		for _, rs := range x.rs.Up {
+			rows = append(rows, []string{"reason_" + x.name + "_up", csvText(rs.Key), float1(rs.Own)})
+		}
+		for _, rs := range x.rs.Down {
+			rows = append(rows, []string{"reason_" + x.name + "_down", csvText(rs.Key), float1(rs.Own)})
+		}
+		rows = append(rows, []string{"reason_" + x.name + "_mix", "", float1(x.rs.MixTotal)},
+			[]string{"reason_" + x.name + "_other", "", float1(x.rs.SmallTotal)})
+	}
+	for _, rc := range r.RootCauses {
+		rows = append(rows, []string{"root_cause", csvText(rc.Name), strconv.Itoa(rc.Count)})
+	}
+	if r.Comment != nil {
+		rows = append(rows, []string{"steering_comment", "", csvText(r.Comment.Body)})
 	}
 	f := r.FollowUp
 	share := ""

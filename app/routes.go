@@ -25,6 +25,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	// Public.
 	s.route(e, http.MethodGet, "/healthz", public, s.healthz)
+	s.route(e, http.MethodGet, "/favicon.ico", public, s.favicon)
 	s.route(e, http.MethodGet, "/login", public, s.loginForm)
 	s.route(e, http.MethodPost, "/login", public, s.login)
 	s.route(e, http.MethodPost, "/lang", public, s.switchLanguage)
@@ -129,6 +130,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.route(e, http.MethodGet, "/roadmap", signedIn, s.roadmapIndex)
 	s.route(e, http.MethodGet, "/reports/export.csv", signedIn, s.reportCSV)
 	s.route(e, http.MethodGet, "/reports/export.xlsx", signedIn, s.reportXLSX)
+	s.route(e, http.MethodPost, "/reports/comment", only(steering), s.reportComment)
 	s.route(e, http.MethodGet, "/you-said-we-did", signedIn, s.youSaidWeDid)
 	s.route(e, http.MethodGet, "/improvements/:id/notify", only(steering), s.notifyShow)
 	s.route(e, http.MethodPost, "/improvements/:id/notify", only(steering), s.notifySend)

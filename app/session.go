@@ -30,6 +30,9 @@ func (s *Server) page(c echo.Context, titleID, active string) pageData {
 	if p.User != nil {
 		p.Flash = s.sessions.PopString(ctx, "flash")
 		p.Error = s.sessions.PopString(ctx, "flash_error")
+		if p.Flash != "" {
+			p.FlashLink, p.FlashLinkText = s.sessions.PopString(ctx, "flash_link"), s.sessions.PopString(ctx, "flash_link_text")
+		}
 		p.Nav = s.navCounts(ctx)
 		// One indexed count of this user's unread alerts: the bell must be current.
 		p.Unread, _ = s.store.UnreadCount(ctx, p.User.ID)

@@ -5,6 +5,10 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/improvementtracker/tracker/static"
 )
 
 // staticHandler serves embedded files; names carry a content hash in their query, so
@@ -28,4 +32,15 @@ func staticHandler(fsys fs.FS) http.Handler {
 		}
 		files.ServeHTTP(w, r)
 	})
+}
+
+// favicon answers the /favicon.ico browsers ask for on every site with the app's SVG
+// icon (every current browser draws an SVG favicon), so it is never a 404.
+func (s *Server) favicon(c echo.Context) error {
+	b, err := fs.ReadFile(static.FS, "favicon.svg")
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+	return c.Blob(http.StatusOK, "image/svg+xml", b)
 }

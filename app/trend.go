@@ -17,7 +17,7 @@ func (s *Server) npsTrend(ctx context.Context, lastYear int) (*components.TrendC
 		return nil, err
 	}
 	t := i18n.FromContext(ctx)
-	c := components.NewTrendChart(t.T("trend.title", map[string]any{"From": first, "To": lastYear}),
+	c := components.NewTrendChart(ctx, t.T("trend.title", map[string]any{"From": first, "To": lastYear}),
 		t.T("trend.desc"), months, targets)
 	return &c, nil
 }

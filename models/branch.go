@@ -147,12 +147,6 @@ type BranchMonth struct {
 	Praised []NamedCount
 }
 
-// MonthNPS is one month of a trend.
-type MonthNPS struct {
-	Start time.Time
-	NPS   NPSCounts
-}
-
 // NamedCount is a name and how often it came up.
 type NamedCount struct {
 	Name  string
@@ -199,9 +193,9 @@ func (s *Store) BranchReport(ctx context.Context, branchID int64, at time.Time) 
 		if err != nil {
 			return nil, err
 		}
-		out.Trend = append(out.Trend, MonthNPS{Start: ms, NPS: c})
+		out.Trend = append(out.Trend, MonthNPS{Month: ms, Counts: c})
 	}
-	out.NPS = out.Trend[len(out.Trend)-1].NPS
+	out.NPS = out.Trend[len(out.Trend)-1].Counts
 	var dets []struct {
 		ReceivedAt   time.Time
 		FollowedUpAt *time.Time

@@ -54,6 +54,9 @@ var demoNames = map[RefKind]map[string]string{
 	RefFunctionalAreas: {"retail": "Privatkunder", "business": "Erhverv", "it": "IT og digitalisering",
 		"operations": "Drift", "credit": "Kredit", "marketing": "Marketing og kommunikation",
 		"customer_service": "Kundeservice", "hr": "HR"},
+	// The seeded branches are deactivated (the demo bank has its own), but they still show
+	// in lists of inactive items and in history: they get Danish names too.
+	RefBranches: {"hq": "Hovedkontor", "city": "Centrum", "north": "Nord", "south": "Syd", "business": "Erhvervscenter"},
 }
 
 var demoBranches = [][2]string{{"aarhus", "Aarhus C"}, {"aalborg", "Aalborg"}, {"odense", "Odense"},
@@ -235,7 +238,11 @@ func (d *demo) reference(ctx context.Context) error {
 		return err
 	}
 	for _, b := range old {
-		if err := d.s.UpdateRef(ctx, RefBranches, b.ID, b.Name, false, nil); err != nil {
+		name := b.Name
+		if da, ok := demoNames[RefBranches][b.Code]; ok {
+			name = da
+		}
+		if err := d.s.UpdateRef(ctx, RefBranches, b.ID, name, false, nil); err != nil {
 			return err
 		}
 	}
@@ -326,6 +333,9 @@ func (d *demo) feedback(ctx context.Context) error {
 			Update("category_id", d.cats[pick.category]).Error; err != nil {
 			return err
 		}
+		if id, ok := d.cats[pick.category]; ok {
+			f.CategoryID = &id
+		}
 		if group != GroupPromoter {
 			d.byCat[pick.category] = append(d.byCat[pick.category], demoFeedback{f.ID, at})
 		}
@@ -354,6 +364,10 @@ func (d *demo) followUp(ctx context.Context, f *Feedback, by *User) error {
 		delay = time.Duration(26+d.rng.IntN(30)) * time.Hour
 	}
 	fu := FollowUp{By: by, At: f.ReceivedAt.Add(delay), Note: demoFollowUpNotes[d.rng.IntN(len(demoFollowUpNotes))]}
+	// The ambassador records the feedback's category as the root cause found on the call,
+	// so the reports' root causes have something to count (no draw from rng: the rest of
+	// the demo stays as it was).
+	fu.RootCauseID = f.CategoryID
 	if d.rng.IntN(3) == 0 {
 		fu.Goodwill = int64(100 * (1 + d.rng.IntN(5)))
 	}

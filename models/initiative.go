@@ -28,6 +28,21 @@ func InitiativeOverdue(status Status, target *time.Time, today time.Time) bool {
 	return today.After(*target)
 }
 
+// InitiativeDaysOverdue returns how many days past its target date an overdue item is
+// on today (both calendar days as midnight UTC), 0 when it is not overdue, so the page
+// can say "overdue by 12 days" rather than only "overdue".
+func InitiativeDaysOverdue(status Status, target *time.Time, today time.Time) int {
+	if !InitiativeOverdue(status, target, today) {
+		return 0
+	}
+	return int(today.Sub(*target).Hours()/24 + 0.5)
+}
+
+// DaysOverdue returns how many days past its target date the initiative is (0: not late).
+func (i Initiative) DaysOverdue(today time.Time) int {
+	return InitiativeDaysOverdue(i.Status, i.TargetDate, today)
+}
+
 // OwnerGroup is one owner's initiatives within a functional area.
 type OwnerGroup struct {
 	Owner *User // nil: no owner

@@ -16,17 +16,21 @@ func TestInitiativeOverdue(t *testing.T) {
 		status models.Status
 		target *time.Time
 		want   bool
+		days   int
 	}{
-		{"no target", models.StatusApproved, nil, false},
-		{"due today", models.StatusInProgress, sgDay(2026, 6, 10), false},
-		{"due yesterday", models.StatusInProgress, sgDay(2026, 6, 9), true},
-		{"approved and late", models.StatusApproved, sgDay(2026, 1, 1), true},
-		{"implemented late", models.StatusImplemented, sgDay(2026, 1, 1), false},
+		{"no target", models.StatusApproved, nil, false, 0},
+		{"due today", models.StatusInProgress, sgDay(2026, 6, 10), false, 0},
+		{"due yesterday", models.StatusInProgress, sgDay(2026, 6, 9), true, 1},
+		{"approved and late", models.StatusApproved, sgDay(2026, 1, 1), true, 160},
+		{"implemented late", models.StatusImplemented, sgDay(2026, 1, 1), false, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := models.InitiativeOverdue(tc.status, tc.target, today); got != tc.want {
 				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			if got := models.InitiativeDaysOverdue(tc.status, tc.target, today); got != tc.days {
+				t.Fatalf("days overdue = %d, want %d", got, tc.days)
 			}
 		})
 	}

@@ -8,8 +8,12 @@ import (
 	"time"
 )
 
-// ReasonsShown is how many reasons a report names each way (up and down) per dimension.
-const ReasonsShown = 5
+// ReasonsShown is how many reasons a report names each way (up and down) per dimension:
+// with two dimensions that is at most eight lines a side on the printed page.
+const ReasonsShown = 4
+
+// RootCausesShown is how many root causes a report lists.
+const RootCausesShown = 5
 
 // Report is the one-page report of a month, quarter or year.
 type Report struct {
@@ -17,12 +21,18 @@ type Report struct {
 	// Current, Previous and YearBefore are the NPS responses of the period, the period
 	// just before it and the same period a year earlier.
 	Current, Previous, YearBefore NPSCounts
-	// The categories and touchpoints that moved the NPS against the previous period,
-	// largest effect first. A Reason with an empty Key is the feedback without one.
-	CategoriesUp, CategoriesDown   []Reason
-	TouchpointsUp, TouchpointsDown []Reason
-	FollowUp                       FollowUpStats
-	Implemented                    ImplementedStats
+	// Categories and Touchpoints explain the change of NPS against the previous period
+	// (see NPSReasons).
+	Categories, Touchpoints Reasons
+	// RootCauses are the root causes recorded at follow-up of the period's feedback,
+	// the ReasonsShown most frequent first.
+	RootCauses []NameCount
+	// Trend is the NPS of the 13 months up to the period's last month, oldest first.
+	Trend []MonthNPS
+	// Comment is the steering group's comment on the period (nil: none yet).
+	Comment     *ReportComment
+	FollowUp    FollowUpStats
+	Implemented ImplementedStats
 	// Goal is the goal of the period's year as it stood at the end of the period (or
 	// today, for a period still running).
 	Goal          *YearProgress
@@ -200,22 +210,22 @@ func (s *Store) refNames(ctx context.Context, kind RefKind) (map[int64]string, e
 	return out, nil
 }
 
-// reasons names the segments of kind that moved the NPS from prev to cur. The segment
-// without a value (id 0) is included as Key "", so the effects add up to the change.
-func (s *Store) reasons(ctx context.Context, kind RefKind, cur, prev Period) (up, down []Reason, err error) {
+// reasons explains the change of NPS from prev to cur along kind. The segment without a
+// value (id 0) is included as Key "", so the effects add up to the change.
+func (s *Store) reasons(ctx context.Context, kind RefKind, cur, prev Period) (Reasons, error) {
 	cf, ct := s.periodDays(cur)
 	pf, pt := s.periodDays(prev)
 	now, err := s.segmentCounts(ctx, kind, cf, ct)
 	if err != nil {
-		return nil, nil, err
+		return Reasons{}, err
 	}
 	before, err := s.segmentCounts(ctx, kind, pf, pt)
 	if err != nil {
-		return nil, nil, err
+		return Reasons{}, err
 	}
 	names, err := s.refNames(ctx, kind)
 	if err != nil {
-		return nil, nil, err
+		return Reasons{}, err
 	}
 	segs := map[int64]*SegmentCounts{}
 	seg := func(id int64) *SegmentCounts {
@@ -239,8 +249,7 @@ func (s *Store) reasons(ctx context.Context, kind RefKind, cur, prev Period) (up
 	for _, sc := range segs {
 		list = append(list, *sc)
 	}
-	up, down = NPSReasons(list, ReasonsShown)
-	return up, down, nil
+	return NPSReasons(list, ReasonsShown), nil
 }
 
 // followUpStats reads the receipt and follow-up times of the period's detractors: a
@@ -367,10 +376,19 @@ func (s *Store) report(ctx context.Context, p Period) (*Report, error) {
 			return nil, err
 		}
 	}
-	if r.CategoriesUp, r.CategoriesDown, err = s.reasons(ctx, RefCategories, p, p.Previous()); err != nil {
+	if r.Categories, err = s.reasons(ctx, RefCategories, p, p.Previous()); err != nil {
 		return nil, err
 	}
-	if r.TouchpointsUp, r.TouchpointsDown, err = s.reasons(ctx, RefTouchpoints, p, p.Previous()); err != nil {
+	if r.Touchpoints, err = s.reasons(ctx, RefTouchpoints, p, p.Previous()); err != nil {
+		return nil, err
+	}
+	if r.RootCauses, err = s.rootCauses(ctx, p); err != nil {
+		return nil, err
+	}
+	if r.Trend, err = s.npsTrend(ctx, p); err != nil {
+		return nil, err
+	}
+	if r.Comment, err = s.ReportComment(ctx, p); err != nil {
 		return nil, err
 	}
 	if r.FollowUp, err = s.followUpStats(ctx, p); err != nil {

@@ -103,29 +103,66 @@ func TestQuarterlyReport(t *testing.T) {
 	})
 
 	t.Run("named reasons", func(t *testing.T) {
-		check := func(name string, got []models.Reason, want []models.Reason) {
+		// Own effect = share now × change of the segment's NPS; mix = change of share ×
+		// (its NPS before − NPS before). Categories: waiting (5 of 10 now, −50 → 40) own
+		// 0.5 × 90 = +45, mix (0.5 − 0.6) × (−50 − 0) = +5; advice has 4 responses in
+		// each quarter, too few to name (own 0.4 × −50 = −20); the uncategorised one is
+		// never named (mix 0.1 × 100 = +10). 45 + 5 − 20 + 10 = 40.
+		check := func(name string, got models.Reasons, up []string, own []float64, mix, small float64, tooFew int) {
 			t.Helper()
-			if len(got) != len(want) {
-				t.Fatalf("%s = %+v, want %+v", name, got, want)
+			if len(got.Up) != len(up) || len(got.Down) != 0 {
+				t.Fatalf("%s = %+v, want up %v and nothing down", name, got, up)
 			}
-			for i := range want {
-				if got[i].Key != want[i].Key || !near(got[i].Effect, want[i].Effect) {
-					t.Errorf("%s[%d] = %s %+.1f, want %s %+.1f", name, i, got[i].Key, got[i].Effect, want[i].Key, want[i].Effect)
+			for i := range up {
+				if got.Up[i].Key != up[i] || !near(got.Up[i].Own, own[i]) {
+					t.Errorf("%s up[%d] = %s %+.1f, want %s %+.1f", name, i, got.Up[i].Key, got.Up[i].Own, up[i], own[i])
 				}
 			}
-		}
-		check("categories up", r.CategoriesUp, []models.Reason{{Key: "Waiting time", Effect: 50}, {Key: "", Effect: 10}})
-		check("categories down", r.CategoriesDown, []models.Reason{{Key: "Advice quality", Effect: -20}})
-		check("touchpoints up", r.TouchpointsUp, []models.Reason{{Key: "Mobile app", Effect: 60}})
-		check("touchpoints down", r.TouchpointsDown, []models.Reason{{Key: "Branch visit", Effect: -20}})
-		sum := 0.0
-		for _, rs := range [][]models.Reason{r.CategoriesUp, r.CategoriesDown} {
-			for _, x := range rs {
-				sum += x.Effect
+			if !near(got.Change, 40) || !near(got.MixTotal, mix) || !near(got.SmallTotal, small) || got.TooFew != tooFew || got.NoEarlier {
+				t.Errorf("%s = change %v mix %v small %v too few %d, want 40 %v %v %d", name, got.Change, got.MixTotal, got.SmallTotal, got.TooFew, mix, small, tooFew)
 			}
 		}
-		if !near(sum, 40) {
-			t.Errorf("category effects add up to %v, want the change of 40", sum)
+		check("categories", r.Categories, []string{"Waiting time"}, []float64{45}, 15, -20, 1)
+		check("touchpoints", r.Touchpoints, []string{"Mobile app"}, []float64{60}, 0, -20, 1)
+	})
+
+	t.Run("trend of 13 months", func(t *testing.T) {
+		if len(r.Trend) != models.TrendMonths {
+			t.Fatalf("trend has %d months, want %d", len(r.Trend), models.TrendMonths)
+		}
+		last, may := r.Trend[12], r.Trend[11]
+		if last.Month.Month() != time.June || last.Counts != (models.NPSCounts{Promoters: 1}) ||
+			may.Counts != (models.NPSCounts{Promoters: 5, Passives: 2, Detractors: 2}) || r.Trend[0].Month.Month() != time.June {
+			t.Errorf("trend ends %v %+v after %+v, starts %v", last.Month, last.Counts, may.Counts, r.Trend[0].Month)
+		}
+	})
+
+	t.Run("steering comment", func(t *testing.T) {
+		if r.Comment != nil {
+			t.Fatalf("comment = %+v before any was written", r.Comment)
+		}
+		if err := s.SetReportComment(ctx, p, "  Waiting times fell after the new queue.  ", st); err != nil {
+			t.Fatal(err)
+		}
+		r2, err := s.Report(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r2.Comment == nil || r2.Comment.Body != "Waiting times fell after the new queue." || r2.Comment.UpdatedBy == nil {
+			t.Fatalf("comment = %+v", r2.Comment)
+		}
+		long := make([]rune, models.MaxReportComment+1)
+		for i := range long {
+			long[i] = 'x'
+		}
+		if err := s.SetReportComment(ctx, p, string(long), st); err == nil {
+			t.Error("a comment over the limit was stored")
+		}
+		if err := s.SetReportComment(ctx, p, " ", st); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := s.ReportComment(ctx, p); c != nil {
+			t.Errorf("a blank comment left %+v", c)
 		}
 	})
 

@@ -6,15 +6,6 @@
     var msg = e.submitter && e.submitter.getAttribute("data-confirm") || e.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) { e.preventDefault(); }
   });
-  // The phone menu toggle.
-  document.addEventListener("click", function (e) {
-    var t = e.target.closest("[data-menu-toggle]");
-    if (!t) { return; }
-    var nav = document.getElementById(t.getAttribute("aria-controls"));
-    var open = t.getAttribute("aria-expanded") === "true";
-    t.setAttribute("aria-expanded", open ? "false" : "true");
-    nav.classList.toggle("open", !open);
-  });
   // Triage: select all, and j/k/x keyboard moves.
   document.addEventListener("change", function (e) {
     if (!e.target.matches("[data-select-all]")) { return; }

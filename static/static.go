@@ -10,7 +10,7 @@ import (
 	"sync"
 )
 
-//go:embed *.css *.js vendor/*.js
+//go:embed *.css *.js *.svg vendor/*.js
 var files embed.FS
 
 // FS is the embedded tree served under /static/.

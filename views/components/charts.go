@@ -1,8 +1,11 @@
 package components
 
 import (
+	"context"
+
 	"fmt"
 	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/views/i18n"
 	"math"
 	"strings"
 )
@@ -193,28 +196,28 @@ func NewStackedBar(title string, segs []Segment) StackedBar {
 }
 
 // FormatNPS shows an NPS to one decimal, or a dash when there were no responses.
-func FormatNPS(c models.NPSCounts) string {
+func FormatNPS(ctx context.Context, c models.NPSCounts) string {
 	v, ok := c.Score()
 	if !ok {
 		return "–"
 	}
-	return fmt.Sprintf("%.1f", models.RoundTo1(v))
+	return i18n.Number(ctx, models.RoundTo1(v), 1)
 }
 
 // FormatChange shows a change in NPS points with its sign, or a dash when there is none
 // to compare.
-func FormatChange(d float64, ok bool) string {
+func FormatChange(ctx context.Context, d float64, ok bool) string {
 	if !ok {
 		return "–"
 	}
 	d = models.RoundTo1(d)
 	switch {
 	case d > 0:
-		return fmt.Sprintf("+%.1f", d)
+		return "+" + i18n.Number(ctx, d, 1)
 	case d < 0:
-		return fmt.Sprintf("−%.1f", -d)
+		return "−" + i18n.Number(ctx, -d, 1)
 	}
-	return "±0.0"
+	return "±" + i18n.Number(ctx, 0, 1)
 }
 
 // ChangeClass colours a change: up, down or flat.
@@ -237,7 +240,13 @@ func NPSSegments(c models.NPSCounts, promoters, passives, detractors string) []S
 }
 
 // Percent formats a share of 0-100 in whole percent.
-func Percent(v float64) string { return fmt.Sprintf("%d%%", int(math.Round(v))) }
+func Percent(ctx context.Context, v float64) string { return i18n.Percent(ctx, v) }
 
 // Round1 formats a number with one decimal.
-func Round1(v float64) string { return fmt.Sprintf("%.1f", models.RoundTo1(v)) }
+func Round1(ctx context.Context, v float64) string { return i18n.Number(ctx, models.RoundTo1(v), 1) }
+
+// Money formats whole kroner in the user's language ("1.250 kr.").
+func Money(ctx context.Context, kroner int64) string { return i18n.Money(ctx, kroner) }
+
+// Int formats a count with the language's thousands separator.
+func Int(ctx context.Context, n int) string { return i18n.Int(ctx, int64(n)) }

@@ -2,32 +2,19 @@ package components
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"time"
 
 	"github.com/improvementtracker/tracker/views/i18n"
 )
 
-// FormatDate writes a date as people read it in the user's language:
-// "3 Mar 2026" in English, "3. mar. 2026" in Danish, "3. mars 2026" in Norwegian
-// (which writes the month in full in running text).
-func FormatDate(ctx context.Context, t time.Time) string {
-	tr := i18n.FromContext(ctx)
-	switch tr.Lang {
-	case "nb":
-		return fmt.Sprintf("%d. %s %d", t.Day(), tr.T(fmt.Sprintf("month.long.%d", int(t.Month()))), t.Year())
-	case "da":
-		return fmt.Sprintf("%d. %s %d", t.Day(), tr.T(fmt.Sprintf("month.short.%d", int(t.Month()))), t.Year())
-	}
-	month := tr.T(fmt.Sprintf("month.short.%d", int(t.Month())))
-	return fmt.Sprintf("%d %s %d", t.Day(), month, t.Year())
-}
+// FormatDate writes a date as people read it in the user's language and TIME_ZONE:
+// "3 Mar 2026" in English, "3. mar. 2026" in Danish.
+func FormatDate(ctx context.Context, t time.Time) string { return i18n.Date(ctx, t) }
 
-// FormatDateTime adds the time of day.
-func FormatDateTime(ctx context.Context, t time.Time) string {
-	return FormatDate(ctx, t) + " " + t.Format("15:04")
-}
+// FormatDateTime adds the time of day, in TIME_ZONE whatever zone t carries, so one
+// moment shows the same clock on every page.
+func FormatDateTime(ctx context.Context, t time.Time) string { return i18n.DateTime(ctx, t) }
 
 // Relative says how far a moment is from now: "in 4 hours", "2 days overdue".
 func Relative(ctx context.Context, t, now time.Time) string {

@@ -1,6 +1,7 @@
 package components
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -39,7 +40,7 @@ const (
 
 // NewTrendChart lays out months (consecutive, January first) and the targets by year.
 // The y axis runs from -100 to 100 with a line at 0, as an NPS can.
-func NewTrendChart(title, desc string, months []models.NPSMonth, targets map[int]int) TrendChart {
+func NewTrendChart(ctx context.Context, title, desc string, months []models.NPSMonth, targets map[int]int) TrendChart {
 	c := TrendChart{Title: title, Desc: desc, ViewBox: fmt.Sprintf("0 0 %s %s", num(tcW), num(tcH)), Empty: true}
 	if len(months) == 0 {
 		return c
@@ -75,7 +76,7 @@ func NewTrendChart(title, desc string, months []models.NPSMonth, targets map[int
 		p := num(x) + "," + num(y(v))
 		line = append(line, p)
 		c.Points = append(c.Points, TrendPoint{X: num(x), Y: num(y(v)),
-			Title: fmt.Sprintf("%04d-%02d: %s (%d)", m.Year, m.Month, FormatNPS(m.NPSCounts), m.Responses())})
+			Title: fmt.Sprintf("%04d-%02d: %s (%d)", m.Year, m.Month, FormatNPS(ctx, m.NPSCounts), m.Responses())})
 	}
 	if len(line) > 1 {
 		c.Lines = append(c.Lines, strings.Join(line, " "))

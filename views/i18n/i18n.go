@@ -99,16 +99,53 @@ func (t *Translator) T(id string, data ...map[string]any) string {
 func (t *Translator) localize(id string, data map[string]any) string {
 	cfg := &i18n.LocalizeConfig{MessageID: id}
 	if data != nil {
-		cfg.TemplateData = data
+		cfg.TemplateData = t.formatData(data)
 		if n, ok := data["Count"]; ok {
 			cfg.PluralCount = n
 		}
 	}
 	s, err := t.loc.Localize(cfg)
+	if err != nil && cfg.PluralCount != nil {
+		// A message written without a "one" (or other) form still has its "other"
+		// form: show that rather than the message id ("report.then" on screen).
+		cfg.PluralCount = nil
+		s, err = t.loc.Localize(cfg)
+	}
 	if err != nil {
 		return id
 	}
 	return s
+}
+
+// unformatted are the placeholders whose numbers are names rather than amounts: a
+// year, an id, a score or a rank is written without a thousands separator.
+var unformatted = map[string]bool{"Year": true, "ID": true, "Month": true, "Score": true,
+	"Priority": true, "Impact": true, "Effort": true}
+
+// formatData writes the numbers of a message's data in the language (1.250 and 27,3 in
+// Danish), so that no message shows a number the English way; the plural form is still
+// picked from the number itself.
+func (t *Translator) formatData(data map[string]any) map[string]any {
+	out := make(map[string]any, len(data))
+	for k, v := range data {
+		if unformatted[k] {
+			out[k] = v
+			continue
+		}
+		switch n := v.(type) {
+		case int:
+			out[k] = t.FormatInt(int64(n))
+		case int64:
+			out[k] = t.FormatInt(n)
+		case int32:
+			out[k] = t.FormatInt(int64(n))
+		case float64:
+			out[k] = t.FormatNumber(n, 1)
+		default:
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // MessageIDs lists the ids of one language's catalog files, for the completeness test.
@@ -147,6 +184,12 @@ func FromContext(ctx context.Context) *Translator {
 		return t
 	}
 	return For("en")
+}
+
+// Has reports whether a translator was stored in ctx.
+func Has(ctx context.Context) bool {
+	_, ok := ctx.Value(ctxKey{}).(*Translator)
+	return ok
 }
 
 // T translates id with the context's translator.

@@ -1189,9 +1189,9 @@ func moveForm(v View, c models.BoardCard, action, label, field string) templ.Com
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var55 string
-				templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "validation."+errs[field]))
+				templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(components.ErrorText(ctx, field, errs[field]))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/board/board.templ`, Line: 221, Col: 120}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/board/board.templ`, Line: 221, Col: 125}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var55))
 				if templ_7745c5c3_Err != nil {

@@ -4,11 +4,13 @@
 package loop
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/views/components"
+	"github.com/improvementtracker/tracker/views/i18n"
 	"github.com/improvementtracker/tracker/views/layout"
 )
 
@@ -130,21 +132,21 @@ func notificationHref(n models.Notification) string {
 
 func wants(u *models.User, kind string) bool { return u != nil && u.WantsMail(kind) }
 
-func hours(h float64) string {
+func hours(ctx context.Context, h float64) string {
 	if h < 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%.1f", h)
+	return i18n.Number(ctx, h, 1)
 }
 
-func percent(v float64) string {
+func percent(ctx context.Context, v float64) string {
 	if v < 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%.0f%%", v)
+	return i18n.Percent(ctx, v)
 }
 
-func npsText(c models.NPSCounts) string { return components.FormatNPS(c) }
+func npsText(ctx context.Context, c models.NPSCounts) string { return components.FormatNPS(ctx, c) }
 
 func monthLabel(t time.Time) string { return t.Format("01/06") }
 
@@ -162,9 +164,9 @@ func contains(list []string, v string) bool {
 func TrendBars(trend []models.MonthNPS) []Bar {
 	out := make([]Bar, len(trend))
 	for i, m := range trend {
-		b := Bar{Label: monthLabel(m.Start), X: 8 + i*40}
-		if total := m.NPS.Promoters + m.NPS.Passives + m.NPS.Detractors; total > 0 {
-			nps := float64(m.NPS.Promoters-m.NPS.Detractors) * 100 / float64(total)
+		b := Bar{Label: monthLabel(m.Month), X: 8 + i*40}
+		if total := m.Counts.Promoters + m.Counts.Passives + m.Counts.Detractors; total > 0 {
+			nps := float64(m.Counts.Promoters-m.Counts.Detractors) * 100 / float64(total)
 			b.Value, b.Has = nps, true
 			b.Height = int(nps/100*50 + 0.5)
 		}
