@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -172,6 +173,29 @@ func (b *browser) run(actions ...chromedp.Action) {
 	if err := chromedp.Run(ctx, actions...); err != nil {
 		b.screenshot("failure")
 		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+// waitAcrossOrigins waits until an element matching sel is in the page, across navigations that
+// pass through other origins (a sign-in at an identity provider): there chromedp's own
+// node waits can keep watching the document that was left, so the page is asked anew
+// until it answers or the step's time is up.
+func (b *browser) waitAcrossOrigins(sel string) {
+	b.t.Helper()
+	deadline := time.Now().Add(stepTimeout)
+	for {
+		var found bool
+		ctx, cancel := context.WithTimeout(b.ctx, time.Second)
+		err := chromedp.Run(ctx, chromedp.Evaluate(`!!document.querySelector(`+strconv.Quote(sel)+`)`, &found))
+		cancel()
+		if err == nil && found {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.screenshot("failure")
+			b.t.Fatalf("browser: %s did not appear (last error: %v)", sel, err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

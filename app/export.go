@@ -252,8 +252,8 @@ func (s *Server) reportXLSX(c echo.Context) error {
 	for _, row := range reportRows(r)[1:] {
 		key, segment, value := row[0], row[1], row[2]
 		var v any
-		if key == "period" {
-			v = value
+		if key == "period" || key == "steering_comment" || value == "true" {
+			v = value // text: the period, the steering group's words, "no earlier data"
 		} else if value != "" {
 			n, err := strconv.ParseFloat(value, 64)
 			if err != nil {

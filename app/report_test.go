@@ -211,6 +211,7 @@ func TestReportPageAndCSV(t *testing.T) {
 	if txt := d.Find("[data-testid=vs-previous]").Text(); !strings.Contains(txt, "no earlier data") {
 		t.Errorf("comparison with an empty year = %q", txt)
 	}
+	// A year shows the trend of several years (against the targets) instead of 13 months.
 	if d.Find("[data-testid=nps-trend] circle").Length() != 2 {
 		t.Errorf("the trend must have a dot for each month with responses (February, May): %d", d.Find("[data-testid=nps-trend] circle").Length())
 	}

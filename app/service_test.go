@@ -77,7 +77,7 @@ func TestImportedFirstContactResolutionInNPSAPI(t *testing.T) {
 			t.Errorf("CSAT on the report = %q", got)
 		}
 		split := d.Find(`[data-testid="nps-by-resolution"]`).Text()
-		if !strings.Contains(split, "66.7") || !strings.Contains(split, "-100.0") {
+		if !strings.Contains(split, "66.7") || !strings.Contains(split, "−100.0") {
 			t.Errorf("NPS by resolution = %q", split)
 		}
 		if n := d.Find(`[data-testid="service-by-touchpoint"] tbody tr`).Length(); n != 2 {

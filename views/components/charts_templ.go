@@ -753,7 +753,7 @@ func MonthTrendSVG(c MonthTrendChart) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 56, "\" role=\"img\" aria-labelledby=\"trend-title trend-desc\" data-testid=\"nps-trend\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"trend-title\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 56, "\" role=\"img\" aria-labelledby=\"trend-title trend-desc\" data-testid=\"nps-month-trend\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"trend-title\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
