@@ -20,7 +20,7 @@ func TestNumbersAndDatesInEachLanguage(t *testing.T) {
 		{"da", FormatDate(ctxFor("da"), day), "3. mar. 2026"},
 		{"en", FormatDate(ctxFor("en"), day), "3 Mar 2026"},
 		{"nb", FormatDate(ctxFor("nb"), day.AddDate(0, 9, 0)), "3. desember 2026"},
-		{"nb", FormatDateTime(ctxFor("nb"), day), "3. mars 2026 09:30"},
+		{"nb", FormatDateTime(ctxFor("nb"), day), "3. mars 2026 10:30"}, // 09:30 UTC in TIME_ZONE (Copenhagen)
 		{"nb", FormatKroner(ctxFor("nb"), 1250), "1\u00a0250\u00a0kr"},
 		{"da", FormatKroner(ctxFor("da"), 1250), "1.250\u00a0kr."},
 		{"en", FormatKroner(ctxFor("en"), 1250), "DKK\u00a01,250"},
