@@ -40,6 +40,8 @@ type flight struct {
 	err   error
 	gen   uint64
 	at    time.Time
+	// next is queued to start when this one ends, for readers it started too early for.
+	next *flight
 }
 
 // usable says whether figures computed at generation gen, at time at, may be shown to
@@ -63,9 +65,13 @@ func cachedAggregate[T any](ctx context.Context, s *Store, key string, compute f
 
 // cachedFor is cachedAggregate with its own TTL. Visits that miss at the same moment
 // wait for one computation instead of each making their own (32 at once made a yearly
-// report take 14 s). The computation runs under a context detached from every request
-// (with computeTimeout), so a client that hangs up stops only its own wait, never the
-// computation the others wait for.
+// report take 14 s). At most one computation per key runs: a reader for whom the running
+// one started too early (before their own write) waits for the next, which starts when
+// the running one ends and serves every reader queued for it; a team writing all day
+// otherwise had a dozen computations of the same figures running at once. The
+// computation runs under a context detached from every request (with computeTimeout),
+// so a client that hangs up stops only its own wait, never the computation the others
+// wait for.
 func cachedFor[T any](ctx context.Context, s *Store, key string, ttl time.Duration, compute func(context.Context) (T, error)) (T, error) {
 	var zero T
 	a := &s.aggs
@@ -76,9 +82,9 @@ func cachedFor[T any](ctx context.Context, s *Store, key string, ttl time.Durati
 		a.mu.Unlock()
 		return e.value.(T), nil
 	}
-	f, ok := a.flights[key]
-	if !ok || !usable(f.gen, f.at, need, current, now, s.lag, ttl) {
-		f = &flight{done: make(chan struct{}), gen: current, at: now}
+	var start func(f *flight)
+	start = func(f *flight) { // with a.mu held
+		f.gen, f.at = s.writes.all.Load(), time.Now()
 		if a.flights == nil {
 			a.flights = map[string]*flight{}
 		}
@@ -86,7 +92,6 @@ func cachedFor[T any](ctx context.Context, s *Store, key string, ttl time.Durati
 		detached, cancel := context.WithTimeout(context.WithoutCancel(ctx), computeTimeout)
 		go func() {
 			defer cancel()
-			defer close(f.done)
 			v, err := func() (v T, err error) {
 				defer func() {
 					if p := recover(); p != nil {
@@ -96,21 +101,36 @@ func cachedFor[T any](ctx context.Context, s *Store, key string, ttl time.Durati
 				return compute(detached)
 			}()
 			a.mu.Lock()
-			defer a.mu.Unlock()
 			f.value, f.err = v, err
-			if a.flights[key] == f {
+			if err == nil {
+				if a.entries == nil || len(a.entries) > 1024 {
+					a.entries = map[string]aggregateEntry{}
+				}
+				if e, ok := a.entries[key]; !ok || e.gen <= f.gen {
+					a.entries[key] = aggregateEntry{value: v, gen: f.gen, at: f.at}
+				}
+			}
+			if f.next != nil {
+				start(f.next)
+			} else if a.flights[key] == f {
 				delete(a.flights, key)
 			}
-			if err != nil {
-				return
-			}
-			if a.entries == nil || len(a.entries) > 1024 {
-				a.entries = map[string]aggregateEntry{}
-			}
-			if e, ok := a.entries[key]; !ok || e.gen <= f.gen {
-				a.entries[key] = aggregateEntry{value: v, gen: f.gen, at: f.at}
-			}
+			a.mu.Unlock()
+			close(f.done)
 		}()
+	}
+	f, running := a.flights[key]
+	switch {
+	case !running:
+		f = &flight{done: make(chan struct{})}
+		start(f)
+	case usable(f.gen, f.at, need, current, now, s.lag, ttl):
+		// Join it.
+	default:
+		if f.next == nil {
+			f.next = &flight{done: make(chan struct{})}
+		}
+		f = f.next
 	}
 	a.mu.Unlock()
 	select {

@@ -156,3 +156,51 @@ func TestWrittenTable(t *testing.T) {
 		}
 	}
 }
+
+// Readers who wrote while a computation ran do not start one each: they queue for one
+// next computation, which starts when the running one ends and serves them all.
+func TestCachedAggregateQueuesOneNextComputation(t *testing.T) {
+	s := &Store{}
+	release := make(chan struct{})
+	var runs atomic.Int32
+	compute := func(context.Context) (int32, error) {
+		n := runs.Add(1)
+		if n == 1 {
+			<-release
+		}
+		return n, nil
+	}
+	first := make(chan int32, 1)
+	go func() {
+		v, _ := cachedAggregate(context.Background(), s, "k", compute)
+		first <- v
+	}()
+	for runs.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	writer := ForUser(context.Background(), 7)
+	s.writes.committed(writer, map[string]bool{"feedback": true})
+	later := make(chan int32, 3)
+	for range 3 {
+		go func() {
+			v, _ := cachedAggregate(writer, s, "k", compute)
+			later <- v
+		}()
+	}
+	time.Sleep(20 * time.Millisecond)
+	if n := runs.Load(); n != 1 {
+		t.Fatalf("%d computations while the first still ran, want 1", n)
+	}
+	close(release)
+	if v := <-first; v != 1 {
+		t.Fatalf("first reader got %d", v)
+	}
+	for range 3 {
+		if v := <-later; v != 2 {
+			t.Fatalf("a reader who wrote got %d, want the computation after their write (2)", v)
+		}
+	}
+	if n := runs.Load(); n != 2 {
+		t.Fatalf("%d computations, want 2", n)
+	}
+}
