@@ -14,6 +14,6 @@ func (s *Server) roadmapIndex(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, roadmap.Index(roadmap.Page{Page: s.page(c, "roadmap.title", "roadmap"),
+	return render(c, http.StatusOK, roadmap.Index(roadmap.Page{Page: s.page(c, "roadmap.title", "improvements"),
 		Quarters: quarters, Today: s.store.Today()}))
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/views/components"
@@ -17,7 +18,7 @@ func (s *Server) npsTrend(ctx context.Context, lastYear int) (*components.TrendC
 		return nil, err
 	}
 	t := i18n.FromContext(ctx)
-	c := components.NewTrendChart(ctx, t.T("trend.title", map[string]any{"From": first, "To": lastYear}),
+	c := components.NewTrendChart(ctx, t.T("trend.title", map[string]any{"From": strconv.Itoa(first), "To": strconv.Itoa(lastYear)}),
 		t.T("trend.desc"), months, targets)
 	return &c, nil
 }
