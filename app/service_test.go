@@ -120,7 +120,7 @@ func TestParseYesNo(t *testing.T) {
 		ok   bool
 	}{
 		{"", nil, true}, {" ", nil, true}, {"true", &yes, true}, {"1", &yes, true}, {"Ja", &yes, true},
-		{"YES", &yes, true}, {"false", &no, true}, {"0", &no, true}, {"nej", &no, true}, {"No", &no, true},
+		{"YES", &yes, true}, {"false", &no, true}, {"0", &no, true}, {"nej", &no, true}, {"Nei", &no, true}, {"No", &no, true},
 		{"maybe", nil, false}, {"2", nil, false},
 	}
 	for _, tt := range tests {

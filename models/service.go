@@ -12,8 +12,8 @@ import (
 func ValidCSAT(v int) bool { return v >= 1 && v <= 5 }
 
 // ParseYesNo reads an optional yes/no answer as the CSV import, the form and the API
-// take it: true/false, 1/0, yes/no, ja/nej (any case); "" is no answer (nil). ok is
-// false for anything else.
+// take it: true/false, 1/0, yes/no, ja/nej (and Norwegian nei; any case); "" is no
+// answer (nil). ok is false for anything else.
 func ParseYesNo(v string) (answer *bool, ok bool) {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "":
@@ -21,7 +21,7 @@ func ParseYesNo(v string) (answer *bool, ok bool) {
 	case "true", "1", "yes", "ja", "y", "j":
 		t := true
 		return &t, true
-	case "false", "0", "no", "nej", "n":
+	case "false", "0", "no", "nej", "nei", "n":
 		f := false
 		return &f, true
 	}
