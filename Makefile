@@ -87,7 +87,7 @@ check: generate ## fail when generated files or go.mod are out of date
 
 # --- Benchmarks, reliability and fuzzing (issue 9) ---------------------------------
 # Fuzz targets and the package each lives in; `go test -fuzz` takes one at a time.
-FUZZ_TARGETS := ./models:FuzzImportCSV ./app:FuzzFeedbackForm ./app:FuzzTransitionAPI
+FUZZ_TARGETS := ./models/store:FuzzImportCSV ./app:FuzzFeedbackForm ./app:FuzzTransitionAPI
 FUZZTIME ?= 60s
 # make test counts executions rather than seconds: a wall-clock -fuzztime races Go's fuzz
 # coordinator at the deadline and can fail a target with "context deadline exceeded" and no crasher.

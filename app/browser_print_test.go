@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/improvementtracker/tracker/models/store"
+
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -85,7 +87,7 @@ func TestReportsPrintOnOnePage(t *testing.T) {
 				t.Fatal(err)
 			}
 			b := newBrowser(t, a, 1280, 900)
-			b.signIn("karen@demo.dk", models.DemoPassword)
+			b.signIn("karen@demo.dk", store.DemoPassword)
 			for _, p := range periods {
 				b.open(fmt.Sprintf("/reports?kind=%s&period=%s", p.kind, p.period))
 				if got := b.text("[data-testid=comment-body]"); got != comment {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/improvementtracker/tracker/models/store"
+
 	"github.com/improvementtracker/tracker/models"
 )
 
@@ -61,7 +63,7 @@ func TestErasureLeavesNothing(t *testing.T) {
 	if !strings.Contains(a.logs.String(), "mail (no SMTP_URL set, not sent)") {
 		t.Fatal("the mail was not written to the log: the log check below would prove nothing")
 	}
-	sqlite := a.store.Dialect() == models.SQLite
+	sqlite := a.store.Dialect() == store.SQLite
 	// What the hourly PRAGMA optimize (SQLite) or autovacuum (PostgreSQL) does on a
 	// grown table: sample the columns and indexes, customer_email included.
 	if err := a.store.Writer(ctx).Exec("ANALYZE").Error; err != nil {
@@ -119,12 +121,12 @@ func TestErasureLeavesNothing(t *testing.T) {
 // tablesHolding returns "table.column" for every column of every table (shadow tables
 // of the full-text index and sqlite_stat4 included) with a value containing needle,
 // ignoring case.
-func tablesHolding(t *testing.T, s *models.Store, needle string) []string {
+func tablesHolding(t *testing.T, s *store.Store, needle string) []string {
 	t.Helper()
 	db := s.Reader(context.Background())
 	type col struct{ Table, Column string }
 	var cols []col
-	if s.Dialect() == models.Postgres {
+	if s.Dialect() == store.Postgres {
 		if err := db.Raw(`SELECT c.table_name AS "table", c.column_name AS "column" FROM information_schema.columns c
 			JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
 			WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'`).Scan(&cols).Error; err != nil {
@@ -151,7 +153,7 @@ func tablesHolding(t *testing.T, s *models.Store, needle string) []string {
 		// instr over the raw value finds text inside blobs too (sqlite_stat4 samples,
 		// the full-text index's pages).
 		q := `SELECT COUNT(*) FROM "` + c.Table + `" WHERE instr(LOWER(CAST("` + c.Column + `" AS TEXT)), ?) > 0`
-		if s.Dialect() == models.Postgres {
+		if s.Dialect() == store.Postgres {
 			q = `SELECT COUNT(*) FROM "` + c.Table + `" WHERE strpos(LOWER(CAST("` + c.Column + `" AS TEXT)), ?) > 0`
 		}
 		if err := db.Raw(q, strings.ToLower(needle)).Scan(&n).Error; err != nil {
@@ -166,7 +168,7 @@ func tablesHolding(t *testing.T, s *models.Store, needle string) []string {
 
 // fileHits scans the SQLite database file and its write-ahead log byte by byte for
 // each needle, ignoring ASCII case.
-func fileHits(t *testing.T, s *models.Store) []string {
+func fileHits(t *testing.T, s *store.Store) []string {
 	t.Helper()
 	var dbs []struct{ Name, File string }
 	if err := s.Reader(context.Background()).Raw("PRAGMA database_list").Scan(&dbs).Error; err != nil {

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/improvementtracker/tracker/models/store"
+
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/improvementtracker/tracker/models"
@@ -29,15 +31,15 @@ func newInstances(t *testing.T, n int) []*testApp {
 	apps := make([]*testApp, n)
 	for i := range apps {
 		// One after the other: the first creates the schema, the others find it current.
-		store, err := models.Open(ctx, dbURL, models.Options{Location: modeltest.Copenhagen})
+		st, err := store.Open(ctx, dbURL, store.Options{Location: modeltest.Copenhagen})
 		if err != nil {
 			t.Fatalf("open instance %d: %v", i, err)
 		}
-		t.Cleanup(func() { store.Close() })
+		t.Cleanup(func() { st.Close() })
 		cfg := DefaultConfig()
 		cfg.LoginRate, cfg.LoginBurst = 1000, 1000
-		srv := New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		apps[i] = &testApp{t: t, srv: srv, store: store}
+		srv := New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		apps[i] = &testApp{t: t, srv: srv, store: st}
 	}
 	if err := apps[0].store.SeedReference(ctx); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/improvementtracker/tracker/models/store"
+
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -27,7 +29,7 @@ type metrics struct {
 	handler http.Handler
 }
 
-func newMetrics(store *models.Store) *metrics {
+func newMetrics(st *store.Store) *metrics {
 	m := &metrics{registry: prometheus.NewRegistry()}
 	// Labelled by the route's pattern ("/feedback/:id"), never the raw path: one series
 	// per route, not one per feedback.
@@ -42,7 +44,7 @@ func newMetrics(store *models.Store) *metrics {
 	}, []string{"method", "route"})
 	m.registry.MustRegister(m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&storeCollector{store: store})
+		&storeCollector{store: st})
 	m.handler = promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 	return m
 }
@@ -81,7 +83,7 @@ var (
 
 // storeCollector reads the database's figures when monitoring asks, from indexes
 // only, with a short timeout: a slow database must not make the scrape hang.
-type storeCollector struct{ store *models.Store }
+type storeCollector struct{ store *store.Store }
 
 // Describe sends the descriptions of every figure.
 func (sc *storeCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -135,8 +137,8 @@ type backlog struct {
 // deliveryBacklogs lists what waits to be delivered, as tracker_delivery_backlog{queue,
 // state}. The customer e-mail outbox is here; the webhook deliveries belong here too:
 // append {Queue: "webhook", State: "pending"|"failed"} from their table.
-func deliveryBacklogs(ctx context.Context, store *models.Store) ([]backlog, error) {
-	pending, failed, err := store.OutboxBacklog(ctx)
+func deliveryBacklogs(ctx context.Context, st *store.Store) ([]backlog, error) {
+	pending, failed, err := st.OutboxBacklog(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/improvementtracker/tracker/models/store"
+
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/models/modeltest"
 )
@@ -64,17 +66,17 @@ func (c *client) figures(t *testing.T) figures {
 func TestReadYourWritesThroughEveryWritePath(t *testing.T) {
 	models.PasswordCost = 4
 	ctx := context.Background()
-	store, err := models.Open(ctx, modeltest.URL(t), models.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
+	st, err := store.Open(ctx, modeltest.URL(t), store.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.SeedReference(ctx); err != nil {
+	t.Cleanup(func() { st.Close() })
+	if err := st.SeedReference(ctx); err != nil {
 		t.Fatal(err)
 	}
 	cfg := DefaultConfig()
 	cfg.LoginRate, cfg.LoginBurst = 1000, 1000
-	a := &testApp{t: t, srv: New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil))), store: store}
+	a := &testApp{t: t, srv: New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil))), store: st}
 	me := a.user("lead@example.com", ambassador, quickwin, steering, adminRole)
 	myToken := a.token(me)
 	c := a.signIn("lead@example.com")
@@ -123,7 +125,7 @@ func TestReadYourWritesThroughEveryWritePath(t *testing.T) {
 	step("feedback form", func() {
 		res := c.postForm("/feedback/new", url.Values{"channel": {"phone"}, "nps": {"2"}, "comment": {"Waited an hour"}})
 		ok(res, http.StatusSeeOther)
-		store.Reader(ctx).Raw(`SELECT MAX(id) FROM feedback`).Scan(&webID)
+		st.Reader(ctx).Raw(`SELECT MAX(id) FROM feedback`).Scan(&webID)
 	}, func(b, f figures) string {
 		return want("untriaged", f.triage, b.triage+2) + want("follow-ups", f.followUps, b.followUps+2) +
 			changed("report responses", b.responses, f.responses) + changed("dashboard NPS", b.nps30, f.nps30)
@@ -152,7 +154,7 @@ func TestReadYourWritesThroughEveryWritePath(t *testing.T) {
 	step("improvement create", func() {
 		ok(c.postForm("/improvements", url.Values{"title": {"Call back sooner"}, "impact": {"4"}, "effort": {"XS"},
 			"feedback": {fmt.Sprint(webID)}}), http.StatusSeeOther)
-		store.Reader(ctx).Raw(`SELECT MAX(id) FROM improvements`).Scan(&quickWin)
+		st.Reader(ctx).Raw(`SELECT MAX(id) FROM improvements`).Scan(&quickWin)
 	}, func(b, f figures) string {
 		return want("untriaged", f.triage, b.triage-1) + want("queued", f.quickWins, b.quickWins+1) +
 			want("board cards", f.boardCards, b.boardCards+1)
@@ -171,13 +173,13 @@ func TestReadYourWritesThroughEveryWritePath(t *testing.T) {
 	step("steering improvement", func() {
 		ok(a.api("POST", "/api/v1/improvements", myToken, map[string]any{"title": "New branch hours", "impact": 3,
 			"effort": "XL"}), http.StatusCreated)
-		store.Reader(ctx).Raw(`SELECT MAX(id) FROM improvements`).Scan(&review)
+		st.Reader(ctx).Raw(`SELECT MAX(id) FROM improvements`).Scan(&review)
 	}, func(b, f figures) string { return want("in review", f.review, b.review+1) })
 	step("meeting decision", func() {
 		res := c.postForm("/steering/meetings", url.Values{"held_on": {time.Now().Format(time.DateOnly)}, "title": {"Weekly"},
 			"attendees": {fmt.Sprint(me.ID)}})
 		ok(res, http.StatusSeeOther)
-		m, err := store.MeetingByID(ctx, mustID(t, res.Header().Get("Location"), "/steering/meetings/"))
+		m, err := st.MeetingByID(ctx, mustID(t, res.Header().Get("Location"), "/steering/meetings/"))
 		if err != nil || len(m.Items) != 1 {
 			t.Fatalf("meeting %+v, %v", m, err)
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/improvementtracker/tracker/models/store"
+
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -18,7 +20,7 @@ import (
 // Server holds the dependencies every handler needs. Handlers are its methods.
 type Server struct {
 	cfg      Config
-	store    *models.Store
+	store    *store.Store
 	sessions *scs.SessionManager
 	log      *slog.Logger
 	echo     *echo.Echo
@@ -32,12 +34,12 @@ type Server struct {
 }
 
 // New builds the server and its router.
-func New(cfg Config, store *models.Store, log *slog.Logger) *Server {
-	s := &Server{cfg: cfg, store: store, log: log, access: map[string]Access{}}
+func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
+	s := &Server{cfg: cfg, store: st, log: log, access: map[string]Access{}}
 	s.sessions = scs.New()
 	// Pages only push the idle expiry on; write that at most once a minute (see
 	// session_throttle.go), so that a page view is not a database write.
-	s.sessions.Store = newThrottledSessions(store.Sessions(), time.Minute)
+	s.sessions.Store = newThrottledSessions(st.Sessions(), time.Minute)
 	s.sessions.Lifetime = 12 * time.Hour
 	s.sessions.IdleTimeout = 2 * time.Hour
 	s.sessions.Cookie.Name = "tracker_session"
@@ -50,12 +52,12 @@ func New(cfg Config, store *models.Store, log *slog.Logger) *Server {
 	}
 	s.clients = newClientLimiter(cfg)
 	s.oidc = newOIDCClient(cfg)
-	s.metrics = newMetrics(store)
+	s.metrics = newMetrics(st)
 	// Issue 17: where webhook events go, what feedback looks like in them (as the API
 	// returns it) and the address alert mails link to.
-	store.SetWebhookURLs(cfg.WebhookURLs)
-	store.SetFeedbackData(func(f *models.Feedback) any { return toAPIFeedback(f, nil) })
-	store.SetBaseURL(cfg.BaseURL)
+	st.SetWebhookURLs(cfg.WebhookURLs)
+	st.SetFeedbackData(func(f *models.Feedback) any { return toAPIFeedback(f, nil) })
+	st.SetBaseURL(cfg.BaseURL)
 	s.echo = s.router()
 	return s
 }

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/improvementtracker/tracker/models/store"
+
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/improvementtracker/tracker/models"
@@ -24,7 +26,7 @@ import (
 type testApp struct {
 	t     *testing.T
 	srv   *Server
-	store *models.Store
+	store *store.Store
 	// logs holds everything the server logged, for tests that check what a log holds.
 	logs *lockedBuffer
 }
@@ -54,14 +56,14 @@ func newTestApp(t *testing.T) *testApp {
 
 func newTestAppWith(t *testing.T, tune func(*Config)) *testApp {
 	t.Helper()
-	store := modeltest.Open(t)
+	st := modeltest.Open(t)
 	cfg := DefaultConfig()
 	cfg.LoginRate, cfg.LoginBurst = 1000, 1000
 	tune(&cfg)
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := New(cfg, store, log)
-	return &testApp{t: t, srv: srv, store: store, logs: logs}
+	srv := New(cfg, st, log)
+	return &testApp{t: t, srv: srv, store: st, logs: logs}
 }
 
 // user creates a user holding roles.

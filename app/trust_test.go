@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/improvementtracker/tracker/models/store"
+
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/improvementtracker/tracker/models"
@@ -123,7 +125,7 @@ func (a *testApp) signInAs(email, lang string) *client {
 		a.t.Fatal(err)
 	}
 	c := a.client()
-	res := c.postForm("/login", url.Values{"email": {email}, "password": {models.DemoPassword}})
+	res := c.postForm("/login", url.Values{"email": {email}, "password": {store.DemoPassword}})
 	if res.Code != http.StatusSeeOther {
 		a.t.Fatalf("sign in %s: status %d", email, res.Code)
 	}

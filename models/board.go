@@ -1,12 +1,9 @@
 package models
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // BoardFilter narrows the quick-win board. Zero fields do not filter.
@@ -51,27 +48,8 @@ type Board struct {
 	ImplementedThisYear int
 }
 
-// boardLimit caps each column; a team with more queued items than this has a
-// different problem than scrolling.
-const boardLimit = 300
-
-// boardImplementedShown is how many of the year's implemented quick wins the board
-// shows, latest first; the full list is one link away. With all of them (300 cards on
-// the benchmark's data) the page weighed 400 kB and was drawn 70 times a second.
-const boardImplementedShown = 30
-
-// QuickWinBoard loads the quick-win board: queued and in-progress quick wins and the
-// quick wins implemented this calendar year (in the store's time zone).
-//
-// The board is kept like the dashboard's figures, until the next write or
-// aggregateTTL: the quick-win team keeps it open and reloads it all day, and every
-// claim or move is a write that drops it at once.
-func (s *Store) QuickWinBoard(ctx context.Context, f BoardFilter) (*Board, error) {
-	return cachedAggregate(ctx, s, "board "+f.key(), func(ctx context.Context) (*Board, error) { return s.quickWinBoard(ctx, f) })
-}
-
-// key identifies the filter in the cache.
-func (f BoardFilter) key() string {
+// Key identifies the filter in the cache.
+func (f BoardFilter) Key() string {
 	id := func(p *int64) string {
 		if p == nil {
 			return "-"
@@ -79,66 +57,6 @@ func (f BoardFilter) key() string {
 		return fmt.Sprint(*p)
 	}
 	return fmt.Sprintf("%s %t %s %s", id(f.HolderID), f.Unassigned, id(f.CategoryID), id(f.BranchID))
-}
-
-func (s *Store) quickWinBoard(ctx context.Context, f BoardFilter) (*Board, error) {
-	now := s.now().In(s.Location)
-	yearStart := time.Date(now.Year(), 1, 1, 0, 0, 0, 0, s.Location).UTC()
-	q := `SELECT i.id, i.title, i.status, i.priority, i.version, i.created_at,
-		COALESCE(c.name, '') AS category_name, i.assignee_id, COALESCE(u.name, '') AS holder_name,
-		(SELECT COUNT(*) FROM improvement_feedback l WHERE l.improvement_id = i.id) AS customers
-		FROM improvements i
-		LEFT JOIN categories c ON c.id = i.category_id
-		LEFT JOIN users u ON u.id = i.assignee_id
-		WHERE i.merged_into_id IS NULL AND i.track = ? AND i.status = ?`
-	base := []any{TrackQuickWin}
-	var extra string
-	var extraArgs []any
-	if f.HolderID != nil {
-		extra += ` AND i.assignee_id = ?`
-		extraArgs = append(extraArgs, *f.HolderID)
-	}
-	if f.Unassigned {
-		extra += ` AND i.assignee_id IS NULL`
-	}
-	if f.CategoryID != nil {
-		extra += ` AND i.category_id = ?`
-		extraArgs = append(extraArgs, *f.CategoryID)
-	}
-	if f.BranchID != nil {
-		extra += ` AND EXISTS (SELECT 1 FROM improvement_feedback l JOIN feedback fb ON fb.id = l.feedback_id
-			WHERE l.improvement_id = i.id AND fb.branch_id = ?)`
-		extraArgs = append(extraArgs, *f.BranchID)
-	}
-	column := func(st Status, cond, order string, limit int, condArgs ...any) ([]BoardCard, error) {
-		args := append(append(append([]any{}, base...), st), condArgs...)
-		args = append(append(args, extraArgs...), limit)
-		out := []BoardCard{}
-		err := s.r.WithContext(ctx).Raw(q+cond+extra+` ORDER BY `+order+` LIMIT ?`, args...).Scan(&out).Error
-		return out, err
-	}
-	var b Board
-	var err error
-	byPriority := "i.priority DESC, i.id"
-	if b.Queued, err = column(StatusQueued, "", byPriority, boardLimit); err != nil {
-		return nil, fmt.Errorf("models: board: %w", err)
-	}
-	if b.InProgress, err = column(StatusInProgress, "", byPriority, boardLimit); err != nil {
-		return nil, fmt.Errorf("models: board: %w", err)
-	}
-	thisYear := ` AND i.implemented_at >= ?`
-	if b.Implemented, err = column(StatusImplemented, thisYear, "i.implemented_at DESC, i.id DESC", boardImplementedShown, yearStart); err != nil {
-		return nil, fmt.Errorf("models: board: %w", err)
-	}
-	var n int64
-	countArgs := append(append([]any{}, base...), StatusImplemented, yearStart)
-	err = s.r.WithContext(ctx).Raw(`SELECT COUNT(*) FROM improvements i WHERE i.merged_into_id IS NULL AND i.track = ? AND i.status = ?`+
-		thisYear+extra, append(countArgs, extraArgs...)...).Scan(&n).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: board: %w", err)
-	}
-	b.ImplementedThisYear = int(n)
-	return &b, nil
 }
 
 // ClaimedError reports that someone else holds a quick win. It matches ErrConflict.
@@ -155,88 +73,6 @@ func (e *ClaimedError) Error() string {
 // Unwrap makes a ClaimedError match ErrConflict.
 func (e *ClaimedError) Unwrap() error { return ErrConflict }
 
-// mayWorkQuickWins reports whether a user may claim and move quick wins.
-func mayWorkQuickWins(u *User) bool { return u != nil && u.Has(RoleQuickWin, RoleSteering) }
-
-// ClaimQuickWin makes the user the holder of a queued or in-progress quick win. The
-// update only applies while nobody holds the item, so of two simultaneous claims
-// exactly one wins; the other gets a *ClaimedError naming the holder. Claiming an item
-// one already holds is a no-op.
-func (s *Store) ClaimQuickWin(ctx context.Context, id int64, by *User) error {
-	if !mayWorkQuickWins(by) {
-		return fmt.Errorf("models: only the quick-win team claims quick wins: %w", ErrForbidden)
-	}
-	return s.Tx(ctx, func(tx *gorm.DB) error {
-		now := s.now()
-		res := tx.Model(&Improvement{}).
-			Where("id = ? AND assignee_id IS NULL AND merged_into_id IS NULL AND track = ? AND status IN ?",
-				id, TrackQuickWin, []Status{StatusQueued, StatusInProgress}).
-			Updates(map[string]any{"assignee_id": by.ID, "version": gorm.Expr("version + 1"), "updated_at": now})
-		if res.Error != nil {
-			return fmt.Errorf("models: claim improvement %d: %w", id, res.Error)
-		}
-		if res.RowsAffected == 1 {
-			return record(tx, now, "improvement", id, by, "claimed", "assignee", "", by.Name, "")
-		}
-		return whyNotClaimable(tx, id, by)
-	})
-}
-
-// whyNotClaimable explains a claim that changed nothing.
-func whyNotClaimable(tx *gorm.DB, id int64, by *User) error {
-	var imp Improvement
-	if err := tx.Preload("Assignee").Take(&imp, id).Error; err != nil {
-		return notFound(err)
-	}
-	switch {
-	case imp.AssigneeID != nil && *imp.AssigneeID == by.ID:
-		return nil
-	case imp.AssigneeID != nil:
-		holder := "someone else"
-		if imp.Assignee != nil {
-			holder = imp.Assignee.Name
-		}
-		return &ClaimedError{ID: id, Holder: holder}
-	case imp.MergedIntoID != nil:
-		return fmt.Errorf("models: improvement %d was merged into %d: %w", id, *imp.MergedIntoID, ErrNotAllowed)
-	default:
-		return fmt.Errorf("models: a %s item in %s cannot be claimed; only queued or in-progress quick wins: %w",
-			imp.Track, imp.Status, ErrNotAllowed)
-	}
-}
-
-// StartQuickWin moves a queued quick win to in progress and makes the starter its
-// holder when nobody holds it yet. An item someone else holds is not taken from them.
-func (s *Store) StartQuickWin(ctx context.Context, id int64, version int, by *User) (*Improvement, error) {
-	err := s.Tx(ctx, func(tx *gorm.DB) error {
-		var cur Improvement
-		if err := tx.Preload("Assignee").Take(&cur, id).Error; err != nil {
-			return notFound(err)
-		}
-		if cur.AssigneeID != nil && (by == nil || *cur.AssigneeID != by.ID) {
-			holder := "someone else"
-			if cur.Assignee != nil {
-				holder = cur.Assignee.Name
-			}
-			return &ClaimedError{ID: id, Holder: holder}
-		}
-		if _, err := s.applyTransition(tx, id, TransitionInput{To: StatusInProgress, Version: version}, by); err != nil {
-			return err
-		}
-		if cur.AssigneeID == nil {
-			if err := tx.Model(&Improvement{}).Where("id = ?", id).Update("assignee_id", by.ID).Error; err != nil {
-				return err
-			}
-			return record(tx, s.now(), "improvement", id, by, "claimed", "assignee", "", by.Name, "")
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.ImprovementByID(ctx, id)
-}
-
 // LedTo is an implemented improvement that an ambassador's logged feedback asked for.
 type LedTo struct {
 	ID             int64
@@ -245,41 +81,6 @@ type LedTo struct {
 	ResolutionNote string
 	// Customers is how many of this ambassador's logged feedback items it answers.
 	Customers int
-}
-
-// ImplementedForAmbassador lists the implemented improvements linked to feedback the
-// user logged, most recently implemented first: "your customers' feedback led to this".
-// Kept like the dashboard's figures (until the next write or aggregateTTL): it is on
-// every ambassador's home page and walks all the feedback they ever logged.
-func (s *Store) ImplementedForAmbassador(ctx context.Context, userID int64, limit int) ([]LedTo, error) {
-	limit = clampLimit(limit, 5)
-	return cachedAggregate(ctx, s, fmt.Sprintf("led to %d %d", userID, limit), func(ctx context.Context) ([]LedTo, error) {
-		return s.implementedForAmbassador(ctx, userID, limit)
-	})
-}
-
-func (s *Store) implementedForAmbassador(ctx context.Context, userID int64, limit int) ([]LedTo, error) {
-	out := []LedTo{}
-	// Start from the ambassador's own feedback (an index range) and its few links. SQLite
-	// otherwise started from every implemented improvement and read a feedback row per
-	// link: 0.2 s on a million rows instead of 6 ms. CROSS JOIN is how SQLite is told
-	// the order; PostgreSQL plans it from its statistics.
-	join := "JOIN"
-	if s.dialect == SQLite {
-		join = "CROSS JOIN"
-	}
-	err := s.r.WithContext(ctx).Raw(`SELECT i.id, i.title, i.implemented_at,
-		COALESCE(i.resolution_note, '') AS resolution_note, COUNT(*) AS customers
-		FROM feedback f
-		`+join+` improvement_feedback l ON l.feedback_id = f.id
-		`+join+` improvements i ON i.id = l.improvement_id
-		WHERE i.status = ? AND i.merged_into_id IS NULL AND i.implemented_at IS NOT NULL AND f.logged_by_id = ?
-		GROUP BY i.id, i.title, i.implemented_at, i.resolution_note
-		ORDER BY i.implemented_at DESC, i.id DESC LIMIT ?`, StatusImplemented, userID, limit).Scan(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: implemented for ambassador %d: %w", userID, err)
-	}
-	return out, nil
 }
 
 // IsClaimed reports whether err says someone else holds the item, and who.

@@ -2,8 +2,6 @@ package models
 
 import (
 	"cmp"
-	"context"
-	"fmt"
 	"slices"
 )
 
@@ -27,32 +25,6 @@ func CompareEvidence(a, b Evidence) int {
 // keeping the existing order (priority) among equals.
 func SortByEvidence(items []Improvement, ev map[int64]Evidence) {
 	slices.SortStableFunc(items, func(a, b Improvement) int { return CompareEvidence(ev[a.ID], ev[b.ID]) })
-}
-
-// EvidenceOf counts the evidence of several improvements in one query.
-func (s *Store) EvidenceOf(ctx context.Context, ids []int64) (map[int64]Evidence, error) {
-	out := make(map[int64]Evidence, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []struct {
-		ImprovementID                            int64
-		Detractors, Customers, Private, Business int
-	}
-	err := s.r.WithContext(ctx).Raw(`SELECT l.improvement_id,
-		COALESCE(SUM(CASE WHEN f.nps_group = ? THEN 1 ELSE 0 END), 0) AS detractors,
-		COUNT(DISTINCT COALESCE(f.customer_email, 'feedback ' || f.id)) AS customers,
-		COALESCE(SUM(CASE WHEN f.segment = ? THEN 1 ELSE 0 END), 0) AS private,
-		COALESCE(SUM(CASE WHEN f.segment = ? THEN 1 ELSE 0 END), 0) AS business
-		FROM improvement_feedback l JOIN feedback f ON f.id = l.feedback_id
-		WHERE l.improvement_id IN ? GROUP BY l.improvement_id`, GroupDetractor, SegmentPrivate, SegmentBusiness, ids).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: evidence: %w", err)
-	}
-	for _, r := range rows {
-		out[r.ImprovementID] = Evidence{Detractors: r.Detractors, Customers: r.Customers, Private: r.Private, Business: r.Business}
-	}
-	return out, nil
 }
 
 // EvidenceMatrix places improvements on the matrix as BuildMatrix does, each cell

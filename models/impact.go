@@ -1,8 +1,6 @@
 package models
 
 import (
-	"context"
-	"fmt"
 	"time"
 )
 
@@ -18,16 +16,6 @@ const (
 	MaxImpactDays     = 730
 )
 
-// implementedOn is the day stored as implemented_on: the given day, or today in loc,
-// as midnight UTC of the local date (as received_on is stored).
-func implementedOn(given *time.Time, now time.Time, loc *time.Location) time.Time {
-	if given != nil {
-		y, m, d := given.Date()
-		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	}
-	return localDate(now, loc)
-}
-
 // ImpactDay returns the day an implemented improvement took effect, as a received_on
 // key: implemented_on, or the local day it became implemented. ok is false for an
 // improvement that is not implemented.
@@ -37,7 +25,7 @@ func ImpactDay(imp *Improvement, loc *time.Location) (day time.Time, ok bool) {
 		y, m, d := imp.ImplementedOn.UTC().Date()
 		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), true
 	case imp.ImplementedAt != nil:
-		return localDate(*imp.ImplementedAt, loc), true
+		return LocalDate(*imp.ImplementedAt, loc), true
 	}
 	return time.Time{}, false
 }
@@ -94,66 +82,4 @@ type Impact struct {
 	ByTouchpoint []ImpactRow
 	// Partial is true while the after window has not ended yet.
 	Partial bool
-}
-
-// ImprovementImpact compares the NPS of the touchpoints of an implemented
-// improvement's linked feedback in the days before and after it was implemented, from
-// the daily rollup. It is refused with ErrNotAllowed for an improvement that is not
-// implemented.
-func (s *Store) ImprovementImpact(ctx context.Context, imp *Improvement, days int) (*Impact, error) {
-	if days <= 0 {
-		days = DefaultImpactDays
-	}
-	days = min(days, MaxImpactDays)
-	day, ok := ImpactDay(imp, s.Location)
-	if imp.Status != StatusImplemented || !ok {
-		return nil, fmt.Errorf("models: improvement %d is not implemented: %w", imp.ID, ErrNotAllowed)
-	}
-	db := s.r.WithContext(ctx)
-	var tps []int64
-	err := db.Raw(`SELECT DISTINCT f.touchpoint_id FROM improvement_feedback l JOIN feedback f ON f.id = l.feedback_id
-		WHERE l.improvement_id = ? AND f.touchpoint_id IS NOT NULL ORDER BY f.touchpoint_id`, imp.ID).Scan(&tps).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: impact of %d: touchpoints: %w", imp.ID, err)
-	}
-	bf, _, af, at := ImpactWindows(day, days) // before ends where after starts
-	out := &Impact{ImplementedOn: day, Days: days, Partial: at.After(localDate(s.now(), s.Location))}
-	if len(tps) == 0 {
-		return out, nil
-	}
-	var rows []struct {
-		TouchpointID                    int64
-		IsAfter                         bool
-		Promoters, Passives, Detractors int
-	}
-	err = db.Raw(`SELECT touchpoint_id, day >= ? AS is_after, SUM(promoters) AS promoters, SUM(passives) AS passives,
-		SUM(detractors) AS detractors FROM feedback_daily
-		WHERE touchpoint_id IN ? AND day >= ? AND day < ? GROUP BY 1, 2`,
-		af, tps, bf, at).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: impact of %d: %w", imp.ID, err)
-	}
-	names, err := s.refNames(ctx, RefTouchpoints)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[int64]*ImpactRow{}
-	for _, id := range tps {
-		out.ByTouchpoint = append(out.ByTouchpoint, ImpactRow{Name: names[id]})
-	}
-	for i, id := range tps {
-		byID[id] = &out.ByTouchpoint[i]
-	}
-	for _, r := range rows {
-		c := NPSCounts{Promoters: r.Promoters, Passives: r.Passives, Detractors: r.Detractors}
-		row := byID[r.TouchpointID]
-		if r.IsAfter {
-			row.After.NPSCounts = row.After.Add(c)
-			out.Total.After.NPSCounts = out.Total.After.Add(c)
-		} else {
-			row.Before.NPSCounts = row.Before.Add(c)
-			out.Total.Before.NPSCounts = out.Total.Before.Add(c)
-		}
-	}
-	return out, nil
 }

@@ -1,8 +1,6 @@
 package models
 
 import (
-	"context"
-	"fmt"
 	"time"
 )
 
@@ -92,52 +90,4 @@ func groupOwnerID(g OwnerGroup) int64 {
 		return 0
 	}
 	return g.Owner.ID
-}
-
-// Initiatives lists the approved and in-progress steering items ordered by functional
-// area, owner and target date, each with its latest progress note.
-func (s *Store) Initiatives(ctx context.Context) ([]Initiative, error) {
-	var imps []Improvement
-	err := preloadImprovement(s.r.WithContext(ctx)).Select("improvements.*").
-		Joins("LEFT JOIN functional_areas fa ON fa.id = improvements.functional_area_id").
-		Joins("LEFT JOIN users ow ON ow.id = improvements.owner_id").
-		Where("improvements.status IN ? AND improvements.track = ? AND improvements.merged_into_id IS NULL",
-			[]Status{StatusApproved, StatusInProgress}, TrackSteering).
-		Order("fa.name IS NULL, fa.name, fa.id, ow.name IS NULL, ow.name, ow.id, improvements.target_date, improvements.id").
-		Find(&imps).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: initiatives: %w", err)
-	}
-	ids := make([]int64, len(imps))
-	for i, imp := range imps {
-		ids[i] = imp.ID
-	}
-	last, err := s.latestProgress(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Initiative, len(imps))
-	for i, imp := range imps {
-		out[i] = Initiative{Improvement: imp, LastProgress: last[imp.ID]}
-	}
-	return out, nil
-}
-
-// latestProgress returns the newest progress note of each improvement, in one query.
-func (s *Store) latestProgress(ctx context.Context, ids []int64) (map[int64]*Comment, error) {
-	out := map[int64]*Comment{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var notes []Comment
-	err := s.r.WithContext(ctx).Preload("User").
-		Where("kind = ? AND id IN (SELECT MAX(id) FROM comments WHERE kind = ? AND improvement_id IN ? GROUP BY improvement_id)",
-			CommentProgress, CommentProgress, ids).Find(&notes).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: progress notes: %w", err)
-	}
-	for i := range notes {
-		out[notes[i].ImprovementID] = &notes[i]
-	}
-	return out, nil
 }

@@ -17,8 +17,8 @@ const (
 	PeriodYear    PeriodKind = "year"
 )
 
-// months returns how many calendar months a period of kind k spans, or 0 for an unknown kind.
-func (k PeriodKind) months() int {
+// Months returns how many calendar months a period of kind k spans, or 0 for an unknown kind.
+func (k PeriodKind) Months() int {
 	switch k {
 	case PeriodMonth:
 		return 1
@@ -33,7 +33,7 @@ func (k PeriodKind) months() int {
 // ParsePeriodKind reads a period kind from a query string value.
 func ParsePeriodKind(s string) (PeriodKind, bool) {
 	k := PeriodKind(strings.ToLower(strings.TrimSpace(s)))
-	return k, k.months() > 0
+	return k, k.Months() > 0
 }
 
 // Period is a calendar month, quarter or year in one location, as [Start, End): End is the
@@ -47,7 +47,7 @@ type Period struct {
 // PeriodOf returns the period of kind that contains t as seen in loc. An unknown kind gives
 // the zero Period, which contains nothing.
 func PeriodOf(kind PeriodKind, t time.Time, loc *time.Location) Period {
-	n := kind.months()
+	n := kind.Months()
 	if n == 0 {
 		return Period{}
 	}
@@ -113,10 +113,10 @@ func (p Period) String() string {
 }
 
 // Previous returns the period of the same kind just before p.
-func (p Period) Previous() Period { return p.shift(-p.Kind.months()) }
+func (p Period) Previous() Period { return p.shift(-p.Kind.Months()) }
 
 // Next returns the period of the same kind just after p.
-func (p Period) Next() Period { return p.shift(p.Kind.months()) }
+func (p Period) Next() Period { return p.shift(p.Kind.Months()) }
 
 // YearBefore returns the same period a year earlier, which reports compare against to
 // cancel out seasons.

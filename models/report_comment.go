@@ -1,15 +1,7 @@
 package models
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
-
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // MaxReportComment is the longest comment the steering group may write on a period: the
@@ -30,55 +22,6 @@ type ReportComment struct {
 // TableName is the comments' table.
 func (ReportComment) TableName() string { return "report_comments" }
 
-// ReportComment returns the comment on a period, or nil when there is none.
-func (s *Store) ReportComment(ctx context.Context, p Period) (*ReportComment, error) {
-	var c ReportComment
-	err := s.r.WithContext(ctx).Where("kind = ? AND period = ?", p.Kind, p.String()).Take(&c).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("models: report comment: %w", err)
-	}
-	if c.UpdatedByID != nil {
-		if u, err := s.UserByID(ctx, *c.UpdatedByID); err == nil {
-			c.UpdatedBy = u
-		}
-	}
-	return &c, nil
-}
-
-// SetReportComment stores (or, when body is blank, removes) the comment on a period and
-// records the change in the history.
-func (s *Store) SetReportComment(ctx context.Context, p Period, body string, by *User) error {
-	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
-	if utf8.RuneCountInString(body) > MaxReportComment {
-		return Invalid("comment", "too_long")
-	}
-	if p.Kind.months() == 0 {
-		return Invalid("period", "invalid")
-	}
-	return s.Tx(ctx, func(tx *gorm.DB) error {
-		var old ReportComment
-		_ = tx.Where("kind = ? AND period = ?", p.Kind, p.String()).Take(&old).Error
-		if body == "" {
-			if err := tx.Where("kind = ? AND period = ?", p.Kind, p.String()).Delete(&ReportComment{}).Error; err != nil {
-				return fmt.Errorf("models: remove report comment: %w", err)
-			}
-		} else {
-			row := ReportComment{Kind: p.Kind, Period: p.String(), Body: body, UpdatedAt: s.now()}
-			if by != nil {
-				row.UpdatedByID = &by.ID
-			}
-			if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "kind"}, {Name: "period"}},
-				DoUpdates: clause.AssignmentColumns([]string{"body", "updated_by_id", "updated_at"})}).Create(&row).Error; err != nil {
-				return fmt.Errorf("models: save report comment: %w", err)
-			}
-		}
-		return record(tx, s.now(), "report_comments", 0, by, "updated", string(p.Kind)+" "+p.String(), old.Body, body, "")
-	})
-}
-
 // MonthNPS is the NPS responses of one calendar month.
 type MonthNPS struct {
 	Month  time.Time
@@ -88,47 +31,3 @@ type MonthNPS struct {
 // TrendMonths is how many months the report's NPS trend shows: a year and the month a
 // year before the last, so seasons compare.
 const TrendMonths = 13
-
-// npsTrend returns the NPS of the TrendMonths months ending with p's last month, from the
-// daily rollup (13 range sums of a small table).
-func (s *Store) npsTrend(ctx context.Context, p Period) ([]MonthNPS, error) {
-	last := PeriodOf(PeriodMonth, p.End.Add(-time.Nanosecond), s.Location)
-	out := make([]MonthNPS, TrendMonths)
-	m := last
-	for i := TrendMonths - 1; i >= 0; i-- {
-		c, err := s.NPSInPeriod(ctx, m)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = MonthNPS{Month: m.Start, Counts: c}
-		m = m.Previous()
-	}
-	return out, nil
-}
-
-// rootCauses counts the root causes recorded at the follow-ups made in p, the most
-// frequent RootCausesShown first; like goodwill it reads the partial index on followed_up_at,
-// so a year of a million feedback reads only the year's follow-ups.
-func (s *Store) rootCauses(ctx context.Context, p Period) ([]NameCount, error) {
-	from, to := p.Start.UTC(), p.End.UTC()
-	var rows []struct {
-		Name string
-		N    int
-	}
-	err := s.r.WithContext(ctx).Raw(`SELECT c.name AS name, COUNT(*) AS n
-		FROM feedback f JOIN categories c ON c.id = f.follow_up_root_cause_id
-		WHERE f.followed_up_at >= ? AND f.followed_up_at < ? AND f.follow_up_root_cause_id IS NOT NULL
-		GROUP BY c.name`, from, to).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: root causes: %w", err)
-	}
-	m := make(map[string]int, len(rows))
-	for _, r := range rows {
-		m[r.Name] += r.N
-	}
-	out := sortedCounts(m)
-	if len(out) > RootCausesShown {
-		out = out[:RootCausesShown]
-	}
-	return out, nil
-}

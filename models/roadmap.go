@@ -1,8 +1,6 @@
 package models
 
 import (
-	"context"
-	"fmt"
 	"time"
 )
 
@@ -33,20 +31,4 @@ func GroupByQuarter(items []Improvement) []RoadmapQuarter {
 		out[len(out)-1].Items = append(out[len(out)-1].Items, it)
 	}
 	return out
-}
-
-// Roadmap lists the initiatives with a target date that are approved or in progress,
-// and those implemented in the last RoadmapRecentDays, by target date.
-func (s *Store) Roadmap(ctx context.Context) ([]RoadmapQuarter, error) {
-	var items []Improvement
-	since := s.now().AddDate(0, 0, -RoadmapRecentDays)
-	err := preloadImprovement(s.r.WithContext(ctx)).
-		Where("merged_into_id IS NULL AND target_date IS NOT NULL").
-		Where("status IN ? OR (status = ? AND implemented_at >= ?)",
-			[]Status{StatusApproved, StatusInProgress}, StatusImplemented, since).
-		Order("target_date, id").Limit(500).Find(&items).Error
-	if err != nil {
-		return nil, fmt.Errorf("models: roadmap: %w", err)
-	}
-	return GroupByQuarter(items), nil
 }

@@ -1,7 +1,6 @@
 package models
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -102,45 +101,6 @@ func (r TransitionRequest) Validate() (TransitionInput, *ValidationError) {
 		in.DeferUntil = day("defer_until", r.DeferUntil)
 	case StatusImplemented:
 		in.ImplementedOn = day("implemented_on", r.ImplementedOn)
-	}
-	if len(f) > 0 {
-		return in, &ValidationError{Fields: f}
-	}
-	return in, nil
-}
-
-// TransitionInput validates a request and looks up its owner (an active user) and
-// functional area (an active one), so the page, the API and the meeting refuse the
-// same things with the same field names. Problems come back as a *ValidationError.
-func (s *Store) TransitionInput(ctx context.Context, r TransitionRequest) (TransitionInput, error) {
-	in, verr := r.Validate()
-	f := map[string]string{}
-	if verr != nil {
-		f = verr.Fields
-	}
-	if in.To == StatusApproved {
-		if in.OwnerID != nil {
-			if u, err := s.UserByID(ctx, *in.OwnerID); err != nil || !u.Active {
-				f["owner"], in.OwnerID = "invalid_choice", nil
-			}
-		} else if email := strings.TrimSpace(r.OwnerEmail); email != "" {
-			if u, err := s.UserByEmail(ctx, email); err != nil || !u.Active {
-				f["owner"] = "unknown_user"
-			} else {
-				in.OwnerID = &u.ID
-			}
-		}
-		if in.FunctionalAreaID != nil {
-			if it, err := s.RefByID(ctx, RefFunctionalAreas, *in.FunctionalAreaID); err != nil || !it.Active {
-				f["functional_area"], in.FunctionalAreaID = "invalid_choice", nil
-			}
-		} else if code := strings.TrimSpace(r.Area); code != "" {
-			if it, err := s.ResolveRef(ctx, RefFunctionalAreas, code); err != nil || !it.Active {
-				f["functional_area"] = "unknown_functional_area"
-			} else {
-				in.FunctionalAreaID = &it.ID
-			}
-		}
 	}
 	if len(f) > 0 {
 		return in, &ValidationError{Fields: f}

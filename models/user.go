@@ -1,7 +1,6 @@
 package models
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
-	"gorm.io/gorm"
 )
 
 // The roles a user may hold; a user may hold several.
@@ -170,108 +168,6 @@ func (n NewUser) Validate() *ValidationError {
 	return nil
 }
 
-// CreateUser stores a new user; a taken e-mail address is a field error.
-func (s *Store) CreateUser(ctx context.Context, n NewUser, by *User) (*User, error) {
-	n.Email = NormalizeEmail(n.Email)
-	if n.Lang == "" {
-		n.Lang = "en"
-	}
-	if v := n.Validate(); v != nil {
-		return nil, v
-	}
-	hash, err := HashPassword(n.Password)
-	if err != nil {
-		return nil, err
-	}
-	u := &User{Email: n.Email, Name: strings.TrimSpace(n.Name), PasswordHash: hash,
-		Roles: strings.Join(n.Roles, ","), Lang: n.Lang, Active: true, AuthVersion: 1}
-	err = s.Tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(u).Error; err != nil {
-			return err
-		}
-		if err := record(tx, s.now(), "user", u.ID, by, "created", "", "", "", ""); err != nil {
-			return err
-		}
-		if slices.Contains(n.Roles, RoleBranch) {
-			return setUserBranches(tx, s.now(), u.ID, n.BranchIDs, by)
-		}
-		return nil
-	})
-	if isUniqueViolation(err) {
-		return nil, Invalid("email", "email_taken")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("models: create user: %w", err)
-	}
-	return u, nil
-}
-
-// EnsureFirstAdmin creates admin@example.com with a random password when no user
-// exists, and returns the password (empty when users already existed).
-func (s *Store) EnsureFirstAdmin(ctx context.Context) (string, error) {
-	var n int64
-	if err := s.r.WithContext(ctx).Model(&User{}).Count(&n).Error; err != nil {
-		return "", fmt.Errorf("models: count users: %w", err)
-	}
-	if n > 0 {
-		return "", nil
-	}
-	password := RandomPassword()
-	_, err := s.CreateUser(ctx, NewUser{Email: "admin@example.com", Name: "Administrator",
-		Password: password, Roles: []string{RoleAmbassador, RoleQuickWin, RoleSteering, RoleAdmin}, Lang: "en"}, nil)
-	if err != nil {
-		return "", err
-	}
-	return password, nil
-}
-
-// UserByID loads a user.
-func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
-	var u User
-	if err := s.r.WithContext(ctx).Take(&u, id).Error; err != nil {
-		return nil, notFound(err)
-	}
-	return &u, nil
-}
-
-// UserByEmail loads a user by address.
-func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
-	var u User
-	if err := s.r.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).Take(&u).Error; err != nil {
-		return nil, notFound(err)
-	}
-	return &u, nil
-}
-
-// Users lists every user, active first, by name.
-//
-// The list is on every feedback page (the "logged by" filter); it is kept like the
-// dashboard's figures, until the next write or aggregateTTL, and each caller gets its
-// own copy.
-func (s *Store) Users(ctx context.Context) ([]User, error) {
-	us, err := cachedAggregate(ctx, s, "users", func(ctx context.Context) ([]User, error) {
-		var us []User
-		err := s.r.WithContext(ctx).Order("active DESC, name, id").Find(&us).Error
-		return us, err
-	})
-	return slices.Clone(us), err
-}
-
-// UsersWithRole lists active users holding a role (for owner and attendee pickers).
-func (s *Store) UsersWithRole(ctx context.Context, role string) ([]User, error) {
-	all, err := s.Users(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []User
-	for _, u := range all {
-		if u.Active && u.Has(role) {
-			out = append(out, u)
-		}
-	}
-	return out, nil
-}
-
 // UserChange is an admin's edit of a user.
 type UserChange struct {
 	Name   string
@@ -282,121 +178,11 @@ type UserChange struct {
 	BranchIDs []int64
 }
 
-// UpdateUser applies an admin's edit. Deactivating bumps the auth version, which ends
-// every session of that user at their next request.
-func (s *Store) UpdateUser(ctx context.Context, id int64, c UserChange, by *User) error {
-	f := map[string]string{}
-	if strings.TrimSpace(c.Name) == "" {
-		f["name"] = "required"
-	}
-	if !ValidRoles(c.Roles) {
-		f["roles"] = "invalid_roles"
-	}
-	if !slices.Contains(Languages, c.Lang) {
-		f["lang"] = "invalid_choice"
-	}
-	if slices.Contains(c.Roles, RoleBranch) && len(c.BranchIDs) == 0 {
-		f["branches"] = "branch_required"
-	}
-	if len(f) > 0 {
-		return &ValidationError{Fields: f}
-	}
-	return s.Tx(ctx, func(tx *gorm.DB) error {
-		branches := c.BranchIDs
-		if !slices.Contains(c.Roles, RoleBranch) {
-			branches = nil
-		}
-		if err := setUserBranches(tx, s.now(), id, branches, by); err != nil {
-			return err
-		}
-		var u User
-		if err := tx.Take(&u, id).Error; err != nil {
-			return notFound(err)
-		}
-		roles := strings.Join(c.Roles, ",")
-		if u.Active && u.Has(RoleAdmin) && (!c.Active || !slices.Contains(c.Roles, RoleAdmin)) {
-			var others int64
-			if err := tx.Model(&User{}).Where("id <> ? AND active AND (',' || roles || ',') LIKE ?", id, "%,"+RoleAdmin+",%").
-				Count(&others).Error; err != nil {
-				return err
-			}
-			if others == 0 {
-				field := "roles"
-				if !c.Active {
-					field = "active"
-				}
-				return Invalid(field, "last_admin")
-			}
-		}
-		updates := map[string]any{"name": strings.TrimSpace(c.Name), "roles": roles, "lang": c.Lang,
-			"active": c.Active, "updated_at": s.now()}
-		if u.Active && !c.Active {
-			updates["auth_version"] = u.AuthVersion + 1
-			if err := revokeUserTokens(tx, id, s.now()); err != nil {
-				return err
-			}
-		}
-		if err := tx.Model(&User{}).Where("id = ?", id).Updates(updates).Error; err != nil {
-			return fmt.Errorf("models: update user %d: %w", id, err)
-		}
-		now := s.now()
-		changes := [][3]string{{"name", u.Name, c.Name}, {"roles", u.Roles, roles}, {"lang", u.Lang, c.Lang},
-			{"active", fmt.Sprint(u.Active), fmt.Sprint(c.Active)}}
-		for _, ch := range changes {
-			if ch[1] != ch[2] {
-				if err := record(tx, now, "user", id, by, "updated", ch[0], ch[1], ch[2], ""); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-}
-
-// SetLanguage stores a user's own choice of language.
-func (s *Store) SetLanguage(ctx context.Context, id int64, lang string) error {
-	if !slices.Contains(Languages, lang) {
-		return Invalid("lang", "invalid_choice")
-	}
-	return s.w.WithContext(ctx).Model(&User{}).Where("id = ?", id).
-		Updates(map[string]any{"lang": lang, "updated_at": s.now()}).Error
-}
-
-// ResetPassword sets a new password and ends the user's sessions.
-func (s *Store) ResetPassword(ctx context.Context, id int64, password string, by *User) error {
-	if problem := CheckPassword(password); problem != "" {
-		return Invalid("password", problem)
-	}
-	hash, err := HashPassword(password)
-	if err != nil {
-		return err
-	}
-	return s.Tx(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&User{}).Where("id = ?", id).Updates(map[string]any{
-			"password_hash": hash, "auth_version": gorm.Expr("auth_version + 1"), "updated_at": s.now()})
-		if res.Error != nil {
-			return fmt.Errorf("models: reset password %d: %w", id, res.Error)
-		}
-		if res.RowsAffected == 0 {
-			return ErrNotFound
-		}
-		if err := revokeUserTokens(tx, id, s.now()); err != nil {
-			return err
-		}
-		return record(tx, s.now(), "user", id, by, "password_reset", "", "", "", "")
-	})
-}
-
 // rememberLastEntry keeps the channel and branch of an ambassador's last feedback so
 // the next form starts with them.
-// remembers reports whether the user's last channel and branch are these already.
-func (u *User) remembers(channelID int64, branchID *int64) bool {
+// Remembers reports whether the user's last channel and branch are these already.
+func (u *User) Remembers(channelID int64, branchID *int64) bool {
 	sameBranch := (u.LastBranchID == nil && branchID == nil) ||
 		(u.LastBranchID != nil && branchID != nil && *u.LastBranchID == *branchID)
 	return u.LastChannelID != nil && *u.LastChannelID == channelID && sameBranch
-}
-
-func rememberLastEntry(db *gorm.DB, userID int64, channelID int64, branchID *int64) error {
-	return db.Model(&User{}).Where("id = ?", userID).
-		Updates(map[string]any{"last_channel_id": channelID, "last_branch_id": branchID}).Error
 }

@@ -21,7 +21,7 @@ func TestUserRemembersLastEntry(t *testing.T) {
 	}
 	for _, tt := range tests {
 		u := &User{LastChannelID: tt.lastCh, LastBranchID: tt.lastBr}
-		if got := u.remembers(tt.channel, tt.branch); got != tt.want {
+		if got := u.Remembers(tt.channel, tt.branch); got != tt.want {
 			t.Errorf("%s: remembers = %v, want %v", tt.name, got, tt.want)
 		}
 	}

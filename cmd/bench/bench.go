@@ -19,6 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/improvementtracker/tracker/models/store"
+
 	"github.com/improvementtracker/tracker/models"
 )
 
@@ -250,18 +252,18 @@ func newToken(ctx context.Context, path string, loc *time.Location) (string, err
 
 // newTokens makes a fresh API token for each of the users of the data set at url.
 func newTokens(ctx context.Context, url string, loc *time.Location, emails ...string) ([]string, error) {
-	store, err := models.Open(ctx, url, models.Options{Location: loc})
+	st, err := store.Open(ctx, url, store.Options{Location: loc})
 	if err != nil {
 		return nil, err
 	}
-	defer store.Close()
+	defer st.Close()
 	var out []string
 	for _, email := range emails {
-		u, err := store.UserByEmail(ctx, email)
+		u, err := st.UserByEmail(ctx, email)
 		if err != nil {
 			return nil, fmt.Errorf("user %s: %w", email, err)
 		}
-		tok, err := store.CreateToken(ctx, u.ID, "bench")
+		tok, err := st.CreateToken(ctx, u.ID, "bench")
 		if err != nil {
 			return nil, err
 		}

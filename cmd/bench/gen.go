@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/improvementtracker/tracker/models/store"
+
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/improvementtracker/tracker/models"
@@ -93,7 +95,7 @@ var hourWeights = []float64{0.1, 0.05, 0.02, 0.02, 0.02, 0.1, 0.3, 1, 3, 6, 7, 7
 // generator holds the state of one generation run.
 type generator struct {
 	cfg   genConfig
-	store *models.Store
+	store *store.Store
 	r     *rand.Rand
 	sb    strings.Builder
 
@@ -111,9 +113,9 @@ type generator struct {
 }
 
 // generate fills a fresh, migrated store with the data set.
-func generate(ctx context.Context, store *models.Store, cfg genConfig) (genStats, error) {
+func generate(ctx context.Context, st *store.Store, cfg genConfig) (genStats, error) {
 	start := time.Now()
-	g := &generator{cfg: cfg, store: store, r: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))}
+	g := &generator{cfg: cfg, store: st, r: rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))}
 	// One connection writes everything; a page cache that holds the index pages being
 	// filled saves rereading them and writing them to the WAL over and over. (Much
 	// larger caches cost more than they save: the pure-Go SQLite maps and unmaps every
@@ -121,9 +123,9 @@ func generate(ctx context.Context, store *models.Store, cfg genConfig) (genStats
 	// Measured and left alone: the statement journal each multi-row INSERT keeps (about
 	// a tenth of the time) costs as much in memory as in a temporary file, and INSERT OR
 	// ROLLBACK does not avoid it while triggers fire.
-	sqlite := store.Dialect() == models.SQLite
+	sqlite := st.Dialect() == store.SQLite
 	if sqlite {
-		if err := store.Writer(ctx).Exec("PRAGMA cache_size = -65536").Error; err != nil {
+		if err := st.Writer(ctx).Exec("PRAGMA cache_size = -65536").Error; err != nil {
 			return g.stats, err
 		}
 	}
@@ -135,19 +137,19 @@ func generate(ctx context.Context, store *models.Store, cfg genConfig) (genStats
 		}
 	}
 	if sqlite {
-		if err := store.Writer(ctx).Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error; err != nil {
+		if err := st.Writer(ctx).Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error; err != nil {
 			return g.stats, err
 		}
 	} else {
 		// The bulk loads gave ids themselves; move each sequence past them, then let
 		// the planner see the data.
 		for _, table := range []string{"feedback", "improvements", "meetings"} {
-			if err := store.Writer(ctx).Exec(`SELECT setval(pg_get_serial_sequence('` + table + `', 'id'),
+			if err := st.Writer(ctx).Exec(`SELECT setval(pg_get_serial_sequence('` + table + `', 'id'),
 				(SELECT COALESCE(MAX(id), 1) FROM ` + table + `))`).Error; err != nil {
 				return g.stats, fmt.Errorf("sequence of %s: %w", table, err)
 			}
 		}
-		if err := store.Writer(ctx).Exec("ANALYZE").Error; err != nil {
+		if err := st.Writer(ctx).Exec("ANALYZE").Error; err != nil {
 			return g.stats, err
 		}
 	}

@@ -10,8 +10,9 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/improvementtracker/tracker/models/store"
+
 	"github.com/improvementtracker/tracker/app"
-	"github.com/improvementtracker/tracker/models"
 )
 
 // serveInProcess serves the app from this process with a CPU profile running, so that
@@ -20,15 +21,15 @@ import (
 func serveInProcess(ctx context.Context, path, addr string, loc *time.Location, profile string) (stop func(), err error) {
 	cfg := app.DefaultConfig()
 	// The same store options as `tracker serve` with its defaults.
-	store, err := models.Open(ctx, "sqlite:"+path, models.Options{Location: loc, OthersLag: cfg.FiguresLag})
+	st, err := store.Open(ctx, "sqlite:"+path, store.Options{Location: loc, OthersLag: cfg.FiguresLag})
 	if err != nil {
 		return nil, err
 	}
 	cfg.DatabaseURL, cfg.Addr = "sqlite:"+path, addr
-	srv := app.New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := app.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		store.Close()
+		st.Close()
 		return nil, err
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
@@ -36,19 +37,19 @@ func serveInProcess(ctx context.Context, path, addr string, loc *time.Location, 
 	f, err := os.Create(profile)
 	if err != nil {
 		hs.Close()
-		store.Close()
+		st.Close()
 		return nil, err
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
 		f.Close()
 		hs.Close()
-		store.Close()
+		st.Close()
 		return nil, err
 	}
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
 		hs.Close()
-		store.Close()
+		st.Close()
 	}, nil
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/models/store"
 )
 
 // copenhagen is the zone the data set's days are counted in, as the app's default.
@@ -44,7 +44,7 @@ func pgSchemaURL(url, schema string) string {
 // createPostgresDataSet generates the data set into schema of the PostgreSQL database at
 // url, dropping the schema first, and returns the URL the server should use.
 func createPostgresDataSet(ctx context.Context, url, schema string, cfg genConfig) (genStats, string, string, error) {
-	old, err := models.Open(ctx, url, models.Options{Location: cfg.Location, Schema: schema})
+	old, err := store.Open(ctx, url, store.Options{Location: cfg.Location, Schema: schema})
 	if err != nil {
 		return genStats{}, "", "", err
 	}
@@ -63,20 +63,20 @@ func createPostgresDataSet(ctx context.Context, url, schema string, cfg genConfi
 
 // createDataSetAt generates the data set into the empty database at url.
 func createDataSetAt(ctx context.Context, url string, cfg genConfig) (genStats, string, error) {
-	store, err := models.Open(ctx, url, models.Options{Location: cfg.Location})
+	st, err := store.Open(ctx, url, store.Options{Location: cfg.Location})
 	if err != nil {
 		return genStats{}, "", err
 	}
-	defer store.Close()
-	stats, err := generate(ctx, store, cfg)
+	defer st.Close()
+	stats, err := generate(ctx, st, cfg)
 	if err != nil {
 		return stats, "", fmt.Errorf("generate: %w", err)
 	}
-	u, err := store.UserByEmail(ctx, benchEmail)
+	u, err := st.UserByEmail(ctx, benchEmail)
 	if err != nil {
 		return stats, "", err
 	}
-	token, err := store.CreateToken(ctx, u.ID, "bench")
+	token, err := st.CreateToken(ctx, u.ID, "bench")
 	if err != nil {
 		return stats, "", err
 	}

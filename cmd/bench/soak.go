@@ -22,7 +22,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/models/store"
 )
 
 // soakConfig bounds the reliability checks.
@@ -271,16 +271,16 @@ func crashRound(ctx context.Context, bin, dbURL, addr, logPath, token string, ro
 	defer srv.stop()
 
 	// Check from the database itself, not through the server.
-	store, err := models.Open(ctx, dbURL, models.Options{})
+	st, err := store.Open(ctx, dbURL, store.Options{})
 	if err != nil {
 		return res, err
 	}
-	defer store.Close()
+	defer st.Close()
 	var rows []struct {
 		ID         int64
 		ExternalID string
 	}
-	if err := store.Reader(ctx).Raw(`SELECT id, external_id FROM feedback WHERE external_id LIKE ?`, prefix+"%").
+	if err := st.Reader(ctx).Raw(`SELECT id, external_id FROM feedback WHERE external_id LIKE ?`, prefix+"%").
 		Scan(&rows).Error; err != nil {
 		return res, err
 	}
@@ -429,14 +429,14 @@ func mixedLoad(ctx context.Context, bases []string, bin, dbURL string, tokens []
 			return res, err
 		}
 	}
-	store, err := models.Open(ctx, dbURL, models.Options{})
+	st, err := store.Open(ctx, dbURL, store.Options{})
 	if err != nil {
 		return res, err
 	}
 	var maxFeedback, maxImprovement int64
-	store.Reader(ctx).Raw(`SELECT COALESCE(MAX(id), 1) FROM feedback`).Scan(&maxFeedback)
-	store.Reader(ctx).Raw(`SELECT COALESCE(MAX(id), 1) FROM improvements`).Scan(&maxImprovement)
-	store.Close()
+	st.Reader(ctx).Raw(`SELECT COALESCE(MAX(id), 1) FROM feedback`).Scan(&maxFeedback)
+	st.Reader(ctx).Raw(`SELECT COALESCE(MAX(id), 1) FROM improvements`).Scan(&maxImprovement)
+	st.Close()
 	client := newClient(cfg.mixedConns)
 	var (
 		mu                                              sync.Mutex

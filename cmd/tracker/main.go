@@ -13,8 +13,9 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/improvementtracker/tracker/models/store"
+
 	"github.com/improvementtracker/tracker/app"
-	"github.com/improvementtracker/tracker/models"
 )
 
 // errUsage marks bad usage, which exits with status 2.
@@ -55,7 +56,7 @@ commands:
 // env is what a command runs with.
 type env struct {
 	cfg    app.Config
-	store  *models.Store
+	store  *store.Store
 	args   []string
 	stdin  io.Reader
 	stdout io.Writer
@@ -108,11 +109,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err := cfg.Check(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	store, err := models.Open(ctx, cfg.DatabaseURL, models.Options{Location: cfg.Location(), SlowQuery: cfg.SlowQuery,
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{Location: cfg.Location(), SlowQuery: cfg.SlowQuery,
 		OthersLag: cfg.FiguresLag})
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	return runCmd(ctx, env{cfg: cfg, store: store, args: fs.Args(), stdin: stdin, stdout: stdout, log: log})
+	defer st.Close()
+	return runCmd(ctx, env{cfg: cfg, store: st, args: fs.Args(), stdin: stdin, stdout: stdout, log: log})
 }

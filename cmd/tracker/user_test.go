@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/models/store"
+
 	"github.com/improvementtracker/tracker/models/modeltest"
 )
 
@@ -32,12 +33,12 @@ func TestUserAddTakesNorwegian(t *testing.T) {
 	if err := add("ola@bank.example", "sv"); err == nil || !strings.Contains(err.Error(), "lang") {
 		t.Errorf("--lang sv: %v, want a refusal naming lang", err)
 	}
-	store, err := models.Open(context.Background(), dbURL, models.Options{})
+	st, err := store.Open(context.Background(), dbURL, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close()
-	u, err := store.UserByEmail(context.Background(), "kari@bank.example")
+	defer st.Close()
+	u, err := st.UserByEmail(context.Background(), "kari@bank.example")
 	if err != nil || u.Lang != "nb" {
 		t.Fatalf("user %+v, %v", u, err)
 	}

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/improvementtracker/tracker/models/store"
+
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/improvementtracker/tracker/models"
@@ -43,39 +45,39 @@ func Postgres() bool {
 }
 
 // Open returns a migrated store with the default reference data, closed at cleanup.
-func Open(t testing.TB) *models.Store {
+func Open(t testing.TB) *store.Store {
 	t.Helper()
 	models.PasswordCost = bcrypt.MinCost
-	var store *models.Store
+	var st *store.Store
 	if Postgres() {
-		store = OpenPostgres(t)
+		st = OpenPostgres(t)
 	} else {
 		path := filepath.Join(t.TempDir(), "test.db")
-		s, err := models.Open(context.Background(), "sqlite:"+path, models.Options{Location: Copenhagen})
+		s, err := store.Open(context.Background(), "sqlite:"+path, store.Options{Location: Copenhagen})
 		if err != nil {
 			t.Fatalf("open test database: %v", err)
 		}
 		t.Cleanup(func() { s.Close() })
-		store = s
+		st = s
 	}
-	if err := store.SeedReference(context.Background()); err != nil {
+	if err := st.SeedReference(context.Background()); err != nil {
 		t.Fatalf("seed reference: %v", err)
 	}
-	return store
+	return st
 }
 
 // OpenPostgres returns a store on a new, migrated PostgreSQL schema of TEST_DATABASE_URL
 // (without reference data), whatever TEST_DIALECT says; the schema is dropped at cleanup.
 // It fails the test when TEST_DATABASE_URL is not set: skip before calling it.
-func OpenPostgres(t testing.TB) *models.Store {
+func OpenPostgres(t testing.TB) *store.Store {
 	t.Helper()
-	store, _ := newSchema(t)
-	return store
+	st, _ := newSchema(t)
+	return st
 }
 
 // newSchema creates and migrates a schema named after the test, and drops it when the
 // test ends (after every cleanup registered later, such as closing other stores on it).
-func newSchema(t testing.TB) (*models.Store, string) {
+func newSchema(t testing.TB) (*store.Store, string) {
 	t.Helper()
 	url := os.Getenv("TEST_DATABASE_URL")
 	if url == "" {
@@ -84,17 +86,17 @@ func newSchema(t testing.TB) (*models.Store, string) {
 	models.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
 	schema := "t_" + randomHex(6)
-	store, err := models.Open(ctx, url, models.Options{Location: Copenhagen, Schema: schema})
+	st, err := store.Open(ctx, url, store.Options{Location: Copenhagen, Schema: schema})
 	if err != nil {
 		t.Fatalf("open test schema: %v", err)
 	}
 	t.Cleanup(func() {
-		if err := store.Writer(ctx).Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`).Error; err != nil {
+		if err := st.Writer(ctx).Exec(`DROP SCHEMA IF EXISTS ` + schema + ` CASCADE`).Error; err != nil {
 			t.Errorf("drop test schema %s: %v", schema, err)
 		}
-		store.Close()
+		st.Close()
 	})
-	return store, schema
+	return st, schema
 }
 
 // URL returns the DATABASE_URL of a new test database without reference data, for tests
@@ -119,7 +121,7 @@ func withSearchPath(url, schema string) string {
 }
 
 // User creates an active user with the password Password.
-func User(t testing.TB, s *models.Store, email string, roles ...string) *models.User {
+func User(t testing.TB, s *store.Store, email string, roles ...string) *models.User {
 	t.Helper()
 	n := models.NewUser{Email: email, Name: nameFrom(email), Password: Password, Roles: roles, Lang: "en"}
 	if slices.Contains(roles, models.RoleBranch) {

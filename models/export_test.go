@@ -1,9 +1,0 @@
-package models
-
-// SetLastSearchWindow lowers lastSearchWindow for a test, so that a small data set
-// reaches the fallback; the returned func restores it.
-func SetLastSearchWindow(n int) (restore func()) {
-	old := lastSearchWindow
-	lastSearchWindow = n
-	return func() { lastSearchWindow = old }
-}

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// aggregateTTL bounds how old the dashboard's and reports' figures may be. They sum up
+// a million feedback and thousands of improvements (50-500 ms cold on the benchmark's
+// data set); read many times a minute, they are computed once per write or per TTL.
+// Writes through this instance reach the cache after their commit (writeLog); writes
+// through another instance sharing the database show within the TTL.
+const aggregateTTL = 5 * time.Second
+
+// computeTimeout bounds a shared computation. It runs detached from the request that
+// started it, so it needs a limit of its own.
+const computeTimeout = 30 * time.Second
+
+// aggregates caches computed figures by key, each with the write generation it was
+// computed at (see writeLog).
+type aggregates struct {
+	mu      sync.Mutex
+	entries map[string]aggregateEntry
+	// flights are the computations running now, the latest per key.
+	flights map[string]*flight
+}
+
+type aggregateEntry struct {
+	value any
+	gen   uint64
+	at    time.Time
+}
+
+// flight is one computation that readers wait for together.
+type flight struct {
+	done  chan struct{}
+	value any
+	err   error
+	gen   uint64
+	at    time.Time
+	// next is queued to start when this one ends, for readers it started too early for.
+	next *flight
+}
+
+// usable says whether figures computed at generation gen, at time at, may be shown to
+// a reader who must see generation need, when the log is at current: never older than
+// ttl, never before the reader's own latest write, and, when anyone else wrote since,
+// no older than lag.
+func usable(gen uint64, at time.Time, need, current uint64, now time.Time, lag, ttl time.Duration) bool {
+	age := now.Sub(at)
+	if age < 0 || age > ttl || gen < need {
+		return false
+	}
+	return gen == current || age <= lag
+}
+
+// cachedAggregate returns the figures under key, computing them when none are fresh
+// enough (aggregateTTL, Options.OthersLag, and always after the reader's own write).
+// Callers only read what they get: it is shared between requests.
+func cachedAggregate[T any](ctx context.Context, s *Store, key string, compute func(context.Context) (T, error)) (T, error) {
+	return cachedFor(ctx, s, key, aggregateTTL, compute)
+}
+
+// cachedFor is cachedAggregate with its own TTL. Visits that miss at the same moment
+// wait for one computation instead of each making their own (32 at once made a yearly
+// report take 14 s). At most one computation per key runs: a reader for whom the running
+// one started too early (before their own write) waits for the next, which starts when
+// the running one ends and serves every reader queued for it; a team writing all day
+// otherwise had a dozen computations of the same figures running at once. The
+// computation runs under a context detached from every request (with computeTimeout),
+// so a client that hangs up stops only its own wait, never the computation the others
+// wait for.
+func cachedFor[T any](ctx context.Context, s *Store, key string, ttl time.Duration, compute func(context.Context) (T, error)) (T, error) {
+	var zero T
+	a := &s.aggs
+	now := time.Now()
+	need, current := s.writes.seenBy(ctx), s.writes.all.Load()
+	a.mu.Lock()
+	if e, ok := a.entries[key]; ok && usable(e.gen, e.at, need, current, now, s.lag, ttl) {
+		a.mu.Unlock()
+		return e.value.(T), nil
+	}
+	var start func(f *flight)
+	start = func(f *flight) { // with a.mu held
+		f.gen, f.at = s.writes.all.Load(), time.Now()
+		if a.flights == nil {
+			a.flights = map[string]*flight{}
+		}
+		a.flights[key] = f
+		detached, cancel := context.WithTimeout(context.WithoutCancel(ctx), computeTimeout)
+		go func() {
+			defer cancel()
+			v, err := func() (v T, err error) {
+				defer func() {
+					if p := recover(); p != nil {
+						err = fmt.Errorf("models: computing %s panicked: %v", key, p)
+					}
+				}()
+				return compute(detached)
+			}()
+			a.mu.Lock()
+			f.value, f.err = v, err
+			if err == nil {
+				if a.entries == nil || len(a.entries) > 1024 {
+					a.entries = map[string]aggregateEntry{}
+				}
+				if e, ok := a.entries[key]; !ok || e.gen <= f.gen {
+					a.entries[key] = aggregateEntry{value: v, gen: f.gen, at: f.at}
+				}
+			}
+			if f.next != nil {
+				start(f.next)
+			} else if a.flights[key] == f {
+				delete(a.flights, key)
+			}
+			a.mu.Unlock()
+			close(f.done)
+		}()
+	}
+	f, running := a.flights[key]
+	switch {
+	case !running:
+		f = &flight{done: make(chan struct{})}
+		start(f)
+	case usable(f.gen, f.at, need, current, now, s.lag, ttl):
+		// Join it.
+	default:
+		if f.next == nil {
+			f.next = &flight{done: make(chan struct{})}
+		}
+		f = f.next
+	}
+	a.mu.Unlock()
+	select {
+	case <-f.done:
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
+	if f.err != nil {
+		return zero, f.err
+	}
+	return f.value.(T), nil
+}

@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+func TestAggregateUsable(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name               string
+		gen, need, current uint64
+		now                time.Time
+		lag                time.Duration
+		want               bool
+	}{
+		{"same moment", 3, 0, 3, t0, 0, true},
+		{"within the TTL", 3, 0, 3, t0.Add(aggregateTTL - time.Millisecond), 0, true},
+		{"past the TTL", 3, 0, 3, t0.Add(aggregateTTL + time.Millisecond), 0, false},
+		{"a write since, no lag", 3, 0, 4, t0.Add(time.Millisecond), 0, false},
+		{"another's write since, within the lag", 3, 0, 4, t0.Add(time.Millisecond), time.Second, true},
+		{"another's write since, past the lag", 3, 0, 4, t0.Add(time.Second + time.Millisecond), time.Second, false},
+		{"the reader's own write since, within the lag", 3, 4, 4, t0.Add(time.Millisecond), time.Hour, false},
+		{"computed after the reader's write", 4, 4, 5, t0.Add(time.Millisecond), time.Second, true},
+		{"the lag never stretches the TTL", 3, 0, 3, t0.Add(aggregateTTL + time.Millisecond), time.Hour, false},
+		{"clock went back", 3, 0, 3, t0.Add(-time.Second), 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := usable(tt.gen, t0, tt.need, tt.current, tt.now, tt.lag, aggregateTTL); got != tt.want {
+				t.Fatalf("usable = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// A client that hangs up while others wait on the same computation stops only its own
+// wait: the computation runs on under a context no request can cancel, and the others
+// get its result.
+func TestCachedAggregateOutlivesTheFirstCaller(t *testing.T) {
+	s := &Store{}
+	started, release := make(chan struct{}), make(chan struct{})
+	var computeErr atomic.Value
+	var runs atomic.Int32
+	compute := func(ctx context.Context) (int, error) {
+		runs.Add(1)
+		close(started)
+		<-release
+		if err := ctx.Err(); err != nil {
+			computeErr.Store(err)
+			return 0, err
+		}
+		if _, ok := ctx.Deadline(); !ok {
+			return 0, errors.New("the computation has no deadline of its own")
+		}
+		return 42, nil
+	}
+	first, hangUp := context.WithCancel(context.Background())
+	firstDone := make(chan error, 1)
+	go func() {
+		_, err := cachedAggregate(first, s, "k", compute)
+		firstDone <- err
+	}()
+	<-started
+	secondDone := make(chan int, 1)
+	go func() {
+		v, err := cachedAggregate(context.Background(), s, "k", compute)
+		if err != nil {
+			t.Errorf("the second caller failed: %v", err)
+		}
+		secondDone <- v
+	}()
+	time.Sleep(20 * time.Millisecond) // let the second caller join the flight
+	hangUp()
+	if err := <-firstDone; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the caller that hung up got %v, want context.Canceled", err)
+	}
+	close(release)
+	if v := <-secondDone; v != 42 {
+		t.Fatalf("the second caller got %d, want 42", v)
+	}
+	if err := computeErr.Load(); err != nil {
+		t.Fatalf("the shared computation saw its context end: %v", err)
+	}
+	if n := runs.Load(); n != 1 {
+		t.Fatalf("computed %d times for two callers at once, want 1", n)
+	}
+	// Kept: the next caller needs no computation.
+	if v, err := cachedAggregate(context.Background(), s, "k", func(context.Context) (int, error) {
+		return 0, errors.New("recomputed without a write")
+	}); err != nil || v != 42 {
+		t.Fatalf("next caller: %d, %v", v, err)
+	}
+}
+
+// A computation that started before a commit is not handed to a reader who wrote:
+// they wait for one that started after their write.
+func TestCachedAggregateReadYourWrites(t *testing.T) {
+	s := &Store{lag: time.Hour}
+	ctx := ForUser(context.Background(), 7)
+	var n atomic.Int32
+	compute := func(context.Context) (int32, error) { return n.Add(1), nil }
+	if v, _ := cachedAggregate(ctx, s, "k", compute); v != 1 {
+		t.Fatalf("first = %d", v)
+	}
+	// Someone else writes: within the lag the figures may stay.
+	s.writes.committed(ForUser(context.Background(), 8), map[string]bool{"feedback": true})
+	if v, _ := cachedAggregate(ctx, s, "k", compute); v != 1 {
+		t.Fatalf("after another user's write = %d, want the kept 1", v)
+	}
+	// The reader writes: their next read is computed anew.
+	s.writes.committed(ctx, map[string]bool{"feedback": true})
+	if v, _ := cachedAggregate(ctx, s, "k", compute); v != 2 {
+		t.Fatalf("after the reader's own write = %d, want 2", v)
+	}
+	// A quiet table changes nothing.
+	s.writes.committed(ctx, map[string]bool{"sessions": true})
+	if v, _ := cachedAggregate(ctx, s, "k", compute); v != 2 {
+		t.Fatalf("after a session write = %d, want the kept 2", v)
+	}
+}
+
+func TestWrittenTable(t *testing.T) {
+	tests := []struct {
+		sql, table string
+		raw        bool
+		want       string
+	}{
+		{"", "feedback", false, "feedback"},
+		{"INSERT INTO feedback (a) VALUES (?)", "", true, "feedback"},
+		{`INSERT INTO "feedback" (a) VALUES ($1) RETURNING id`, "", true, "feedback"},
+		{"insert or ignore into user_prefs (a) values (1)", "", true, "user_prefs"},
+		{"UPDATE improvements SET version = version + 1 WHERE id = ?", "", true, "improvements"},
+		{"  DELETE FROM sessions WHERE expiry < ?", "", true, "sessions"},
+		{"WITH x AS (SELECT 1) UPDATE feedback SET triage_status = 'linked'", "", true, "feedback"},
+		{"SELECT COUNT(*) FROM feedback", "", true, ""},
+		{"SELECT\n\t\tid, title FROM improvements", "", true, ""},
+		{"\n\tUPDATE\tfeedback SET version = 2", "", true, "feedback"},
+		{"WITH x AS (SELECT 1) SELECT * FROM x", "", true, ""},
+		{"PRAGMA optimize", "", true, ""},
+		{"INSERT INTO feedback_fts(feedback_fts) VALUES ('rebuild')", "", true, "feedback_fts"},
+		{"VACUUM", "", true, anyTable},
+		{"CREATE TABLE t (a int)", "", true, anyTable},
+	}
+	for _, tt := range tests {
+		st := &gorm.Statement{Table: tt.table}
+		st.SQL.WriteString(tt.sql)
+		if got := writtenTable(st, tt.raw); got != tt.want {
+			t.Errorf("writtenTable(%q) = %q, want %q", strings.TrimSpace(tt.sql), got, tt.want)
+		}
+	}
+}
+
+// Readers who wrote while a computation ran do not start one each: they queue for one
+// next computation, which starts when the running one ends and serves them all.
+func TestCachedAggregateQueuesOneNextComputation(t *testing.T) {
+	s := &Store{}
+	release := make(chan struct{})
+	var runs atomic.Int32
+	compute := func(context.Context) (int32, error) {
+		n := runs.Add(1)
+		if n == 1 {
+			<-release
+		}
+		return n, nil
+	}
+	first := make(chan int32, 1)
+	go func() {
+		v, _ := cachedAggregate(context.Background(), s, "k", compute)
+		first <- v
+	}()
+	for runs.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	writer := ForUser(context.Background(), 7)
+	s.writes.committed(writer, map[string]bool{"feedback": true})
+	later := make(chan int32, 3)
+	for range 3 {
+		go func() {
+			v, _ := cachedAggregate(writer, s, "k", compute)
+			later <- v
+		}()
+	}
+	time.Sleep(20 * time.Millisecond)
+	if n := runs.Load(); n != 1 {
+		t.Fatalf("%d computations while the first still ran, want 1", n)
+	}
+	close(release)
+	if v := <-first; v != 1 {
+		t.Fatalf("first reader got %d", v)
+	}
+	for range 3 {
+		if v := <-later; v != 2 {
+			t.Fatalf("a reader who wrote got %d, want the computation after their write (2)", v)
+		}
+	}
+	if n := runs.Load(); n != 2 {
+		t.Fatalf("%d computations, want 2", n)
+	}
+}

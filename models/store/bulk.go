@@ -1,0 +1,296 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/improvementtracker/tracker/models"
+
+	"gorm.io/gorm"
+)
+
+// Bulk writes many rows into one table fast: rows are buffered into multi-row INSERTs
+// of one prepared statement and committed every CommitEvery rows. It is for the bench
+// data generator and one-off loads into an otherwise idle database; the web app never
+// uses it, because each of its writes must be checked and recorded one by one.
+//
+// Triggers still fire, so full-text search and the daily NPS rollup stay correct.
+type Bulk struct {
+	db      *sql.DB
+	ctx     context.Context
+	table   string
+	columns []string
+	dialect Dialect
+
+	// CommitEvery is how many rows go into one transaction: large enough that the
+	// per-commit cost vanishes, small enough that the WAL does not grow without bound.
+	CommitEvery int
+
+	// committed tells the store's caches after each commit.
+	committed func()
+
+	perStmt  int
+	tx       *sql.Tx
+	stmt     *sql.Stmt
+	buf      []any
+	inTx     int
+	rowCount int64
+}
+
+// bulkMaxParams stays under SQLite's limit of bound parameters per statement
+// (32766 since 3.32) and PostgreSQL's 65535.
+const bulkMaxParams = 30000
+
+// NewBulk starts a bulk load into table. Table and column names come from code, never
+// from input.
+func (s *Store) NewBulk(ctx context.Context, table string, columns ...string) (*Bulk, error) {
+	db, err := s.w.DB()
+	if err != nil {
+		return nil, err
+	}
+	per := bulkMaxParams / len(columns)
+	if per > 500 {
+		// Beyond a few hundred rows a statement gets no faster, only the buffer larger.
+		per = 500
+	}
+	committed := func() { s.writes.committed(ctx, map[string]bool{table: true}) }
+	return &Bulk{db: db, ctx: ctx, table: table, columns: columns, dialect: s.dialect, committed: committed,
+		CommitEvery: 100_000, perStmt: per, buf: make([]any, 0, per*len(columns))}, nil
+}
+
+// insertSQL builds "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)" for n rows, with
+// numbered placeholders on PostgreSQL.
+func (b *Bulk) insertSQL(n int) string {
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO ")
+	sb.WriteString(b.table)
+	sb.WriteString(" (")
+	sb.WriteString(strings.Join(b.columns, ", "))
+	sb.WriteString(") VALUES ")
+	p := 0
+	for r := 0; r < n; r++ {
+		if r > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteByte('(')
+		for c := range b.columns {
+			if c > 0 {
+				sb.WriteString(", ")
+			}
+			p++
+			if b.dialect == Postgres {
+				sb.WriteString("$" + strconv.Itoa(p))
+			} else {
+				sb.WriteByte('?')
+			}
+		}
+		sb.WriteByte(')')
+	}
+	return sb.String()
+}
+
+// Add buffers one row, its values in the order of the columns.
+func (b *Bulk) Add(values ...any) error {
+	if len(values) != len(b.columns) {
+		return fmt.Errorf("models: bulk %s: %d values for %d columns", b.table, len(values), len(b.columns))
+	}
+	for _, v := range values {
+		b.buf = append(b.buf, inUTC(v))
+	}
+	if len(b.buf) == cap(b.buf) {
+		return b.flush()
+	}
+	return nil
+}
+
+// flush writes the buffered rows, opening a transaction when none is open and
+// committing once CommitEvery rows are in it.
+func (b *Bulk) flush() error {
+	n := len(b.buf) / len(b.columns)
+	if n == 0 {
+		return nil
+	}
+	if b.tx == nil {
+		tx, err := b.db.BeginTx(b.ctx, nil)
+		if err != nil {
+			return fmt.Errorf("models: bulk %s: begin: %w", b.table, err)
+		}
+		b.tx = tx
+	}
+	var err error
+	if n == b.perStmt {
+		if b.stmt == nil {
+			if b.stmt, err = b.tx.PrepareContext(b.ctx, b.insertSQL(n)); err != nil {
+				return b.fail(err)
+			}
+		}
+		_, err = b.stmt.ExecContext(b.ctx, b.buf...)
+	} else {
+		_, err = b.tx.ExecContext(b.ctx, b.insertSQL(n), b.buf...)
+	}
+	if err != nil {
+		return b.fail(err)
+	}
+	b.buf = b.buf[:0]
+	b.inTx += n
+	b.rowCount += int64(n)
+	if b.inTx >= b.CommitEvery {
+		return b.commit()
+	}
+	return nil
+}
+
+func (b *Bulk) commit() error {
+	if b.tx == nil {
+		return nil
+	}
+	if b.stmt != nil {
+		b.stmt.Close()
+		b.stmt = nil
+	}
+	err := b.tx.Commit()
+	b.tx, b.inTx = nil, 0
+	b.committed()
+	if err != nil {
+		return fmt.Errorf("models: bulk %s: commit: %w", b.table, err)
+	}
+	return nil
+}
+
+func (b *Bulk) fail(err error) error {
+	if b.stmt != nil {
+		b.stmt.Close()
+		b.stmt = nil
+	}
+	if b.tx != nil {
+		_ = b.tx.Rollback()
+		b.tx = nil
+	}
+	return fmt.Errorf("models: bulk %s: %w", b.table, err)
+}
+
+// Close writes what is buffered and commits. A Bulk is not usable afterwards.
+func (b *Bulk) Close() error {
+	if err := b.flush(); err != nil {
+		return err
+	}
+	return b.commit()
+}
+
+// Rows returns how many rows have been written so far.
+func (b *Bulk) Rows() int64 { return b.rowCount }
+
+// feedbackBulkColumns are the feedback columns a bulk load writes, in Add order.
+var feedbackBulkColumns = []string{
+	"id", "external_id", "received_at", "received_on", "channel_id", "touchpoint_id", "branch_id",
+	"category_id", "segment", "nps", "nps_group", "comment", "customer_name", "customer_email",
+	"consent", "praised_colleague", "logged_by_id", "follow_up_due_at", "followed_up_at", "follow_up_by_id",
+	"follow_up_note", "follow_up_root_cause_id", "goodwill_amount", "triage_status",
+	"version", "created_at", "updated_at",
+}
+
+// FeedbackBulk loads feedback rows in bulk, deriving the NPS group, the local day and the
+// follow-up due time with the same rules as CreateFeedback, so generated data cannot
+// disagree with what the app would have stored. History is not written: a bulk load is
+// not a user's action.
+type FeedbackBulk struct {
+	b   *Bulk
+	loc *time.Location
+}
+
+// NewFeedbackBulk starts a bulk load of feedback.
+func (s *Store) NewFeedbackBulk(ctx context.Context) (*FeedbackBulk, error) {
+	b, err := s.NewBulk(ctx, "feedback", feedbackBulkColumns...)
+	if err != nil {
+		return nil, err
+	}
+	return &FeedbackBulk{b: b, loc: s.Location}, nil
+}
+
+// Add writes one feedback. ID may be set (ids given in received order keep the table in
+// that order, which is what its indexes are sorted by); zero lets the database pick.
+// Empty TriageStatus means new; zero CreatedAt means ReceivedAt.
+func (fb *FeedbackBulk) Add(f *models.Feedback) error {
+	at := f.ReceivedAt.UTC().Truncate(time.Second)
+	f.ReceivedAt = at
+	f.ReceivedOn = models.LocalDate(at, fb.loc)
+	f.NPSGroup = nil
+	if g := models.GroupOf(f.NPS); g != "" {
+		gs := string(g)
+		f.NPSGroup = &gs
+	}
+	f.FollowUpDueAt = models.FollowUpDue(at, f.NPS)
+	if f.TriageStatus == "" {
+		f.TriageStatus = models.TriageNew
+	}
+	if f.Version == 0 {
+		f.Version = 1
+	}
+	if f.CreatedAt.IsZero() {
+		f.CreatedAt = at
+	}
+	if f.UpdatedAt.IsZero() {
+		f.UpdatedAt = f.CreatedAt
+	}
+	var id any
+	if f.ID != 0 {
+		id = f.ID
+	}
+	// Values, not pointers: database/sql would dereference each pointer by reflection,
+	// and a million rows of 27 columns make that show in a profile.
+	return fb.b.Add(id, deref(f.ExternalID), f.ReceivedAt, f.ReceivedOn, f.ChannelID, deref(f.TouchpointID),
+		deref(f.BranchID), deref(f.CategoryID), deref(f.Segment), deref(f.NPS), deref(f.NPSGroup), f.Comment,
+		deref(f.CustomerName), deref(f.CustomerEmail), f.Consent, deref(f.PraisedColleague), deref(f.LoggedByID),
+		deref(f.FollowUpDueAt), deref(f.FollowedUpAt), deref(f.FollowUpByID), deref(f.FollowUpNote),
+		deref(f.FollowUpRootCauseID), f.GoodwillAmount, f.TriageStatus, f.Version, f.CreatedAt, f.UpdatedAt)
+}
+
+// deref returns the value p points at, or nil (NULL) for a nil pointer.
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// Close writes what is buffered and commits.
+func (fb *FeedbackBulk) Close() error { return fb.b.Close() }
+
+// Rows returns how many feedback rows have been written so far.
+func (fb *FeedbackBulk) Rows() int64 { return fb.b.Rows() }
+
+// RebuildDailyRollup recomputes feedback_daily from the feedback table in one statement.
+// The triggers keep it right row by row; this is for after loads that bypassed them and
+// for checking that they did (the two must agree).
+func (s *Store) RebuildDailyRollup(ctx context.Context) error {
+	return s.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec(`DELETE FROM feedback_daily`).Error; err != nil {
+			return err
+		}
+		return tx.Exec(`INSERT INTO feedback_daily (day, touchpoint_id, category_id, promoters, passives, detractors)
+			SELECT received_on, COALESCE(touchpoint_id, 0), COALESCE(category_id, 0),
+				SUM(CASE WHEN nps_group = 'promoter' THEN 1 ELSE 0 END),
+				SUM(CASE WHEN nps_group = 'passive' THEN 1 ELSE 0 END),
+				SUM(CASE WHEN nps_group = 'detractor' THEN 1 ELSE 0 END)
+			FROM feedback WHERE nps_group IS NOT NULL
+			GROUP BY received_on, COALESCE(touchpoint_id, 0), COALESCE(category_id, 0)`).Error
+	})
+}
+
+// inUTC stores times in UTC, as the rest of the store does: SQLite compares them as
+// text, so a time written with another offset sorted out of place.
+func inUTC(v any) any {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC()
+	case *time.Time:
+		if t != nil {
+			return t.UTC()
+		}
+	}
+	return v
+}

@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+
+	"gorm.io/gorm"
+)
+
+// writeLog is how the store's caches learn what changed. Every write reaches it once
+// committed, never before: a write inside Store.Tx is noted with its transaction and
+// told after the commit, a statement outside one (its own commit) right after it runs,
+// and a Bulk load after each of its commits. A cache reads the generation before it
+// computes and keeps the result under it; a commit during the computation moves the
+// generation on, so figures that may predate it are never kept as current.
+//
+// Tables are told apart so that, say, a feedback does not throw away the reference
+// lists. Writes whose table cannot be read from the SQL count as writes to every table.
+type writeLog struct {
+	// all moves on with every commit that changed a table outside quietTables.
+	all atomic.Uint64
+	// every moves on with writes of unknown tables; it counts for each table.
+	every atomic.Uint64
+
+	mu     sync.RWMutex
+	tables map[string]uint64
+	// byUser is, per user, the generation their latest write made: what they must see.
+	byUser map[int64]uint64
+}
+
+// quietTables are written on every request or by the clock; their writes change no
+// figure, so they keep the caches.
+var quietTables = map[string]bool{"sessions": true, "job_leases": true, "outbox": true}
+
+// anyTable stands for a write whose table is not known.
+const anyTable = "*"
+
+// committed tells the caches that tables changed in a commit made for ctx's user.
+func (w *writeLog) committed(ctx context.Context, tables map[string]bool) {
+	if len(tables) == 0 {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.tables == nil {
+		w.tables, w.byUser = map[string]uint64{}, map[int64]uint64{}
+	}
+	loud := false
+	for t := range tables {
+		if t == anyTable {
+			w.every.Add(1)
+			loud = true
+			continue
+		}
+		w.tables[t]++
+		loud = loud || !quietTables[t]
+	}
+	if !loud {
+		return
+	}
+	gen := w.all.Add(1)
+	if id, ok := userOf(ctx); ok {
+		w.byUser[id] = max(w.byUser[id], gen)
+	}
+}
+
+// table returns the generation of one table.
+func (w *writeLog) table(t string) uint64 {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.tables[t] + w.every.Load()
+}
+
+// sawOwnWrite records that ctx's user made a write that has committed by now (the
+// group commit's transaction runs for several users at once).
+func (w *writeLog) sawOwnWrite(ctx context.Context) {
+	id, ok := userOf(ctx)
+	if !ok {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.byUser == nil {
+		w.tables, w.byUser = map[string]uint64{}, map[int64]uint64{}
+	}
+	w.byUser[id] = max(w.byUser[id], w.all.Load())
+}
+
+// seenBy returns the generation ctx's user must see: that of their latest write.
+func (w *writeLog) seenBy(ctx context.Context) uint64 {
+	id, ok := userOf(ctx)
+	if !ok {
+		return 0
+	}
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.byUser[id]
+}
+
+type userKey struct{}
+
+// ForUser marks ctx as a request of user id, so that what the store computes for it
+// includes everything that user wrote (read-your-writes).
+func ForUser(ctx context.Context, id int64) context.Context {
+	return context.WithValue(ctx, userKey{}, id)
+}
+
+func userOf(ctx context.Context) (int64, bool) {
+	if ctx == nil {
+		return 0, false
+	}
+	id, ok := ctx.Value(userKey{}).(int64)
+	return id, ok && id != 0
+}
+
+// txTables collects the tables one Store.Tx writes, to tell after its commit.
+type txTables struct {
+	mu     sync.Mutex
+	tables map[string]bool
+}
+
+type txKey struct{}
+
+func (t *txTables) add(table string) {
+	t.mu.Lock()
+	t.tables[table] = true
+	t.mu.Unlock()
+}
+
+// writeTarget reads the table an INSERT, UPDATE or DELETE writes, after any WITH.
+var writeTarget = regexp.MustCompile(`(?is)^\s*(?:WITH\b.*?\)\s*)?(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+["` + "`" + `]?(\w+)`)
+
+// writtenTable names the table a statement wrote: "" for a read, anyTable when a write's
+// table cannot be told.
+func writtenTable(st *gorm.Statement, raw bool) string {
+	if !raw && st.Table != "" {
+		return st.Table
+	}
+	// Every read on PostgreSQL passes here (reads and writes share a pool there), so
+	// only the statement's first word is looked at unless it is a WITH.
+	sql := strings.TrimSpace(st.SQL.String())
+	first := sql
+	if i := strings.IndexFunc(sql, func(r rune) bool { return unicode.IsSpace(r) || r == '(' }); i >= 0 {
+		first = sql[:i]
+	}
+	switch strings.ToUpper(first) {
+	case "SELECT", "PRAGMA", "EXPLAIN", "SAVEPOINT", "RELEASE", "SET", "SHOW", "ANALYZE", "":
+		return ""
+	case "WITH":
+		head := strings.ToUpper(sql)
+		if !strings.Contains(head, "INSERT") && !strings.Contains(head, "UPDATE") && !strings.Contains(head, "DELETE") {
+			return ""
+		}
+	}
+	if m := writeTarget.FindStringSubmatch(sql); m != nil {
+		return strings.ToLower(m[1])
+	}
+	return anyTable
+}
+
+// watchWrites hooks the write log into every statement run through db: creates,
+// updates, deletes and raw SQL (Exec, and Raw(...).Scan, which may be an INSERT ...
+// RETURNING).
+func (w *writeLog) watchWrites(db *gorm.DB) error {
+	note := func(raw bool) func(*gorm.DB) {
+		return func(tx *gorm.DB) {
+			table := writtenTable(tx.Statement, raw)
+			if table == "" {
+				return
+			}
+			ctx := tx.Statement.Context
+			if t, ok := ctx.Value(txKey{}).(*txTables); ok {
+				t.add(table) // told after the commit, by Store.Tx
+				return
+			}
+			// Outside Store.Tx a statement is its own transaction: it has committed.
+			w.committed(ctx, map[string]bool{table: true})
+		}
+	}
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Create().After("gorm:create").Register("tracker:note_writes", note(false)),
+		cb.Update().After("gorm:update").Register("tracker:note_writes", note(false)),
+		cb.Delete().After("gorm:delete").Register("tracker:note_writes", note(false)),
+		cb.Raw().After("gorm:raw").Register("tracker:note_writes", note(true)),
+		cb.Row().After("gorm:row").Register("tracker:note_writes", note(true)),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Tx runs fn in one write transaction and tells the caches what it changed once it
+// has committed. On SQLite the transaction takes the write lock at its start, so a
+// read-then-write never fails half way with "database is locked".
+func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	t := &txTables{tables: map[string]bool{}}
+	err := s.w.WithContext(context.WithValue(ctx, txKey{}, t)).Transaction(fn)
+	// Told even when it failed: a failed commit may still have written, and a rolled
+	// back one only costs the caches a recomputation.
+	s.writes.committed(ctx, t.tables)
+	if err == nil {
+		s.afterCommit() // wakes the webhook worker when the transaction stored an event
+	}
+	return err
+}

@@ -1,0 +1,234 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/improvementtracker/tracker/models"
+
+	"gorm.io/gorm"
+)
+
+var errStoreClosed = errors.New("models: the store is closed")
+
+// groupCommitMax caps how many feedback share one transaction.
+const groupCommitMax = 64
+
+// groupCommit stores the feedback that arrives together (ambassadors logging, the
+// API's clients) with one statement per table in one SQLite transaction. SQLite has one
+// writer, and a feedback touches a dozen index pages, the full-text index and the
+// daily figures; one transaction and three statements per feedback capped the rate
+// near 600 a second. Rows logged at the same moment share those pages, so committing
+// them together writes each page once.
+//
+// Nobody waits for a batch to fill: a feedback goes in with whatever else is waiting
+// when the previous commit ends, alone if nothing is. Each caller hears back only after
+// the commit, so an answered write is durable. On PostgreSQL, which takes concurrent
+// writers itself, it batches too: concurrent feedback transactions queued on the same
+// rows (the day's feedback_daily figures, the ambassador's remembered channel), each
+// holding them through its own commit's flush; batched, the API POST went from 163 to
+// 1,006 a second and its p99 from 1.1 s to 84 ms on the development machine.
+type groupCommit struct {
+	jobs chan feedbackJob
+	stop chan struct{}
+	done sync.WaitGroup
+	// waiting counts the feedback handed to the writer and not yet answered: those in
+	// the commit under way and those queued behind it (see WriterQueueDepth).
+	waiting atomic.Int64
+}
+
+// feedbackJob is one feedback to store, with who logged it and what to remember for
+// their next form.
+type feedbackJob struct {
+	ctx       context.Context
+	row       models.Feedback
+	by        *models.User
+	channelID int64
+	branchID  *int64
+	result    chan feedbackResult
+}
+
+type feedbackResult struct {
+	id  int64
+	err error
+}
+
+func (s *Store) startGroupCommit() {
+	s.group = &groupCommit{jobs: make(chan feedbackJob), stop: make(chan struct{})}
+	s.group.done.Add(1)
+	go s.group.run(s)
+}
+
+func (g *groupCommit) close() {
+	close(g.stop)
+	g.done.Wait()
+}
+
+func (g *groupCommit) run(s *Store) {
+	defer g.done.Done()
+	batch := make([]feedbackJob, 0, groupCommitMax)
+	for {
+		select {
+		case j := <-g.jobs:
+			batch = append(batch[:0], j)
+		case <-g.stop:
+			return
+		}
+	gather:
+		for len(batch) < groupCommitMax {
+			select {
+			case j := <-g.jobs:
+				batch = append(batch, j)
+			default:
+				break gather
+			}
+		}
+		s.commitGroup(batch)
+	}
+}
+
+// commitGroup stores a batch in one transaction. Validated feedback rarely fails (a
+// repeated external id is the usual case), so the batch is tried whole; if it fails,
+// each feedback is tried again in a transaction of its own, which gives each its own
+// answer.
+//
+// The transaction takes no caller's context: on SQLite an interrupted statement rolls
+// back the whole transaction, and one client hanging up must not undo the others'
+// writes. A caller gone before the batch starts is left out.
+func (s *Store) commitGroup(batch []feedbackJob) {
+	live := batch[:0:0]
+	for _, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			j.result <- feedbackResult{err: err}
+			continue
+		}
+		live = append(live, j)
+	}
+	if len(live) == 0 {
+		return
+	}
+	ids, err := s.storeFeedback(context.Background(), live)
+	if err == nil {
+		for i, j := range live {
+			j.result <- feedbackResult{id: ids[i]}
+		}
+		return
+	}
+	if len(live) == 1 {
+		live[0].result <- feedbackResult{err: err}
+		return
+	}
+	for _, j := range live {
+		ids, err := s.storeFeedback(context.Background(), []feedbackJob{j})
+		if err != nil {
+			j.result <- feedbackResult{err: err}
+			continue
+		}
+		j.result <- feedbackResult{id: ids[0]}
+	}
+}
+
+// storeFeedback writes the jobs' rows, their history and what their ambassadors
+// used last, in one transaction, and returns the new ids in the jobs' order.
+func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []int64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			ids, err = nil, fmt.Errorf("models: store feedback panicked: %v", p)
+		}
+	}()
+	rows := make([]models.Feedback, len(jobs))
+	for i, j := range jobs {
+		rows[i] = j.row
+	}
+	err = s.Tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		if err := linkEmployees(tx, rows); err != nil {
+			return err
+		}
+		if ids, err = InsertFeedbackRows(tx, rows, true); err != nil {
+			return err
+		}
+		if len(ids) != len(jobs) {
+			return fmt.Errorf("models: store feedback: %d ids for %d rows", len(ids), len(jobs))
+		}
+		// One statement hands out consecutive ids in the order of its rows;
+		// RETURNING lists them in no promised order.
+		slices.Sort(ids)
+		if err := tx.CreateInBatches(createdEntries(jobs, ids), 500).Error; err != nil {
+			return err
+		}
+		for i := range rows {
+			rows[i].ID = ids[i]
+		}
+		if err := s.afterFeedbackStored(tx, rows[0].CreatedAt, rows); err != nil {
+			return err
+		}
+		return rememberLastEntries(tx, jobs)
+	})
+	return ids, err
+}
+
+// createdEntries are the history's "created" entries of the jobs' feedback. They name
+// what was logged, never the customer: erasure must be able to remove every trace of
+// a person.
+func createdEntries(jobs []feedbackJob, ids []int64) []models.HistoryEntry {
+	entries := make([]models.HistoryEntry, len(jobs))
+	for i, j := range jobs {
+		entries[i] = models.HistoryEntry{Entity: "feedback", EntityID: ids[i], Action: "created", CreatedAt: j.row.CreatedAt}
+		if j.by != nil {
+			entries[i].UserID = &j.by.ID
+		}
+	}
+	return entries
+}
+
+// rememberLastEntries stores, per ambassador, the channel and branch of their latest
+// feedback in the batch, unless those are remembered already.
+func rememberLastEntries(tx *gorm.DB, jobs []feedbackJob) error {
+	last := map[int64]feedbackJob{}
+	for _, j := range jobs {
+		if j.by != nil {
+			last[j.by.ID] = j
+		}
+	}
+	for id, j := range last {
+		if j.by.Remembers(j.channelID, j.branchID) {
+			continue
+		}
+		if err := rememberLastEntry(tx, id, j.channelID, j.branchID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertFeedback stores one built feedback through the group commit and returns its id.
+func (s *Store) insertFeedback(ctx context.Context, row models.Feedback, by *models.User, channelID int64, branchID *int64) (int64, error) {
+	j := feedbackJob{ctx: ctx, row: row, by: by, channelID: channelID, branchID: branchID}
+	if s.group == nil {
+		ids, err := s.storeFeedback(ctx, []feedbackJob{j})
+		if err != nil {
+			return 0, err
+		}
+		return ids[0], nil
+	}
+	// The batch's transaction runs for several users at once; each learns here that
+	// their feedback has committed, so their next page counts it.
+	defer s.writes.sawOwnWrite(ctx)
+	j.result = make(chan feedbackResult, 1)
+	s.group.waiting.Add(1)
+	defer s.group.waiting.Add(-1)
+	select {
+	case s.group.jobs <- j:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	case <-s.group.stop:
+		return 0, errStoreClosed
+	}
+	r := <-j.result
+	return r.id, r.err
+}

@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/improvementtracker/tracker/models"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// NPSTargets returns the NPS targets set, by year.
+func (s *Store) NPSTargets(ctx context.Context) (map[int]int, error) {
+	var rows []models.NPSTarget
+	if err := s.r.WithContext(ctx).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("models: nps targets: %w", err)
+	}
+	out := make(map[int]int, len(rows))
+	for _, r := range rows {
+		out[r.Year] = r.Target
+	}
+	return out, nil
+}
+
+// SetNPSTarget sets the NPS target of a year and records the change.
+func (s *Store) SetNPSTarget(ctx context.Context, year, target int, by *models.User) error {
+	f := map[string]string{}
+	if year < models.MinGoalYear || year > models.MaxGoalYear {
+		f["year"] = "out_of_range"
+	}
+	if !models.ValidNPSTarget(target) {
+		f["nps_target"] = "nps_target_range"
+	}
+	if len(f) > 0 {
+		return &models.ValidationError{Fields: f}
+	}
+	return s.Tx(ctx, func(tx *gorm.DB) error {
+		old := ""
+		var t models.NPSTarget
+		if err := tx.Where("year = ?", year).Take(&t).Error; err == nil {
+			old = fmt.Sprint(t.Target)
+		}
+		now := s.now()
+		row := models.NPSTarget{Year: year, Target: target, UpdatedAt: now}
+		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "year"}},
+			DoUpdates: clause.AssignmentColumns([]string{"target", "updated_at"})}).Create(&row).Error; err != nil {
+			return fmt.Errorf("models: set nps target %d: %w", year, err)
+		}
+		return record(tx, now, "goal", int64(year), by, "updated", "nps_target", old, fmt.Sprint(target), "")
+	})
+}
+
+// NPSTrend returns the NPS responses of every month from January of firstYear to
+// December of lastYear (months without responses included, empty), from the daily
+// rollup, with the NPS targets of those years. Kept like the dashboard's figures.
+func (s *Store) NPSTrend(ctx context.Context, firstYear, lastYear int) ([]models.NPSMonth, map[int]int, error) {
+	type trend struct {
+		months  []models.NPSMonth
+		targets map[int]int
+	}
+	t, err := cachedAggregate(ctx, s, fmt.Sprintf("nps trend %d %d", firstYear, lastYear), func(ctx context.Context) (trend, error) {
+		month := "strftime('%Y-%m', day)"
+		if s.dialect == Postgres {
+			month = "to_char(day, 'YYYY-MM')"
+		}
+		var rows []struct {
+			Month                           string
+			Promoters, Passives, Detractors int
+		}
+		err := s.r.WithContext(ctx).Raw(`SELECT `+month+` AS month, SUM(promoters) AS promoters, SUM(passives) AS passives,
+			SUM(detractors) AS detractors FROM feedback_daily WHERE day >= ? AND day < ? GROUP BY 1`,
+			time.Date(firstYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(lastYear+1, 1, 1, 0, 0, 0, 0, time.UTC)).Scan(&rows).Error
+		if err != nil {
+			return trend{}, fmt.Errorf("models: nps trend: %w", err)
+		}
+		byMonth := make(map[string]models.NPSCounts, len(rows))
+		for _, r := range rows {
+			byMonth[r.Month] = models.NPSCounts{Promoters: r.Promoters, Passives: r.Passives, Detractors: r.Detractors}
+		}
+		var out trend
+		for y := firstYear; y <= lastYear; y++ {
+			for m := time.January; m <= time.December; m++ {
+				out.months = append(out.months, models.NPSMonth{Year: y, Month: m, NPSCounts: byMonth[fmt.Sprintf("%04d-%02d", y, m)]})
+			}
+		}
+		targets, err := s.NPSTargets(ctx)
+		out.targets = targets
+		return out, err
+	})
+	return t.months, t.targets, err
+}
