@@ -9,27 +9,6 @@ import (
 	"github.com/improvementtracker/tracker/models/modeltest"
 )
 
-func TestDeferralDue(t *testing.T) {
-	cases := []struct {
-		name  string
-		until *time.Time
-		today time.Time
-		want  bool
-	}{
-		{"no date", nil, *sgDay(2026, 3, 5), false},
-		{"day before", sgDay(2026, 3, 6), *sgDay(2026, 3, 5), false},
-		{"on the day", sgDay(2026, 3, 6), *sgDay(2026, 3, 6), true},
-		{"after", sgDay(2026, 3, 6), *sgDay(2026, 4, 1), true},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := models.DeferralDue(tc.until, tc.today); got != tc.want {
-				t.Fatalf("got %v, want %v", got, tc.want)
-			}
-		})
-	}
-}
-
 func TestReturnDeferredFollowsTheClock(t *testing.T) {
 	s := modeltest.Open(t)
 	ctx := context.Background()

@@ -3,31 +3,11 @@ package store_test
 import (
 	"context"
 	"errors"
-	"slices"
 	"testing"
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/models/modeltest"
 )
-
-func TestMapRoles(t *testing.T) {
-	for _, c := range []struct {
-		claim []string
-		want  []string
-	}{
-		{nil, nil},
-		{[]string{"finance", "All-Staff"}, nil},
-		{[]string{"steering"}, []string{"steering"}},
-		{[]string{"Tracker.Admin", "tracker-ambassador"}, []string{"ambassador", "admin"}},
-		{[]string{"tracker_quick-win", "QUICKWIN", "quick_win"}, []string{"quickwin"}},
-		{[]string{"tracker:steering", "tracker/admin", " ambassador "}, []string{"ambassador", "steering", "admin"}},
-		{[]string{"trackeradmin", "tracker-finance", "admins"}, nil},
-	} {
-		if got := models.MapRoles(c.claim); !slices.Equal(got, c.want) {
-			t.Errorf("MapRoles(%q) = %q, want %q", c.claim, got, c.want)
-		}
-	}
-}
 
 func TestSignInOIDCLinksCreatesAndRefuses(t *testing.T) {
 	s := modeltest.Open(t)
