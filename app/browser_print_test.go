@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/improvementtracker/tracker/models/store"
+	"github.com/improvementtracker/tracker/models/seed"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -50,7 +50,7 @@ func TestReportsPrintOnOnePage(t *testing.T) {
 	ctx := context.Background()
 	now := cphTime(2026, time.November, 30, 12, 0)
 	a.store.Now = func() time.Time { return now }
-	if _, err := a.store.FillDemo(ctx); err != nil {
+	if _, err := seed.FillDemo(ctx, a.store); err != nil {
 		t.Fatal(err)
 	}
 	steer, err := a.store.UserByEmail(ctx, "karen@demo.dk")
@@ -87,7 +87,7 @@ func TestReportsPrintOnOnePage(t *testing.T) {
 				t.Fatal(err)
 			}
 			b := newBrowser(t, a, 1280, 900)
-			b.signIn("karen@demo.dk", store.DemoPassword)
+			b.signIn("karen@demo.dk", seed.DemoPassword)
 			for _, p := range periods {
 				b.open(fmt.Sprintf("/reports?kind=%s&period=%s", p.kind, p.period))
 				if got := b.text("[data-testid=comment-body]"); got != comment {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/improvementtracker/tracker/models/store"
+	"github.com/improvementtracker/tracker/models/seed"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -107,7 +107,7 @@ func demoApp(t *testing.T) *testApp {
 	a := newTestApp(t)
 	now := cphTime(2026, time.November, 30, 12, 0)
 	a.store.Now = func() time.Time { return now }
-	if _, err := a.store.FillDemo(context.Background()); err != nil {
+	if _, err := seed.FillDemo(context.Background(), a.store); err != nil {
 		t.Fatal(err)
 	}
 	return a
@@ -125,7 +125,7 @@ func (a *testApp) signInAs(email, lang string) *client {
 		a.t.Fatal(err)
 	}
 	c := a.client()
-	res := c.postForm("/login", url.Values{"email": {email}, "password": {store.DemoPassword}})
+	res := c.postForm("/login", url.Values{"email": {email}, "password": {seed.DemoPassword}})
 	if res.Code != http.StatusSeeOther {
 		a.t.Fatalf("sign in %s: status %d", email, res.Code)
 	}

@@ -1,4 +1,6 @@
-package store
+// Package seed fills a database with example data: the demo year `tracker demo` loads.
+// It uses only the store's public API, as any other client of the store would.
+package seed
 
 import (
 	"context"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/models/store"
 )
 
 // ErrDemoNotEmpty refuses to put demo data into a database that holds real feedback.
@@ -172,7 +175,7 @@ var (
 
 // demo holds the state of one fill.
 type demo struct {
-	s       *Store
+	s       *store.Store
 	rng     *rand.Rand
 	now     time.Time
 	users   map[string]*models.User
@@ -193,10 +196,10 @@ func (d *demo) at(t time.Time, fn func() error) error {
 
 // FillDemo fills an empty database with a year of realistic Danish demo data. It
 // refuses (ErrDemoNotEmpty) when any feedback exists.
-func (s *Store) FillDemo(ctx context.Context) (*DemoResult, error) {
+func FillDemo(ctx context.Context, s *store.Store) (*DemoResult, error) {
 	var n int64
-	if err := s.r.WithContext(ctx).Table("feedback").Count(&n).Error; err != nil {
-		return nil, fmt.Errorf("models: demo: %w", err)
+	if err := s.Reader(ctx).Table("feedback").Count(&n).Error; err != nil {
+		return nil, fmt.Errorf("seed: demo: %w", err)
 	}
 	if n > 0 {
 		return nil, ErrDemoNotEmpty
@@ -204,12 +207,12 @@ func (s *Store) FillDemo(ctx context.Context) (*DemoResult, error) {
 	if err := s.SeedReference(ctx); err != nil {
 		return nil, err
 	}
-	d := &demo{s: s, rng: rand.New(rand.NewPCG(2026, 7)), now: s.now(), users: map[string]*models.User{},
+	d := &demo{s: s, rng: rand.New(rand.NewPCG(2026, 7)), now: s.Now().UTC(), users: map[string]*models.User{},
 		byCat: map[string][]demoFeedback{}, cats: map[string]int64{}, realNow: s.Now}
 	steps := []func(context.Context) error{d.reference, d.people, d.feedback, d.improvements, d.meetings, d.finish}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
-			return nil, fmt.Errorf("models: demo: %w", err)
+			return nil, fmt.Errorf("seed: demo: %w", err)
 		}
 	}
 	return &d.res, nil
@@ -331,7 +334,7 @@ func (d *demo) feedback(ctx context.Context) error {
 		}
 		d.res.Feedback++
 		// The category an ambassador would give it, so reports can name reasons.
-		if err := d.s.w.WithContext(ctx).Table("feedback").Where("id = ?", f.ID).
+		if err := d.s.Writer(ctx).Table("feedback").Where("id = ?", f.ID).
 			Update("category_id", d.cats[pick.category]).Error; err != nil {
 			return err
 		}
@@ -600,7 +603,7 @@ func (d *demo) decide(ctx context.Context, meetingID int64, it models.AgendaItem
 // bank in its first year of the programme would.
 func (d *demo) finish(ctx context.Context) error {
 	var ids []int64
-	if err := d.s.r.WithContext(ctx).Table("feedback").Where("triage_status = ? AND received_at < ?", models.TriageNew,
+	if err := d.s.Reader(ctx).Table("feedback").Where("triage_status = ? AND received_at < ?", models.TriageNew,
 		d.now.AddDate(0, 0, -21)).Pluck("id", &ids).Error; err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package store_test
+package seed_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/improvementtracker/tracker/models/store"
+	"github.com/improvementtracker/tracker/models/seed"
 
 	"github.com/improvementtracker/tracker/models/modeltest"
 )
@@ -16,7 +16,7 @@ func TestFillDemo(t *testing.T) {
 	ctx := context.Background()
 	// Speed is not asserted here: under -race the fill takes ten times as long as the
 	// few seconds `tracker demo` needs.
-	res, err := s.FillDemo(ctx)
+	res, err := seed.FillDemo(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestFillDemo(t *testing.T) {
 		t.Errorf("implemented %d (%d quick, %d steering) over %d months, want %d spread over the year",
 			implemented, quick, steer, months, res.Implemented)
 	}
-	if _, err := s.FillDemo(ctx); !errors.Is(err, store.ErrDemoNotEmpty) {
+	if _, err := seed.FillDemo(ctx, s); !errors.Is(err, seed.ErrDemoNotEmpty) {
 		t.Errorf("second fill: %v, want ErrDemoNotEmpty", err)
 	}
 }
