@@ -53,7 +53,7 @@ func (s *Store) SetNPSTarget(ctx context.Context, year, target int, by *models.U
 }
 
 // NPSTrend returns the NPS responses of every month from January of firstYear to
-// December of lastYear (months without responses included, empty), from the daily
+// December of lastYear (months without responses included, empty), from the monthly
 // rollup, with the NPS targets of those years. Kept like the dashboard's figures.
 func (s *Store) NPSTrend(ctx context.Context, firstYear, lastYear int) ([]models.NPSMonth, map[int]int, error) {
 	type trend struct {
@@ -61,17 +61,12 @@ func (s *Store) NPSTrend(ctx context.Context, firstYear, lastYear int) ([]models
 		targets map[int]int
 	}
 	t, err := cachedAggregate(ctx, s, fmt.Sprintf("nps trend %d %d", firstYear, lastYear), func(ctx context.Context) (trend, error) {
-		month := "strftime('%Y-%m', day)"
-		if s.dialect == Postgres {
-			month = "to_char(day, 'YYYY-MM')"
-		}
 		var rows []struct {
 			Month                           string
 			Promoters, Passives, Detractors int
 		}
-		err := s.r.WithContext(ctx).Raw(`SELECT `+month+` AS month, SUM(promoters) AS promoters, SUM(passives) AS passives,
-			SUM(detractors) AS detractors FROM feedback_daily WHERE day >= ? AND day < ? GROUP BY 1`,
-			time.Date(firstYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(lastYear+1, 1, 1, 0, 0, 0, 0, time.UTC)).Scan(&rows).Error
+		err := s.r.WithContext(ctx).Raw(`SELECT month, promoters, passives, detractors FROM feedback_monthly
+			WHERE month >= ? AND month < ?`, fmt.Sprintf("%04d-01", firstYear), fmt.Sprintf("%04d-01", lastYear+1)).Scan(&rows).Error
 		if err != nil {
 			return trend{}, fmt.Errorf("models: nps trend: %w", err)
 		}
