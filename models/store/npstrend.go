@@ -65,8 +65,8 @@ func (s *Store) NPSTrend(ctx context.Context, firstYear, lastYear int) ([]models
 			Month                           string
 			Promoters, Passives, Detractors int
 		}
-		err := s.r.WithContext(ctx).Raw(`SELECT month, promoters, passives, detractors FROM feedback_monthly
-			WHERE month >= ? AND month < ?`, fmt.Sprintf("%04d-01", firstYear), fmt.Sprintf("%04d-01", lastYear+1)).Scan(&rows).Error
+		err := s.r.WithContext(ctx).Raw(`SELECT month, SUM(promoters) AS promoters, SUM(passives) AS passives,
+			SUM(detractors) AS detractors FROM feedback_monthly WHERE month >= ? AND month < ? GROUP BY month`, fmt.Sprintf("%04d-01", firstYear), fmt.Sprintf("%04d-01", lastYear+1)).Scan(&rows).Error
 		if err != nil {
 			return trend{}, fmt.Errorf("models: nps trend: %w", err)
 		}
