@@ -73,11 +73,12 @@ func apiDate(c echo.Context, name string, fields map[string]string) time.Time {
 		fields[name] = "required"
 		return time.Time{}
 	}
-	d, err := time.Parse(time.DateOnly, v)
-	if err != nil {
+	d, ok := models.ParseDay(v)
+	if !ok {
 		fields[name] = "invalid_date"
+		return time.Time{}
 	}
-	return d
+	return *d
 }
 
 // apiReportNPS returns the NPS of the days from..to (inclusive, in the configured time

@@ -32,12 +32,12 @@ func (s *Server) parseFeedbackFilter(ctx context.Context, q url.Values) (models.
 		if v == "" {
 			return
 		}
-		d, err := time.Parse("2006-01-02", v)
-		if err != nil {
+		d, ok := models.ParseDay(v)
+		if !ok {
 			problems[key] = "invalid_date"
 			return
 		}
-		*dst, *keep = d, v
+		*dst, *keep = *d, v
 	}
 	date("from", &f.From, &view.From)
 	date("to", &f.To, &view.To)
