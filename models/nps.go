@@ -59,6 +59,18 @@ type NPSCounts struct {
 	Promoters, Passives, Detractors int
 }
 
+// Count counts n more responses of group; an unknown group counts nowhere.
+func (c *NPSCounts) Count(group NPSGroup, n int) {
+	switch group {
+	case GroupPromoter:
+		c.Promoters += n
+	case GroupPassive:
+		c.Passives += n
+	case GroupDetractor:
+		c.Detractors += n
+	}
+}
+
 // Responses returns the number of scored responses.
 func (c NPSCounts) Responses() int {
 	return c.Promoters + c.Passives + c.Detractors

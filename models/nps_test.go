@@ -122,3 +122,16 @@ func TestRoundTo1(t *testing.T) {
 		}
 	}
 }
+
+func TestNPSCountsCount(t *testing.T) {
+	var c NPSCounts
+	for _, x := range []struct {
+		group NPSGroup
+		n     int
+	}{{GroupPromoter, 3}, {GroupPassive, 2}, {GroupDetractor, 1}, {GroupPromoter, 1}, {"unknown", 5}} {
+		c.Count(x.group, x.n)
+	}
+	if want := (NPSCounts{Promoters: 4, Passives: 2, Detractors: 1}); c != want {
+		t.Errorf("counted %+v, want %+v", c, want)
+	}
+}

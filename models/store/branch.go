@@ -144,14 +144,7 @@ func branchNPS(db *gorm.DB, branchID int64, start, end time.Time) (models.NPSCou
 		AND nps_group IS NOT NULL GROUP BY nps_group`, branchID, start.UTC(), end.UTC()).Scan(&rows).Error
 	var c models.NPSCounts
 	for _, r := range rows {
-		switch models.NPSGroup(r.NPSGroup) {
-		case models.GroupPromoter:
-			c.Promoters = r.N
-		case models.GroupPassive:
-			c.Passives = r.N
-		case models.GroupDetractor:
-			c.Detractors = r.N
-		}
+		c.Count(models.NPSGroup(r.NPSGroup), r.N)
 	}
 	return c, err
 }

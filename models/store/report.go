@@ -50,9 +50,7 @@ func (s *Store) rollupSums(ctx context.Context, by string, from, to time.Time) (
 			COALESCE(SUM(passives), 0) AS passives, COALESCE(SUM(detractors), 0) AS detractors
 			FROM `+table+` WHERE `+column+` >= ? AND `+column+` < ?`+group, from, to).Scan(&rows).Error
 		for _, r := range rows {
-			c := out[r.Key]
-			c.Promoters, c.Passives, c.Detractors = c.Promoters+r.Promoters, c.Passives+r.Passives, c.Detractors+r.Detractors
-			out[r.Key] = c
+			out[r.Key] = out[r.Key].Add(models.NPSCounts{Promoters: r.Promoters, Passives: r.Passives, Detractors: r.Detractors})
 		}
 		return err
 	}

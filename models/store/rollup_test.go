@@ -43,7 +43,7 @@ func TestRollupsFollowEveryWrite(t *testing.T) {
 			var w models.NPSCounts
 			for d, c := range want {
 				if !d.Before(r[0]) && d.Before(r[1]) {
-					w.Promoters, w.Passives, w.Detractors = w.Promoters+c.Promoters, w.Passives+c.Passives, w.Detractors+c.Detractors
+					w = w.Add(c)
 				}
 			}
 			got, err := s.NPSForDates(ctx, r[0], r[1].AddDate(0, 0, -1))
@@ -62,7 +62,7 @@ func TestRollupsFollowEveryWrite(t *testing.T) {
 			var w models.NPSCounts
 			for d, c := range want {
 				if d.Year() == m.Year && d.Month() == m.Month {
-					w.Promoters, w.Passives, w.Detractors = w.Promoters+c.Promoters, w.Passives+c.Passives, w.Detractors+c.Detractors
+					w = w.Add(c)
 				}
 			}
 			if m.NPSCounts != w {
@@ -109,14 +109,7 @@ func countFeedbackByDay(t *testing.T, s *store.Store) map[time.Time]models.NPSCo
 		}
 		d := r.ReceivedOn.UTC()
 		c := out[d]
-		switch models.NPSGroup(*r.NPSGroup) {
-		case models.GroupPromoter:
-			c.Promoters++
-		case models.GroupPassive:
-			c.Passives++
-		case models.GroupDetractor:
-			c.Detractors++
-		}
+		c.Count(models.NPSGroup(*r.NPSGroup), 1)
 		out[d] = c
 	}
 	return out

@@ -50,14 +50,7 @@ func (s *Store) NPSForDatesIn(ctx context.Context, from, to time.Time, sc models
 	}
 	var c models.NPSCounts
 	for _, r := range rows {
-		switch models.NPSGroup(r.NPSGroup) {
-		case models.GroupPromoter:
-			c.Promoters = r.N
-		case models.GroupPassive:
-			c.Passives = r.N
-		case models.GroupDetractor:
-			c.Detractors = r.N
-		}
+		c.Count(models.NPSGroup(r.NPSGroup), r.N)
 	}
 	return c, nil
 }
