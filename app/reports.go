@@ -91,7 +91,7 @@ func (s *Server) renderReport(c echo.Context, p models.Period, status int, comme
 		kinds = append(kinds, reports.KindLink{Label: k.label,
 			Href: reportHref("/reports", models.PeriodOf(k.kind, p.Start, s.store.Location)), Current: k.kind == p.Kind})
 	}
-	var trend *components.TrendChart
+	var trend *components.NPSTrend
 	if p.Kind == models.PeriodYear {
 		if trend, err = s.npsTrend(ctx, p.Start.In(s.store.Location).Year()); err != nil {
 			return err
@@ -102,7 +102,7 @@ func (s *Server) renderReport(c echo.Context, p models.Period, status int, comme
 	page.Title = t.T("report.title", map[string]any{"Period": label})
 	u := currentUser(c)
 	return render(c, status, reports.Index(reports.IndexPage{Page: page, R: r, Label: label,
-		Trend: trendChart(ctx, r.Trend), Kind: string(p.Kind), Period: p.String(),
+		Trend: components.NewNPSTrend(ctx, t.T("report.trend"), components.TrendDesc(ctx, r.Trend), r.Trend, nil, components.MonthLabels), Kind: string(p.Kind), Period: p.String(),
 		CanComment: u != nil && u.Has(models.RoleSteering), Comment: comment, CommentError: problem,
 		PrevHref: reportHref("/reports", p.Previous()), NextHref: reportHref("/reports", p.Next()),
 		CSVHref: reportHref("/reports/export.csv", p), XLSXHref: reportHref("/reports/export.xlsx", p), Kinds: kinds,
@@ -110,27 +110,6 @@ func (s *Server) renderReport(c echo.Context, p models.Period, status int, comme
 		Goal: components.NewProgressBar(t.T("goal.progress_title", map[string]any{"Done": r.Goal.Implemented, "Target": r.Goal.Target}),
 			r.Goal.Implemented, r.Goal.Target, r.Goal.ExpectedByToday),
 		From: p.Start, To: p.LastDay(), YearsTrend: trend}))
-}
-
-// trendChart lays out the report's 13 months of NPS with labels in the user's language.
-func trendChart(ctx context.Context, months []models.MonthNPS) components.MonthTrendChart {
-	t := i18n.FromContext(ctx)
-	points := make([]components.MonthPoint, len(months))
-	for i, m := range months {
-		label := t.T(fmt.Sprintf("month.short.%d", int(m.Month.Month())))
-		full := label + " " + strconv.Itoa(m.Month.Year())
-		v, ok := m.Counts.Score()
-		points[i] = components.MonthPoint{Label: label, NPS: v, OK: ok, Value: components.FormatNPS(ctx, m.Counts),
-			Title: t.T("report.trend_point", map[string]any{"Month": full, "NPS": components.FormatNPS(ctx, m.Counts), "Count": m.Counts.Responses()})}
-	}
-	desc := ""
-	if len(months) > 0 {
-		first, last := months[0].Month, months[len(months)-1].Month
-		desc = t.T("report.trend_desc", map[string]any{
-			"From": t.T(fmt.Sprintf("month.short.%d", int(first.Month()))) + " " + strconv.Itoa(first.Year()),
-			"To":   t.T(fmt.Sprintf("month.short.%d", int(last.Month()))) + " " + strconv.Itoa(last.Year())})
-	}
-	return components.NewMonthTrendChart(t.T("report.trend"), desc, points)
 }
 
 // reportComment saves the steering group's comment on a period and returns to its report.

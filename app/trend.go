@@ -11,14 +11,14 @@ import (
 
 // npsTrend lays out the NPS by month of the models.TrendYears years up to lastYear,
 // against each year's NPS target.
-func (s *Server) npsTrend(ctx context.Context, lastYear int) (*components.TrendChart, error) {
+func (s *Server) npsTrend(ctx context.Context, lastYear int) (*components.NPSTrend, error) {
 	first := lastYear - models.TrendYears + 1
 	months, targets, err := s.store.NPSTrend(ctx, first, lastYear)
 	if err != nil {
 		return nil, err
 	}
 	t := i18n.FromContext(ctx)
-	c := components.NewTrendChart(ctx, t.T("trend.title", map[string]any{"From": strconv.Itoa(first), "To": strconv.Itoa(lastYear)}),
-		t.T("trend.desc"), months, targets)
+	c := components.NewNPSTrend(ctx, t.T("trend.title", map[string]any{"From": strconv.Itoa(first), "To": strconv.Itoa(lastYear)}),
+		t.T("trend.desc"), months, targets, components.YearLabels)
 	return &c, nil
 }

@@ -74,7 +74,7 @@ type BranchMonth struct {
 	Period Period
 	NPS    NPSCounts
 	// Trend is the NPS counts of the last twelve months, oldest first.
-	Trend []MonthNPS
+	Trend []NPSMonth
 	// Detractors, FollowedUp and Within24h count this month's detractors and their
 	// follow-ups; MedianHours is the median time to follow up (-1 when none).
 	Detractors, FollowedUp, Within24h, Tried int

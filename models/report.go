@@ -25,7 +25,7 @@ type Report struct {
 	// the ReasonsShown most frequent first.
 	RootCauses []NameCount
 	// Trend is the NPS of the 13 months up to the period's last month, oldest first.
-	Trend []MonthNPS
+	Trend []NPSMonth
 	// Comment is the steering group's comment on the period (nil: none yet).
 	Comment     *ReportComment
 	FollowUp    FollowUpStats

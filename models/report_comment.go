@@ -22,12 +22,6 @@ type ReportComment struct {
 // TableName is the comments' table.
 func (ReportComment) TableName() string { return "report_comments" }
 
-// MonthNPS is the NPS responses of one calendar month.
-type MonthNPS struct {
-	Month  time.Time
-	Counts NPSCounts
-}
-
 // TrendMonths is how many months the report's NPS trend shows: a year and the month a
 // year before the last, so seasons compare.
 const TrendMonths = 13

@@ -87,9 +87,10 @@ func (s *Store) BranchReport(ctx context.Context, branchID int64, at time.Time) 
 		if err != nil {
 			return nil, err
 		}
-		out.Trend = append(out.Trend, models.MonthNPS{Month: ms, Counts: c})
+		local := ms.In(s.Location)
+		out.Trend = append(out.Trend, models.NPSMonth{Year: local.Year(), Month: local.Month(), NPSCounts: c})
 	}
-	out.NPS = out.Trend[len(out.Trend)-1].Counts
+	out.NPS = out.Trend[len(out.Trend)-1].NPSCounts
 	var dets []struct {
 		ReceivedAt   time.Time
 		FollowedUpAt *time.Time

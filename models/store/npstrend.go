@@ -61,28 +61,36 @@ func (s *Store) NPSTrend(ctx context.Context, firstYear, lastYear int) ([]models
 		targets map[int]int
 	}
 	t, err := cachedAggregate(ctx, s, fmt.Sprintf("nps trend %d %d", firstYear, lastYear), func(ctx context.Context) (trend, error) {
-		var rows []struct {
-			Month                           string
-			Promoters, Passives, Detractors int
-		}
-		err := s.r.WithContext(ctx).Raw(`SELECT month, SUM(promoters) AS promoters, SUM(passives) AS passives,
-			SUM(detractors) AS detractors FROM feedback_monthly WHERE month >= ? AND month < ? GROUP BY month`, fmt.Sprintf("%04d-01", firstYear), fmt.Sprintf("%04d-01", lastYear+1)).Scan(&rows).Error
+		months, err := s.monthlyNPS(ctx, time.Date(firstYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(lastYear+1, 1, 1, 0, 0, 0, 0, time.UTC))
 		if err != nil {
-			return trend{}, fmt.Errorf("models: nps trend: %w", err)
-		}
-		byMonth := make(map[string]models.NPSCounts, len(rows))
-		for _, r := range rows {
-			byMonth[r.Month] = models.NPSCounts{Promoters: r.Promoters, Passives: r.Passives, Detractors: r.Detractors}
-		}
-		var out trend
-		for y := firstYear; y <= lastYear; y++ {
-			for m := time.January; m <= time.December; m++ {
-				out.months = append(out.months, models.NPSMonth{Year: y, Month: m, NPSCounts: byMonth[fmt.Sprintf("%04d-%02d", y, m)]})
-			}
+			return trend{}, err
 		}
 		targets, err := s.NPSTargets(ctx)
-		out.targets = targets
-		return out, err
+		return trend{months, targets}, err
 	})
 	return t.months, t.targets, err
+}
+
+// monthlyNPS returns the NPS responses of every month from first up to end (first days
+// of months; months without responses included, empty) from the monthly rollup.
+func (s *Store) monthlyNPS(ctx context.Context, first, end time.Time) ([]models.NPSMonth, error) {
+	var rows []struct {
+		Month                           string
+		Promoters, Passives, Detractors int
+	}
+	err := s.r.WithContext(ctx).Raw(`SELECT month, SUM(promoters) AS promoters, SUM(passives) AS passives,
+		SUM(detractors) AS detractors FROM feedback_monthly WHERE month >= ? AND month < ? GROUP BY month`,
+		monthKey(first), monthKey(end)).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("models: nps by month: %w", err)
+	}
+	byMonth := make(map[string]models.NPSCounts, len(rows))
+	for _, r := range rows {
+		byMonth[r.Month] = models.NPSCounts{Promoters: r.Promoters, Passives: r.Passives, Detractors: r.Detractors}
+	}
+	var out []models.NPSMonth
+	for m := first; m.Before(end); m = m.AddDate(0, 1, 0) {
+		out = append(out, models.NPSMonth{Year: m.Year(), Month: m.Month(), NPSCounts: byMonth[monthKey(m)]})
+	}
+	return out, nil
 }

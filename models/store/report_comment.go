@@ -63,21 +63,11 @@ func (s *Store) SetReportComment(ctx context.Context, p models.Period, body stri
 	})
 }
 
-// npsTrend returns the NPS of the TrendMonths months ending with p's last month, from the
-// daily rollup (13 range sums of a small table).
-func (s *Store) npsTrend(ctx context.Context, p models.Period) ([]models.MonthNPS, error) {
-	last := models.PeriodOf(models.PeriodMonth, p.End.Add(-time.Nanosecond), s.Location)
-	out := make([]models.MonthNPS, models.TrendMonths)
-	m := last
-	for i := models.TrendMonths - 1; i >= 0; i-- {
-		c, err := s.NPSInPeriod(ctx, m)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = models.MonthNPS{Month: m.Start, Counts: c}
-		m = m.Previous()
-	}
-	return out, nil
+// npsTrend returns the NPS of the TrendMonths months ending with p's last month.
+func (s *Store) npsTrend(ctx context.Context, p models.Period) ([]models.NPSMonth, error) {
+	last := p.End.Add(-time.Nanosecond).In(s.Location)
+	end := time.Date(last.Year(), last.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+	return s.monthlyNPS(ctx, end.AddDate(0, -models.TrendMonths, 0), end)
 }
 
 // rootCauses counts the root causes recorded at the follow-ups made in p, the most

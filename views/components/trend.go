@@ -3,83 +3,131 @@ package components
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/views/i18n"
 )
 
-// TrendPoint is one month's NPS on the trend chart.
-type TrendPoint struct {
-	X, Y  string
-	Title string
-}
+// TrendLayout is how a trend chart labels its months.
+type TrendLayout int
 
-// TrendChart is the NPS by month over several years against each year's NPS target.
-type TrendChart struct {
-	Title, Desc string
-	ViewBox     string
-	// Lines are the polylines of consecutive months with responses.
-	Lines  []string
-	Points []TrendPoint
-	// Targets are one horizontal segment per year with a target.
-	Targets []Tick
-	YTicks  []Tick
-	// Years label the x axis; Separators divide the years.
-	Years      []Tick
-	Separators []Tick
-	Empty      bool
-}
-
-// trend chart geometry.
 const (
-	tcW, tcH         = 640.0, 240.0
-	tcLeft, tcRight  = 36.0, 12.0
-	tcTop, tcBottom  = 12.0, 26.0
-	tcPlotW, tcPlotH = tcW - tcLeft - tcRight, tcH - tcTop - tcBottom
+	// MonthLabels names every month under the axis and writes each month's NPS beside
+	// its dot: for a year and a bit (the reports, a branch's page).
+	MonthLabels TrendLayout = iota
+	// YearLabels names the years, divides them, and draws each year's NPS target: for
+	// several years (the dashboard, the yearly report).
+	YearLabels
 )
 
-// NewTrendChart lays out months (consecutive, January first) and the targets by year.
-// The y axis runs from -100 to 100 with a line at 0, as an NPS can.
-func NewTrendChart(ctx context.Context, title, desc string, months []models.NPSMonth, targets map[int]int) TrendChart {
-	c := TrendChart{Title: title, Desc: desc, ViewBox: fmt.Sprintf("0 0 %s %s", num(tcW), num(tcH)), Empty: true}
-	if len(months) == 0 {
-		return c
+// NPSTrend is the NPS of consecutive months as a line, laid out here so that the SVG
+// prints as it shows and needs no script. Months without responses break the line
+// rather than falling to 0 (no responses is no NPS). Every NPS trend in the app is one.
+type NPSTrend struct {
+	Title, Desc string
+	// TestID names the chart for tests: nps-month-trend or nps-trend.
+	TestID  string
+	ViewBox string
+	// X1, X2 are the plot's horizontal extent; ZeroY the y of NPS 0.
+	X1, X2, ZeroY string
+	// Lines are the polylines of consecutive months with an NPS.
+	Lines []string
+	// Dots are the months with an NPS; Label is written beside the dot when not empty.
+	Dots   []Bar
+	YTicks []Tick
+	// XTicks label the months or the years; Separators divide the years.
+	XTicks     []Tick
+	Separators []Tick
+	// Targets are one horizontal segment per year with an NPS target.
+	Targets []Tick
+	// Empty is true when no month has an NPS.
+	Empty bool
+}
+
+// trend chart geometry: NPS runs from −100 to 100.
+const (
+	trendW                 = 640.0
+	trendLeft, trendRight  = 36.0, 12.0
+	trendTop, trendBottom  = 14.0, 24.0
+	trendPlotW             = trendW - trendLeft - trendRight
+	trendMonthsH, trendYrH = 150.0, 240.0
+)
+
+// NewNPSTrend lays out months (consecutive, oldest first) with labels, tooltips and
+// numbers in the context's language; targets (by year) are drawn in YearLabels only.
+func NewNPSTrend(ctx context.Context, title, desc string, months []models.NPSMonth, targets map[int]int, layout TrendLayout) NPSTrend {
+	t := i18n.FromContext(ctx)
+	h, id := trendMonthsH, "nps-month-trend"
+	if layout == YearLabels {
+		h, id = trendYrH, "nps-trend"
 	}
-	slot := tcPlotW / float64(len(months))
-	y := func(v float64) float64 { return tcTop + tcPlotH*(100-v)/200 }
-	for _, v := range []float64{-100, -50, 0, 50, 100} {
-		c.YTicks = append(c.YTicks, Tick{X: num(tcLeft - 4), Y: num(y(v) + 4), X2: num(tcLeft + tcPlotW), Y2: num(y(v)), Label: num(v)})
+	plotH := h - trendTop - trendBottom
+	c := NPSTrend{Title: title, Desc: desc, TestID: id, ViewBox: "0 0 " + num(trendW) + " " + num(h),
+		X1: num(trendLeft), X2: num(trendW - trendRight), Empty: true}
+	y := func(v float64) float64 { return trendTop + (100-v)/200*plotH }
+	c.ZeroY = num(y(0))
+	for _, v := range []float64{100, 50, 0, -50, -100} {
+		c.YTicks = append(c.YTicks, Tick{X: num(trendLeft - 4), Y: num(y(v) + 4), Y2: num(y(v)), X2: num(trendW - trendRight),
+			Label: i18n.Int(ctx, int64(v))})
 	}
+	slot := trendPlotW / float64(max(len(months), 1))
 	var line []string
+	flush := func() {
+		if len(line) > 1 {
+			c.Lines = append(c.Lines, strings.Join(line, " "))
+		}
+		line = nil
+	}
 	for i, m := range months {
-		x := tcLeft + slot*float64(i) + slot/2
-		if m.Month == 1 {
-			x0 := tcLeft + slot*float64(i)
+		x0 := trendLeft + slot*float64(i)
+		x := x0 + slot/2
+		name := t.T(fmt.Sprintf("month.short.%d", int(m.Month)))
+		if layout == MonthLabels {
+			c.XTicks = append(c.XTicks, Tick{X: num(x), Y: num(h - 6), Label: name})
+		} else if m.Month == 1 || i == 0 {
 			if i > 0 {
-				c.Separators = append(c.Separators, Tick{X: num(x0), Y: num(tcTop), Y2: num(tcTop + tcPlotH)})
+				c.Separators = append(c.Separators, Tick{X: num(x0), Y: num(trendTop), Y2: num(trendTop + plotH)})
 			}
-			c.Years = append(c.Years, Tick{X: num(x0 + slot*6), Y: num(tcH - 8), Label: fmt.Sprint(m.Year)})
-			if t, ok := targets[m.Year]; ok {
-				c.Targets = append(c.Targets, Tick{X: num(x0), X2: num(x0 + slot*12), Y: num(y(float64(t))), Y2: num(y(float64(t))),
-					Label: fmt.Sprintf("%d: %d", m.Year, t)})
+			c.XTicks = append(c.XTicks, Tick{X: num(x0 + slot*float64(13-int(m.Month))/2), Y: num(h - 8), Label: strconv.Itoa(m.Year)})
+			if target, ok := targets[m.Year]; ok {
+				c.Targets = append(c.Targets, Tick{X: num(x0), X2: num(x0 + slot*float64(13-int(m.Month))), Y: num(y(float64(target))),
+					Y2: num(y(float64(target))), Label: t.T("trend.target_of", map[string]any{"Year": strconv.Itoa(m.Year), "Target": i18n.Int(ctx, int64(target))})})
 			}
 		}
 		v, ok := m.Score()
 		if !ok {
-			if len(line) > 1 {
-				c.Lines = append(c.Lines, strings.Join(line, " "))
-			}
-			line = nil
+			flush()
 			continue
 		}
 		c.Empty = false
-		p := num(x) + "," + num(y(v))
-		line = append(line, p)
-		c.Points = append(c.Points, TrendPoint{X: num(x), Y: num(y(v)),
-			Title: fmt.Sprintf("%04d-%02d: %s (%d)", m.Year, m.Month, FormatNPS(ctx, m.NPSCounts), m.Responses())})
+		py := y(v)
+		line = append(line, num(x)+","+num(py))
+		value := FormatNPS(ctx, m.NPSCounts)
+		d := Bar{X: num(x), Y: num(py), Title: t.T("report.trend_point",
+			map[string]any{"Month": name + " " + strconv.Itoa(m.Year), "NPS": value, "Count": m.Responses()})}
+		if layout == MonthLabels {
+			labelY := py - 6
+			if labelY < trendTop {
+				labelY = py + 14
+			}
+			d.Label, d.LabelX, d.LabelY = value, num(x), num(labelY)
+		}
+		c.Dots = append(c.Dots, d)
 	}
-	if len(line) > 1 {
-		c.Lines = append(c.Lines, strings.Join(line, " "))
-	}
+	flush()
 	return c
+}
+
+// TrendDesc describes a trend of months for screen readers: which months it spans.
+func TrendDesc(ctx context.Context, months []models.NPSMonth) string {
+	if len(months) == 0 {
+		return ""
+	}
+	t := i18n.FromContext(ctx)
+	name := func(m models.NPSMonth) string {
+		return t.T(fmt.Sprintf("month.short.%d", int(m.Month))) + " " + strconv.Itoa(m.Year)
+	}
+	return t.T("report.trend_desc", map[string]any{"From": name(months[0]), "To": name(months[len(months)-1])})
 }

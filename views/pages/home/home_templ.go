@@ -34,7 +34,7 @@ type IndexPage struct {
 	// LedTo lists what the signed-in ambassador's logged feedback led to.
 	LedTo []models.LedTo
 	// Trend is the NPS by month over several years against the NPS targets.
-	Trend *components.TrendChart
+	Trend *components.NPSTrend
 }
 
 // pace says how far ahead of or behind the pace the year is.

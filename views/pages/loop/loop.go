@@ -148,8 +148,6 @@ func percent(ctx context.Context, v float64) string {
 
 func npsText(ctx context.Context, c models.NPSCounts) string { return components.FormatNPS(ctx, c) }
 
-func monthLabel(t time.Time) string { return t.Format("01/06") }
-
 func contains(list []string, v string) bool {
 	for _, x := range list {
 		if x == v {
@@ -157,45 +155,6 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
-}
-
-// TrendBars returns the trend as bar heights in percent of the chart (NPS -100..100
-// mapped to 0..100) with their labels; months without answers have no bar.
-func TrendBars(trend []models.MonthNPS) []Bar {
-	out := make([]Bar, len(trend))
-	for i, m := range trend {
-		b := Bar{Label: monthLabel(m.Month), X: 8 + i*40}
-		if total := m.Counts.Promoters + m.Counts.Passives + m.Counts.Detractors; total > 0 {
-			nps := float64(m.Counts.Promoters-m.Counts.Detractors) * 100 / float64(total)
-			b.Value, b.Has = nps, true
-			b.Height = int(nps/100*50 + 0.5)
-		}
-		out[i] = b
-	}
-	return out
-}
-
-// Bar is one month of the trend chart.
-type Bar struct {
-	Label  string
-	X      int
-	Value  float64
-	Height int
-	Has    bool
-}
-
-func barY(b Bar) int {
-	if b.Height >= 0 {
-		return 60 - b.Height
-	}
-	return 60
-}
-
-func barH(b Bar) int {
-	if b.Height < 0 {
-		return -b.Height
-	}
-	return max(b.Height, 1)
 }
 
 // IdeasPage is a user's own ideas and the form to propose one.

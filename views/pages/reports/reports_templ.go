@@ -36,12 +36,12 @@ type IndexPage struct {
 	Kinds    []KindLink
 	Groups   components.StackedBar
 	Goal     components.ProgressBar
-	Trend    components.MonthTrendChart
+	Trend    components.NPSTrend
 	// From and To are the first and last day of the period.
 	From, To time.Time
 	// YearsTrend is the NPS by month of several years against their targets (yearly
 	// report), shown there instead of the 13-month trend.
-	YearsTrend *components.TrendChart
+	YearsTrend *components.NPSTrend
 	// Kind and Period name the period for the comment form; CanComment is set for the
 	// steering group, who write the period's comment. Comment and CommentError carry a
 	// refused comment back to the form.
@@ -500,7 +500,7 @@ func Index(m IndexPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.TrendSVG(*m.YearsTrend).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.NPSTrendSVG(*m.YearsTrend).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -526,7 +526,7 @@ func Index(m IndexPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.MonthTrendSVG(m.Trend).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.NPSTrendSVG(m.Trend).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
