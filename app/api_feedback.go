@@ -20,26 +20,27 @@ import (
 // apiFeedback is a feedback as the API returns it (contracts.md). Reference items are
 // given by code; absent values are null.
 type apiFeedback struct {
-	ID             int64      `json:"id"`
-	ExternalID     *string    `json:"external_id"`
-	ReceivedAt     time.Time  `json:"received_at"`
-	Channel        string     `json:"channel"`
-	Touchpoint     *string    `json:"touchpoint"`
-	Branch         *string    `json:"branch"`
-	Segment        *string    `json:"segment"`
-	NPS            *int       `json:"nps"`
-	NPSGroup       *string    `json:"nps_group"`
-	Comment        string     `json:"comment"`
-	CustomerName   *string    `json:"customer_name"`
-	CustomerEmail  *string    `json:"customer_email"`
-	FollowUpDueAt  *time.Time `json:"follow_up_due_at"`
-	FollowedUpAt   *time.Time `json:"followed_up_at"`
-	FollowUpNote   *string    `json:"follow_up_note"`
-	RootCause      *string    `json:"root_cause"`
-	GoodwillAmount int64      `json:"goodwill_amount"`
-	TriageStatus   string     `json:"triage_status"`
-	ImprovementIDs []int64    `json:"improvement_ids"`
-	Version        int        `json:"version"`
+	ID            int64      `json:"id"`
+	ExternalID    *string    `json:"external_id"`
+	ReceivedAt    time.Time  `json:"received_at"`
+	Channel       string     `json:"channel"`
+	Touchpoint    *string    `json:"touchpoint"`
+	Branch        *string    `json:"branch"`
+	Segment       *string    `json:"segment"`
+	NPS           *int       `json:"nps"`
+	NPSGroup      *string    `json:"nps_group"`
+	Comment       string     `json:"comment"`
+	CustomerName  *string    `json:"customer_name"`
+	CustomerEmail *string    `json:"customer_email"`
+	FollowUpDueAt *time.Time `json:"follow_up_due_at"`
+	FollowedUpAt  *time.Time `json:"followed_up_at"`
+	FollowUpNote  *string    `json:"follow_up_note"`
+	RootCause     *string    `json:"root_cause"`
+	// GoodwillAmount is in kroner as a JSON number, with øre as decimals (250.5).
+	GoodwillAmount models.Money `json:"goodwill_amount"`
+	TriageStatus   string       `json:"triage_status"`
+	ImprovementIDs []int64      `json:"improvement_ids"`
+	Version        int          `json:"version"`
 	// Issue 17: the employee the customer dealt with and the customer's phone.
 	EmployeeEmail *string `json:"employee_email"`
 	CustomerPhone *string `json:"customer_phone"`
@@ -135,6 +136,21 @@ func rawInt(raw json.RawMessage) (*int64, bool) {
 	}
 	n := int64(f)
 	return &n, true
+}
+
+// rawMoney reads an optional amount of kroner: a JSON number with at most two
+// decimals (250, 250.5), or null or absent for none. A string or a third decimal is
+// refused rather than rounded.
+func rawMoney(raw json.RawMessage) (models.Money, bool) {
+	s := strings.TrimSpace(string(raw))
+	if s == "" || s == "null" {
+		return 0, true
+	}
+	var m models.Money
+	if err := m.UnmarshalJSON([]byte(s)); err != nil {
+		return 0, false
+	}
+	return m, true
 }
 
 // rawYesNo reads an optional yes/no answer: a JSON boolean, null, or one of the
@@ -319,10 +335,10 @@ func (s *Server) apiFollowUp(c echo.Context) error {
 	}
 	fu := models.FollowUp{By: currentUser(c), Note: req.Note, Version: req.Version}
 	problems := map[string]string{}
-	if v, ok := rawInt(req.GoodwillAmount); !ok {
+	if v, ok := rawMoney(req.GoodwillAmount); !ok {
 		problems["goodwill_amount"] = "invalid"
-	} else if v != nil {
-		fu.Goodwill = *v
+	} else {
+		fu.Goodwill = v
 	}
 	if req.RootCause != "" {
 		it, err := s.store.ResolveRef(ctx, models.RefCategories, req.RootCause)
@@ -349,7 +365,7 @@ func (s *Server) apiFollowUp(c echo.Context) error {
 	var gl *models.GoodwillLimitError
 	if errors.As(err, &gl) {
 		return c.JSON(http.StatusBadRequest, apiError{
-			Error:  fmt.Sprintf("goodwill amount over the branch's monthly limit of %d: %d left this month", gl.Limit, gl.Remaining),
+			Error:  fmt.Sprintf("goodwill amount over the branch's monthly limit of %s kroner: %s left this month", gl.Limit, gl.Remaining),
 			Fields: map[string]string{"goodwill_amount": "goodwill_over_limit"}})
 	}
 	if err != nil {

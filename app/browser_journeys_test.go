@@ -115,8 +115,8 @@ func journeyAmbassador(t *testing.T, a *testApp, d *journeyData) {
 	if err := a.store.Reader(context.Background()).Where("nps = ?", 3).First(&fb).Error; err != nil {
 		t.Fatal(err)
 	}
-	if fb.FollowedUpAt == nil || fb.GoodwillAmount != 200 {
-		t.Fatalf("follow-up not stored: followed up %v, goodwill %d", fb.FollowedUpAt, fb.GoodwillAmount)
+	if fb.FollowedUpAt == nil || fb.GoodwillAmount != models.Kroner(200) {
+		t.Fatalf("follow-up not stored: followed up %v, goodwill %s", fb.FollowedUpAt, fb.GoodwillAmount)
 	}
 }
 

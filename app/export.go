@@ -70,7 +70,10 @@ type xlsxSheet struct {
 	row    int
 	loc    *time.Location
 	dateID int
-	full   bool
+	// wholeID and oreID format amounts of money: "1.250" when whole, "250,50" when not
+	// (Excel shows the separators of the reader's own settings).
+	wholeID, oreID int
+	full           bool
 }
 
 func newXLSXSheet(loc *time.Location, lang string, headers []string, widths map[int]float64) (*xlsxSheet, error) {
@@ -106,12 +109,21 @@ func newXLSXSheet(loc *time.Location, lang string, headers []string, widths map[
 	for i, h := range headers {
 		cells[i] = excelize.Cell{StyleID: boldID, Value: h}
 	}
-	x := &xlsxSheet{f: f, sw: sw, row: 1, loc: loc, dateID: dateID}
+	whole, ore := "#,##0", "#,##0.00"
+	wholeID, err := f.NewStyle(&excelize.Style{CustomNumFmt: &whole})
+	if err != nil {
+		return nil, err
+	}
+	oreID, err := f.NewStyle(&excelize.Style{CustomNumFmt: &ore})
+	if err != nil {
+		return nil, err
+	}
+	x := &xlsxSheet{f: f, sw: sw, row: 1, loc: loc, dateID: dateID, wholeID: wholeID, oreID: oreID}
 	return x, sw.SetRow("A1", cells)
 }
 
 // Add writes one row; nil is an empty cell, a time.Time a date, a *time.Time a date
-// or nothing. Rows past Excel's limit are left out (Full reports it).
+// or nothing, a models.Money a number of kroner with øre shown only when there are any. Rows past Excel's limit are left out (Full reports it).
 func (x *xlsxSheet) Add(values ...any) error {
 	if x.row >= xlsxMaxRows {
 		x.full = true
@@ -129,6 +141,12 @@ func (x *xlsxSheet) Add(values ...any) error {
 			cells[i] = x.date(*v)
 		case time.Time:
 			cells[i] = x.date(v)
+		case models.Money:
+			style := x.wholeID
+			if !v.Whole() {
+				style = x.oreID
+			}
+			cells[i] = excelize.Cell{StyleID: style, Value: v.Float()}
 		case *string:
 			if v == nil {
 				cells[i] = nil
@@ -254,6 +272,12 @@ func (s *Server) reportXLSX(c echo.Context) error {
 		var v any
 		if key == "period" || key == "steering_comment" || value == "true" {
 			v = value // text: the period, the steering group's words, "no earlier data"
+		} else if strings.HasPrefix(key, "goodwill") {
+			m, err := models.ParseMoneyDecimal(value)
+			if err != nil {
+				return fmt.Errorf("app: report figure %s=%q: %w", key, value, err)
+			}
+			v = m
 		} else if value != "" {
 			n, err := strconv.ParseFloat(value, 64)
 			if err != nil {

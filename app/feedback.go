@@ -242,7 +242,7 @@ func (s *Server) feedbackExport(c echo.Context) error {
 	}
 	// The columns keep the import's names (contracts.md) in every language; the
 	// separator is the reader's (see export.go).
-	w, _ := newCSV(c, fmt.Sprintf("feedback-%s.csv", s.store.Now().In(s.store.Location).Format("2006-01-02")))
+	w, d := newCSV(c, fmt.Sprintf("feedback-%s.csv", s.store.Now().In(s.store.Location).Format("2006-01-02")))
 	_ = w.Write([]string{"id", "external_id", "received_at", "channel", "touchpoint", "branch", "segment", "nps", "nps_group",
 		"comment", "customer_name", "customer_email", "follow_up_due_at", "followed_up_at", "goodwill_amount", "triage_status"})
 	n := 0
@@ -255,7 +255,7 @@ func (s *Server) feedbackExport(c echo.Context) error {
 		rec := []string{strconv.FormatInt(fb.ID, 10), csvCell(fbDeref(fb.ExternalID)), fb.ReceivedAt.Format(time.RFC3339),
 			fbRefCode(fb.Channel), fbRefCode(fb.Touchpoint), fbRefCode(fb.Branch), fbDeref(fb.Segment), fbNPSText(fb.NPS),
 			string(fb.Group()), csvCell(fb.Comment), csvCell(fbDeref(fb.CustomerName)), csvCell(fbDeref(fb.CustomerEmail)),
-			fbTimeText(fb.FollowUpDueAt), fbTimeText(fb.FollowedUpAt), strconv.FormatInt(fb.GoodwillAmount, 10), fb.TriageStatus}
+			fbTimeText(fb.FollowUpDueAt), fbTimeText(fb.FollowedUpAt), d.number(fb.GoodwillAmount.String()), fb.TriageStatus}
 		if err := w.Write(rec); err != nil {
 			return err
 		}

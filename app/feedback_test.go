@@ -353,7 +353,7 @@ func TestFollowUpInPlaceAndGoodwillLimit(t *testing.T) {
 	ctx := context.Background()
 	north, _ := a.store.ResolveRef(ctx, models.RefBranches, "north")
 	admin := a.user("admin@example.com", adminRole)
-	if err := a.store.SetGoodwillLimit(ctx, north.ID, 300, admin); err != nil {
+	if err := a.store.SetGoodwillLimit(ctx, north.ID, models.Kroner(300), admin); err != nil {
 		t.Fatal(err)
 	}
 	var ids []int64

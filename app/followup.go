@@ -100,16 +100,12 @@ func (s *Server) followUpRecord(c echo.Context) error {
 	fu := models.FollowUp{By: currentUser(c), Note: f.Note}
 	if f.Goodwill != "" {
 		// Read as typed in the user's language: "1.250" is 1250 in Danish, not 1.25, and
-		// "250,50" is not 25050. Goodwill is kept in whole kroner, so øre are refused with
-		// a message rather than rounded away.
-		ore, perr := i18n.FromContext(ctx).ParseMoney(f.Goodwill)
-		switch {
-		case perr != nil:
+		// "250,50" is 250 kroner 50 øre, not 25050; text read differently in the other
+		// language is refused with the expected form rather than guessed.
+		if ore, perr := i18n.FromContext(ctx).ParseMoney(f.Goodwill); perr != nil {
 			errs["goodwill_amount"] = "not_an_amount"
-		case ore%100 != 0:
-			errs["goodwill_amount"] = "whole_kroner"
-		default:
-			fu.Goodwill = ore / 100
+		} else {
+			fu.Goodwill = models.Money(ore)
 		}
 	}
 	if f.RootCause != "" {

@@ -2,13 +2,13 @@ package app
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/views/components"
+	"github.com/improvementtracker/tracker/views/i18n"
 	"github.com/improvementtracker/tracker/views/pages/admin"
 )
 
@@ -27,17 +27,17 @@ func (s *Server) goodwillMonth(c echo.Context) models.Period {
 
 // adminGoodwill is the ledger of a month: each branch's limit, spending and rest.
 func (s *Server) adminGoodwill(c echo.Context) error {
-	return s.renderGoodwill(c, http.StatusOK, s.goodwillMonth(c), 0, nil)
+	return s.renderGoodwill(c, http.StatusOK, s.goodwillMonth(c), 0, nil, "")
 }
 
-func (s *Server) renderGoodwill(c echo.Context, status int, p models.Period, branch int64, errs components.Errors) error {
+func (s *Server) renderGoodwill(c echo.Context, status int, p models.Period, branch int64, errs components.Errors, typed string) error {
 	lines, err := s.store.GoodwillLedger(c.Request().Context(), p.Start)
 	if err != nil {
 		return err
 	}
 	return render(c, status, admin.Goodwill(admin.GoodwillPage{Page: s.page(c, "goodwill.title", "admin"),
 		Month: p.String(), Prev: p.Previous().String(), Next: p.Next().String(), Lines: lines,
-		Errors: errs, ErrorBranch: branch}))
+		Errors: errs, ErrorBranch: branch, LimitTyped: typed}))
 }
 
 // adminGoodwillBranch lists one branch's goodwill spending in a month.
@@ -80,13 +80,18 @@ func (s *Server) adminSetGoodwillLimit(c echo.Context) error {
 		return err
 	}
 	p := s.goodwillMonth(c)
-	limit, perr := strconv.ParseInt(strings.TrimSpace(c.FormValue("limit")), 10, 64)
-	if perr != nil {
-		return s.renderGoodwill(c, http.StatusBadRequest, p, id, components.Errors{"limit": "invalid"})
+	// The limit is typed like any amount in the user's language ("5.000", "2500,50").
+	typed := strings.TrimSpace(c.FormValue("limit"))
+	limit := int64(0)
+	if typed != "" {
+		var perr error
+		if limit, perr = i18n.FromContext(c.Request().Context()).ParseMoney(typed); perr != nil {
+			return s.renderGoodwill(c, http.StatusBadRequest, p, id, components.Errors{"limit": "not_an_amount"}, typed)
+		}
 	}
-	err = s.store.SetGoodwillLimit(c.Request().Context(), id, limit, currentUser(c))
+	err = s.store.SetGoodwillLimit(c.Request().Context(), id, models.Money(limit), currentUser(c))
 	if errs, ok := merge(nil, err); ok {
-		return s.renderGoodwill(c, http.StatusBadRequest, p, id, errs)
+		return s.renderGoodwill(c, http.StatusBadRequest, p, id, errs, typed)
 	}
 	if err != nil {
 		return err

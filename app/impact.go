@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/views/components"
+	"github.com/improvementtracker/tracker/views/i18n"
 	"github.com/improvementtracker/tracker/views/pages/improvements"
 )
 
@@ -90,6 +92,14 @@ func optNum[T int | int64](v *T) string {
 	return strconv.FormatInt(int64(*v), 10)
 }
 
+// optMoneyInput writes an optional amount for a form field in the user's language.
+func optMoneyInput(ctx context.Context, v *models.Money) string {
+	if v == nil {
+		return ""
+	}
+	return i18n.MoneyInput(ctx, v.Ore())
+}
+
 // parseOptNum reads an optional whole number from a form field.
 func parseOptNum(v string) (*int64, bool) {
 	v = strings.TrimSpace(v)
@@ -116,11 +126,21 @@ func (s *Server) improvementSavings(c echo.Context) error {
 	var errs components.Errors
 	var sv models.Savings
 	var ok bool
-	if sv.EstimatedKr, ok = parseOptNum(f.EstimatedKr); !ok {
-		errs = addErr(errs, "savings_estimated_kr", "out_of_range")
-	}
-	if sv.RealisedKr, ok = parseOptNum(f.RealisedKr); !ok {
-		errs = addErr(errs, "savings_realised_kr", "out_of_range")
+	// Amounts are typed in the user's language ("1.250,50" in Danish).
+	for _, m := range []struct {
+		field, v string
+		dst      **models.Money
+	}{{"savings_estimated_kr", f.EstimatedKr, &sv.EstimatedKr}, {"savings_realised_kr", f.RealisedKr, &sv.RealisedKr}} {
+		if m.v == "" {
+			continue
+		}
+		ore, perr := i18n.FromContext(ctx).ParseMoney(m.v)
+		if perr != nil {
+			errs = addErr(errs, m.field, "not_an_amount")
+			continue
+		}
+		v := models.Money(ore)
+		*m.dst = &v
 	}
 	for _, h := range []struct {
 		field, v string

@@ -282,7 +282,8 @@ func (s *Server) renderImprovement(c echo.Context, status int, imp *models.Impro
 		}
 	}
 	m.Now = s.store.Now()
-	m.Savings = improvements.SavingsForm{EstimatedKr: optNum(imp.SavingsEstimatedKr), RealisedKr: optNum(imp.SavingsRealisedKr),
+	m.Savings = improvements.SavingsForm{EstimatedKr: optMoneyInput(c.Request().Context(), imp.SavingsEstimatedKr),
+		RealisedKr:     optMoneyInput(c.Request().Context(), imp.SavingsRealisedKr),
 		EstimatedHours: optNum(imp.HoursEstimated), RealisedHours: optNum(imp.HoursRealised)}
 	if st.savings != nil {
 		m.Savings, m.SavingsErrors = *st.savings, st.savingsErrs

@@ -232,9 +232,9 @@ func reportRows(r *models.Report) [][]string {
 		[]string{"goal_expected", "", float1(g.ExpectedByToday)},
 		[]string{"goal_forecast", "", float1(g.Forecast)})
 	for _, gw := range r.Goodwill {
-		rows = append(rows, []string{"goodwill", csvText(gw.Branch), strconv.FormatInt(gw.Amount, 10)})
+		rows = append(rows, []string{"goodwill", csvText(gw.Branch), gw.Amount.String()})
 	}
-	return append(rows, []string{"goodwill_total", "", strconv.FormatInt(r.GoodwillTotal, 10)})
+	return append(rows, []string{"goodwill_total", "", r.GoodwillTotal.String()})
 }
 
 // reportCSV exports the report's figures for the same period as the page.

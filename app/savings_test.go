@@ -33,16 +33,16 @@ func TestSavingsAreSummedInReportAndDashboard(t *testing.T) {
 		t.Fatalf("save: status %d", code)
 	}
 	page := doc(t, c.get("/improvements/"+strconvFormat(one.ID)))
-	if got := page.Find(`[data-testid="savings-estimated"]`).Text(); !strings.Contains(got, "120000") {
+	if got := page.Find(`[data-testid="savings-estimated"]`).Text(); !strings.Contains(got, "DKK\u00a0120,000") {
 		t.Errorf("improvement page savings: %q", got)
 	}
 	for _, path := range []string{"/reports?kind=year&period=2026", "/"} {
 		d := doc(t, c.get(path))
-		if got := strings.TrimSpace(d.Find(`[data-testid="savings-realised-kr"]`).Text()); got != "100000" {
-			t.Errorf("%s: realised = %q, want 100000", path, got)
+		if got := strings.TrimSpace(d.Find(`[data-testid="savings-realised-kr"]`).Text()); got != "DKK\u00a0100,000" {
+			t.Errorf("%s: realised = %q, want DKK 100,000", path, got)
 		}
-		if got := strings.TrimSpace(d.Find(`[data-testid="savings-estimated-kr"]`).Text()); got != "120000" {
-			t.Errorf("%s: estimated = %q, want 120000", path, got)
+		if got := strings.TrimSpace(d.Find(`[data-testid="savings-estimated-kr"]`).Text()); got != "DKK\u00a0120,000" {
+			t.Errorf("%s: estimated = %q, want DKK 120,000", path, got)
 		}
 	}
 }

@@ -279,8 +279,8 @@ func TestErrorPagesInDanish(t *testing.T) {
 }
 
 // TestDanishMoneyAndLimits: a Danish ambassador types goodwill the Danish way ("1.250" is
-// 1250 kroner), is told why "250,50" cannot be stored (whole kroner), and a refusal for a
-// too long note names the limit with a Danish thousands separator.
+// 1250 kroner), is told the expected form when typing it the English way ("250.50"),
+// and a refusal for a too long note names the limit with a Danish thousands separator.
 func TestDanishMoneyAndLimits(t *testing.T) {
 	a := newTestApp(t)
 	ctx := context.Background()
@@ -294,9 +294,9 @@ func TestDanishMoneyAndLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := "/feedback/" + strconvFormat(fb.ID) + "/follow-up"
-	res := c.postForm(path, url.Values{"note": {"Ringede"}, "goodwill_amount": {"250,50"}})
-	if msg := doc(t, res).Find("[data-testid=error-goodwill_amount]").Text(); res.Code != http.StatusBadRequest || !strings.Contains(msg, "hele kroner") {
-		t.Errorf("250,50: %d %q", res.Code, msg)
+	res := c.postForm(path, url.Values{"note": {"Ringede"}, "goodwill_amount": {"250.50"}})
+	if msg := doc(t, res).Find("[data-testid=error-goodwill_amount]").Text(); res.Code != http.StatusBadRequest || !strings.Contains(msg, "250,50") {
+		t.Errorf("250.50: %d %q", res.Code, msg)
 	}
 	res = c.postForm(path, url.Values{"note": {strings.Repeat("x", models.MaxCommentLength+1)}, "goodwill_amount": {"100"}})
 	if msg := doc(t, res).Find("[data-testid=error-note]").Text(); !strings.Contains(msg, "højst 10.000 tegn") {
@@ -307,8 +307,8 @@ func TestDanishMoneyAndLimits(t *testing.T) {
 		t.Fatalf("1.250: %d %s", res.Code, doc(t, res).Find(".error").Text())
 	}
 	got, err := a.store.FeedbackByID(ctx, fb.ID)
-	if err != nil || got.GoodwillAmount != 1250 {
-		t.Fatalf("stored goodwill = %d (%v), want 1250", got.GoodwillAmount, err)
+	if err != nil || got.GoodwillAmount != models.Kroner(1250) {
+		t.Fatalf("stored goodwill = %s (%v), want 1250", got.GoodwillAmount, err)
 	}
 	d := doc(t, c.get("/feedback/"+strconvFormat(fb.ID)))
 	if g := strings.TrimSpace(d.Find("[data-testid=goodwill]").Text()); g != "1.250\u00a0kr." {

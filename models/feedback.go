@@ -49,29 +49,30 @@ const MaxCommentLength = 10000
 // Feedback is what one customer said, once. It maps the feedback table column by
 // column; the reference items and improvement ids are filled in by the loaders.
 type Feedback struct {
-	ID                   int64
-	ExternalID           *string
-	ReceivedAt           time.Time
-	ReceivedOn           time.Time
-	ChannelID            int64
-	TouchpointID         *int64
-	BranchID             *int64
-	CategoryID           *int64
-	Segment              *string
-	NPS                  *int    `gorm:"column:nps"`
-	NPSGroup             *string `gorm:"column:nps_group"`
-	Comment              string
-	CustomerName         *string
-	CustomerEmail        *string
-	Consent              bool
-	PraisedColleague     *string
-	LoggedByID           *int64
-	FollowUpDueAt        *time.Time
-	FollowedUpAt         *time.Time
-	FollowUpByID         *int64
-	FollowUpNote         *string
-	FollowUpRootCauseID  *int64
-	GoodwillAmount       int64
+	ID                  int64
+	ExternalID          *string
+	ReceivedAt          time.Time
+	ReceivedOn          time.Time
+	ChannelID           int64
+	TouchpointID        *int64
+	BranchID            *int64
+	CategoryID          *int64
+	Segment             *string
+	NPS                 *int    `gorm:"column:nps"`
+	NPSGroup            *string `gorm:"column:nps_group"`
+	Comment             string
+	CustomerName        *string
+	CustomerEmail       *string
+	Consent             bool
+	PraisedColleague    *string
+	LoggedByID          *int64
+	FollowUpDueAt       *time.Time
+	FollowedUpAt        *time.Time
+	FollowUpByID        *int64
+	FollowUpNote        *string
+	FollowUpRootCauseID *int64
+	// GoodwillAmount is the goodwill spent at the follow-up, exact in øre.
+	GoodwillAmount       Money
 	TriageStatus         string
 	TriageReason         *string
 	PersonalDataErasedAt *time.Time

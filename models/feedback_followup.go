@@ -13,26 +13,26 @@ type FollowUp struct {
 	At          time.Time // zero: now
 	Note        string
 	RootCauseID *int64
-	// Goodwill is the amount spent to make amends, in whole currency units.
-	Goodwill int64
+	// Goodwill is the amount spent to make amends, exact to the øre.
+	Goodwill Money
 	// Version, when not 0, must match the feedback's version (optimistic locking).
 	Version int
 }
 
 // MaxGoodwill caps one goodwill amount, so a typo of three extra zeros is caught even
 // at a branch without a limit.
-const MaxGoodwill = 1_000_000
+const MaxGoodwill = 1_000_000 * Krone
 
 // GoodwillLimitError refuses a goodwill amount that would take the branch over its
 // monthly limit. It is a ValidationError on goodwill_amount, and carries the amount
 // still available so the message can name it.
 type GoodwillLimitError struct {
-	Limit, Spent, Remaining int64
+	Limit, Spent, Remaining Money
 	Validation              *ValidationError
 }
 
 func (e *GoodwillLimitError) Error() string {
-	return fmt.Sprintf("goodwill amount over the branch's monthly limit: %d of %d left this month", e.Remaining, e.Limit)
+	return fmt.Sprintf("goodwill amount over the branch's monthly limit: %s of %s kroner left this month", e.Remaining, e.Limit)
 }
 
 // Unwrap lets errors.As find the field error, so handlers treat it like any other.

@@ -5,12 +5,12 @@ package models
 type GoodwillLine struct {
 	Branch Branch
 	// Spent is the goodwill recorded in the month; Entries is how many follow-ups spent any.
-	Spent   int64
+	Spent   Money
 	Entries int
 }
 
 // Remaining is what is left of the limit, or -1 when the branch has no limit.
-func (l GoodwillLine) Remaining() int64 {
+func (l GoodwillLine) Remaining() Money {
 	if l.Branch.GoodwillMonthlyLimit <= 0 {
 		return -1
 	}

@@ -42,9 +42,10 @@ type Improvement struct {
 	// ImplementedOn is the day the change took effect, given when it is recorded later
 	// than the status change; nil means the local day of ImplementedAt (ImpactDay).
 	ImplementedOn *time.Time
-	// The optional savings: estimated before and realised after, in kroner and hours.
-	SavingsEstimatedKr *int64 `gorm:"column:savings_estimated_kr"`
-	SavingsRealisedKr  *int64 `gorm:"column:savings_realised_kr"`
+	// The optional savings: estimated before and realised after, in money (øre in the
+	// columns since migration 00020) and hours.
+	SavingsEstimatedKr *Money `gorm:"column:savings_estimated_kr"`
+	SavingsRealisedKr  *Money `gorm:"column:savings_realised_kr"`
 	HoursEstimated     *int
 	HoursRealised      *int
 }

@@ -36,8 +36,8 @@ type RefItem struct {
 	Active    bool      `json:"active"`
 	CreatedAt time.Time `json:"-"`
 	UpdatedAt time.Time `json:"-"`
-	// GoodwillMonthlyLimit is only stored for branches (in whole currency units, 0 = none).
-	GoodwillMonthlyLimit int64 `json:"-" gorm:"-"`
+	// GoodwillMonthlyLimit is only stored for branches (0 = none).
+	GoodwillMonthlyLimit Money `json:"-" gorm:"-"`
 }
 
 // Branch is a branch with its goodwill limit.
@@ -46,7 +46,7 @@ type Branch struct {
 	Code                 string
 	Name                 string
 	Active               bool
-	GoodwillMonthlyLimit int64
+	GoodwillMonthlyLimit Money
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 }

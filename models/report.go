@@ -34,7 +34,7 @@ type Report struct {
 	// today, for a period still running).
 	Goal          *YearProgress
 	Goodwill      []GoodwillSpent
-	GoodwillTotal int64
+	GoodwillTotal Money
 
 	// Service and ServicePrevious are the first-contact resolution and CSAT of the
 	// period and the one before; ServiceByTouchpoint splits the period's by touchpoint.
@@ -127,7 +127,7 @@ func (i ImplementedStats) Total() int { return i.QuickWin + i.Steering }
 type GoodwillSpent struct {
 	// Branch is the branch's name, "" for feedback without a branch.
 	Branch string
-	Amount int64
+	Amount Money
 	// FollowUps is how many follow-ups spent goodwill.
 	FollowUps int
 }

@@ -1,24 +1,26 @@
 package models
 
-// MaxSavingsKr and MaxSavingsHours bound what one improvement may claim; beyond them a
+// MaxSavings and MaxSavingsHours bound what one improvement may claim; beyond them a
 // typo is more likely than a saving.
 const (
-	MaxSavingsKr    = 1_000_000_000
+	MaxSavings      = 1_000_000_000 * Krone
 	MaxSavingsHours = 1_000_000
 )
 
-// Savings are an improvement's optional estimated and realised savings, in kroner a
-// year and hours a year; nil is not given.
+// Savings are an improvement's optional estimated and realised savings, in money a
+// year (exact to the øre) and hours a year; nil is not given.
 type Savings struct {
-	EstimatedKr, RealisedKr       *int64
+	EstimatedKr, RealisedKr       *Money
 	EstimatedHours, RealisedHours *int
 }
 
 // Validate names each value out of range by field.
 func (sv Savings) Validate() *ValidationError {
 	f := map[string]string{}
-	for name, v := range map[string]*int64{"savings_estimated_kr": sv.EstimatedKr, "savings_realised_kr": sv.RealisedKr} {
-		if v != nil && (*v < 0 || *v > MaxSavingsKr) {
+	for name, v := range map[string]*Money{"savings_estimated_kr": sv.EstimatedKr, "savings_realised_kr": sv.RealisedKr} {
+		if v != nil && *v < 0 {
+			f[name] = "must_not_be_negative"
+		} else if v != nil && *v > MaxSavings {
 			f[name] = "out_of_range"
 		}
 	}
@@ -35,7 +37,7 @@ func (sv Savings) Validate() *ValidationError {
 
 // SavingsTotals adds up the savings of the improvements implemented in a period.
 type SavingsTotals struct {
-	EstimatedKr, RealisedKr       int64
+	EstimatedKr, RealisedKr       Money
 	EstimatedHours, RealisedHours int64
 	// Improvements is how many of them gave any saving.
 	Improvements int

@@ -671,7 +671,7 @@ func (g *generator) makeFeedback(chunk int, out chan<- []models.Feedback, free <
 					f.FollowUpNote = ptr(followUpNotes[g.r.IntN(len(followUpNotes))])
 					f.FollowUpRootCauseID = ptr(g.categories[categoryMix.pick(g.r)])
 					if g.r.IntN(100) < 12 {
-						f.GoodwillAmount = int64(100 * (1 + g.r.IntN(15)))
+						f.GoodwillAmount = models.Kroner(int64(100 * (1 + g.r.IntN(15))))
 					}
 				}
 			}
@@ -954,9 +954,9 @@ func (g *generator) extras(ctx context.Context) error {
 		return err
 	}
 	for code, id := range g.branches {
-		limit := int64(60000)
+		limit := models.Kroner(60000)
 		if code == "hq" {
-			limit = 30000
+			limit = models.Kroner(30000)
 		}
 		if err := g.store.SetGoodwillLimit(ctx, id, limit, nil); err != nil {
 			return err

@@ -256,7 +256,7 @@ func (d *demo) reference(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := d.s.SetGoodwillLimit(ctx, it.ID, 5000, nil); err != nil {
+		if err := d.s.SetGoodwillLimit(ctx, it.ID, models.Kroner(5000), nil); err != nil {
 			return err
 		}
 	}
@@ -374,7 +374,11 @@ func (d *demo) followUp(ctx context.Context, f *models.Feedback, by *models.User
 	// the demo stays as it was).
 	fu.RootCauseID = f.CategoryID
 	if d.rng.IntN(3) == 0 {
-		fu.Goodwill = int64(100 * (1 + d.rng.IntN(5)))
+		fu.Goodwill = models.Kroner(int64(100 * (1 + d.rng.IntN(5))))
+		// Now and then an amount in øre, as a refund of a fee is (no draw from rng).
+		if f.ID%4 == 0 {
+			fu.Goodwill += 50
+		}
 	}
 	err := d.at(fu.At.Add(time.Minute), func() error {
 		_, err := d.s.RecordFollowUp(ctx, f.ID, fu)

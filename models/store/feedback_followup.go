@@ -20,8 +20,8 @@ func monthOf(t time.Time, loc *time.Location) (time.Time, time.Time) {
 }
 
 // goodwillSpent sums the goodwill recorded for a branch in [start, end).
-func goodwillSpent(tx *gorm.DB, branchID int64, start, end time.Time) (int64, error) {
-	var spent int64
+func goodwillSpent(tx *gorm.DB, branchID int64, start, end time.Time) (models.Money, error) {
+	var spent models.Money
 	err := tx.Raw(`SELECT COALESCE(SUM(goodwill_amount), 0) FROM feedback
 		WHERE followed_up_at IS NOT NULL AND followed_up_at >= ? AND followed_up_at < ? AND branch_id = ?`,
 		start, end, branchID).Scan(&spent).Error
@@ -94,7 +94,7 @@ func (s *Store) RecordFollowUp(ctx context.Context, id int64, fu models.FollowUp
 		}
 		note := fu.Note
 		if fu.Goodwill > 0 {
-			if err := record(tx, now, "feedback", id, fu.By, "goodwill", "goodwill_amount", "0", fmt.Sprint(fu.Goodwill), ""); err != nil {
+			if err := record(tx, now, "feedback", id, fu.By, "goodwill", "goodwill_amount", "0", fu.Goodwill.String(), ""); err != nil {
 				return err
 			}
 		}
@@ -113,7 +113,7 @@ func (s *Store) RecordFollowUp(ctx context.Context, id int64, fu models.FollowUp
 // checkGoodwill refuses an amount that would take the branch over its monthly limit.
 // On PostgreSQL the branch row is locked so that two follow-ups at once cannot both
 // take the last of the budget; SQLite transactions already run one at a time.
-func (s *Store) checkGoodwill(tx *gorm.DB, branchID int64, at time.Time, amount int64) error {
+func (s *Store) checkGoodwill(tx *gorm.DB, branchID int64, at time.Time, amount models.Money) error {
 	q := tx
 	if s.dialect == Postgres {
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})

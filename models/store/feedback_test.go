@@ -272,7 +272,7 @@ func TestFollowUpAndGoodwillLimit(t *testing.T) {
 	admin := modeltest.User(t, s, "admin@example.com", models.RoleAdmin)
 	amb := modeltest.User(t, s, "amb@example.com", models.RoleAmbassador)
 	north, _ := s.ResolveRef(ctx, models.RefBranches, "north")
-	if err := s.SetGoodwillLimit(ctx, north.ID, 500, admin); err != nil {
+	if err := s.SetGoodwillLimit(ctx, north.ID, models.Kroner(500), admin); err != nil {
 		t.Fatal(err)
 	}
 	fbs := seed(t, s, 4, now.Add(-30*time.Hour), func(int) models.NewFeedback {
@@ -283,26 +283,26 @@ func TestFollowUpAndGoodwillLimit(t *testing.T) {
 		t.Fatalf("queue = %d items, %v", len(queue), err)
 	}
 	waiting, _ := s.ResolveRef(ctx, models.RefCategories, "waiting_time")
-	got, err := s.RecordFollowUp(ctx, fbs[0].ID, models.FollowUp{By: amb, Note: "Called, apologised", Goodwill: 300, RootCauseID: &waiting.ID})
+	got, err := s.RecordFollowUp(ctx, fbs[0].ID, models.FollowUp{By: amb, Note: "Called, apologised", Goodwill: models.Kroner(300), RootCauseID: &waiting.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.FollowedUpAt == nil || got.GoodwillAmount != 300 || got.FollowUpBy == nil || got.RootCause == nil {
+	if got.FollowedUpAt == nil || got.GoodwillAmount != models.Kroner(300) || got.FollowUpBy == nil || got.RootCause == nil {
 		t.Errorf("follow-up not stored: %+v", got)
 	}
 	if _, err := s.RecordFollowUp(ctx, fbs[0].ID, models.FollowUp{By: amb, Note: "again"}); !errors.Is(err, models.ErrConflict) {
 		t.Errorf("second follow-up: %v, want ErrConflict", err)
 	}
-	_, err = s.RecordFollowUp(ctx, fbs[1].ID, models.FollowUp{By: amb, Note: "Called", Goodwill: 250})
+	_, err = s.RecordFollowUp(ctx, fbs[1].ID, models.FollowUp{By: amb, Note: "Called", Goodwill: 20050})
 	var gl *models.GoodwillLimitError
 	var ve *models.ValidationError
-	if !errors.As(err, &gl) || gl.Remaining != 200 || !errors.As(err, &ve) || ve.Fields["goodwill_amount"] != "goodwill_over_limit" {
+	if !errors.As(err, &gl) || gl.Remaining != models.Kroner(200) || !errors.As(err, &ve) || ve.Fields["goodwill_amount"] != "goodwill_over_limit" {
 		t.Fatalf("over the limit: %v, want a goodwill limit error naming 200 left", err)
 	}
 	if f, _ := s.FeedbackByID(ctx, fbs[1].ID); f.FollowedUpAt != nil {
 		t.Error("a refused follow-up was stored")
 	}
-	if _, err := s.RecordFollowUp(ctx, fbs[1].ID, models.FollowUp{By: amb, Note: "Called", Goodwill: 200}); err != nil {
+	if _, err := s.RecordFollowUp(ctx, fbs[1].ID, models.FollowUp{By: amb, Note: "Called", Goodwill: models.Kroner(200)}); err != nil {
 		t.Errorf("exactly the rest of the limit: %v", err)
 	}
 	if _, err := s.RecordFollowUp(ctx, fbs[2].ID, models.FollowUp{By: amb, Note: "", Goodwill: -1}); !errors.As(err, &ve) ||
@@ -311,7 +311,7 @@ func TestFollowUpAndGoodwillLimit(t *testing.T) {
 	}
 	// A new month has a new budget.
 	set(time.Date(2026, 4, 1, 8, 0, 0, 0, time.UTC))
-	if _, err := s.RecordFollowUp(ctx, fbs[2].ID, models.FollowUp{By: amb, Note: "Called", Goodwill: 500}); err != nil {
+	if _, err := s.RecordFollowUp(ctx, fbs[2].ID, models.FollowUp{By: amb, Note: "Called", Goodwill: models.Kroner(500)}); err != nil {
 		t.Errorf("new month: %v", err)
 	}
 	ledger, err := s.GoodwillLedger(ctx, now)
@@ -319,7 +319,7 @@ func TestFollowUpAndGoodwillLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, l := range ledger {
-		if l.Branch.ID == north.ID && (l.Spent != 500 || l.Entries != 2 || l.Remaining() != 0) {
+		if l.Branch.ID == north.ID && (l.Spent != models.Kroner(500) || l.Entries != 2 || l.Remaining() != 0) {
 			t.Errorf("march ledger for north: %+v", l)
 		}
 	}

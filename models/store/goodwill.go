@@ -18,7 +18,7 @@ func (s *Store) GoodwillLedger(ctx context.Context, month time.Time) ([]models.G
 	start, end := monthOf(month, s.Location)
 	var sums []struct {
 		BranchID int64
-		Spent    int64
+		Spent    models.Money
 		Entries  int
 	}
 	err = s.r.WithContext(ctx).Raw(`SELECT branch_id, SUM(goodwill_amount) AS spent, COUNT(*) AS entries

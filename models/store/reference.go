@@ -127,9 +127,9 @@ func (s *Store) Branches(ctx context.Context) ([]models.Branch, error) {
 }
 
 // SetGoodwillLimit sets a branch's monthly goodwill limit (0 = no limit).
-func (s *Store) SetGoodwillLimit(ctx context.Context, branchID, limit int64, by *models.User) error {
-	if limit < 0 {
-		return models.Invalid("limit", "must_not_be_negative")
+func (s *Store) SetGoodwillLimit(ctx context.Context, branchID int64, limit models.Money, by *models.User) error {
+	if v := models.ValidateGoodwillLimit(limit); v != nil {
+		return v
 	}
 	return s.Tx(ctx, func(tx *gorm.DB) error {
 		var b models.Branch
@@ -141,7 +141,7 @@ func (s *Store) SetGoodwillLimit(ctx context.Context, branchID, limit int64, by 
 			return err
 		}
 		return record(tx, s.now(), "branches", branchID, by, "updated", "goodwill_monthly_limit",
-			fmt.Sprint(b.GoodwillMonthlyLimit), fmt.Sprint(limit), "")
+			b.GoodwillMonthlyLimit.String(), limit.String(), "")
 	})
 }
 

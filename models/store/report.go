@@ -241,10 +241,10 @@ func sortedCounts(m map[string]int) []models.NameCount {
 
 // goodwill sums the goodwill of follow-ups made within [from, to), per branch, from the
 // partial index on followed_up_at.
-func (s *Store) goodwill(ctx context.Context, from, to time.Time) ([]models.GoodwillSpent, int64, error) {
+func (s *Store) goodwill(ctx context.Context, from, to time.Time) ([]models.GoodwillSpent, models.Money, error) {
 	var rows []struct {
 		Name   *string
-		Amount int64
+		Amount models.Money
 		N      int
 	}
 	err := s.r.WithContext(ctx).Raw(`SELECT b.name AS name, SUM(f.goodwill_amount) AS amount, COUNT(*) AS n
@@ -255,7 +255,7 @@ func (s *Store) goodwill(ctx context.Context, from, to time.Time) ([]models.Good
 		return nil, 0, fmt.Errorf("models: goodwill: %w", err)
 	}
 	out := make([]models.GoodwillSpent, 0, len(rows))
-	var total int64
+	var total models.Money
 	for _, r := range rows {
 		g := models.GoodwillSpent{Amount: r.Amount, FollowUps: r.N}
 		if r.Name != nil {

@@ -22,7 +22,7 @@ type fb struct {
 	branch     string
 	comment    string
 	followedUp time.Duration // 0: not followed up
-	goodwill   int64
+	goodwill   models.Money
 	name       string
 	email      string
 	consent    bool

@@ -40,7 +40,7 @@ func TestQuarterlyReport(t *testing.T) {
 	add(2, fb{at: q1, nps: 2, category: "waiting_time", touchpoint: "mobile_app"})
 	// Goodwill spent in Q1 stays out of the Q2 report.
 	add(1, fb{at: q1, nps: 2, category: "waiting_time", touchpoint: "mobile_app", followedUp: time.Hour,
-		goodwill: 500, branch: "city"})
+		goodwill: models.Kroner(500), branch: "city"})
 	add(1, fb{at: cph(2026, time.March, 31, 23, 59), nps: 3, category: "waiting_time", touchpoint: "mobile_app",
 		followedUp: time.Hour})
 	add(3, fb{at: q1, nps: 9, category: "advice", touchpoint: "branch_visit"})
@@ -53,7 +53,7 @@ func TestQuarterlyReport(t *testing.T) {
 	add(2, fb{at: q2, nps: 10, category: "advice", touchpoint: "branch_visit"})
 	add(1, fb{at: q2, nps: 7, category: "advice", touchpoint: "branch_visit"})
 	add(1, fb{at: q2, nps: 5, category: "advice", touchpoint: "branch_visit", followedUp: 30 * time.Hour,
-		goodwill: 200, branch: "city"})
+		goodwill: 20050, branch: "city"})
 	add(1, fb{at: cph(2026, time.June, 30, 23, 59), nps: 9, touchpoint: "mobile_app"})
 	// Outside both quarters: the first minute of Q3, and feedback without a score.
 	add(1, fb{at: cph(2026, time.July, 1, 0, 0), nps: 0, category: "waiting_time", touchpoint: "mobile_app"})
@@ -193,8 +193,9 @@ func TestQuarterlyReport(t *testing.T) {
 	})
 
 	t.Run("goodwill", func(t *testing.T) {
-		if r.GoodwillTotal != 200 || len(r.Goodwill) != 1 || r.Goodwill[0] != (models.GoodwillSpent{Branch: "City centre", Amount: 200, FollowUps: 1}) {
-			t.Errorf("goodwill = %d %+v, want 200 at City centre", r.GoodwillTotal, r.Goodwill)
+		// 200,50 kr. is summed to the øre.
+		if r.GoodwillTotal != 20050 || len(r.Goodwill) != 1 || r.Goodwill[0] != (models.GoodwillSpent{Branch: "City centre", Amount: 20050, FollowUps: 1}) {
+			t.Errorf("goodwill = %s %+v, want 200.50 at City centre", r.GoodwillTotal, r.Goodwill)
 		}
 	})
 }

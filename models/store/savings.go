@@ -10,10 +10,11 @@ import (
 	"gorm.io/gorm"
 )
 
-func fmtOpt[T int | int64](v *T) string {
+func fmtOpt[T int | models.Money](v *T) string {
 	if v == nil {
 		return ""
 	}
+	// Money prints as plain kroner ("250.50"), the form history keeps amounts in.
 	return fmt.Sprint(*v)
 }
 

@@ -245,8 +245,11 @@ func Percent(ctx context.Context, v float64) string { return i18n.Percent(ctx, v
 // Round1 formats a number with one decimal.
 func Round1(ctx context.Context, v float64) string { return i18n.Number(ctx, models.RoundTo1(v), 1) }
 
-// Money formats whole kroner in the user's language ("1.250 kr.").
-func Money(ctx context.Context, kroner int64) string { return i18n.Money(ctx, kroner) }
+// Money formats an amount in the user's language ("1.250 kr.", "250,50 kr.").
+func Money(ctx context.Context, m models.Money) string { return i18n.Money(ctx, m.Ore()) }
+
+// MoneyInput writes an amount for a form field in the user's language ("250,50").
+func MoneyInput(ctx context.Context, m models.Money) string { return i18n.MoneyInput(ctx, m.Ore()) }
 
 // Int formats a count with the language's thousands separator.
 func Int(ctx context.Context, n int) string { return i18n.Int(ctx, int64(n)) }

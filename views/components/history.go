@@ -41,9 +41,11 @@ func HistoryChangeOf(ctx context.Context, h models.HistoryEntry) HistoryChange {
 			if n, err := strconv.Atoi(v); err == nil {
 				return t.T("history.customers_count", map[string]any{"Count": n})
 			}
-		case "goodwill_amount", "goodwill_monthly_limit":
-			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-				return t.FormatMoney(n)
+		case "goodwill_amount", "goodwill_monthly_limit", "savings_estimated_kr", "savings_realised_kr":
+			// History keeps amounts as plain kroner ("250", "250.50"; models.Money.String),
+			// the same text before and after migration 00020 moved the columns to øre.
+			if m, err := models.ParseMoneyDecimal(v); err == nil {
+				return t.FormatMoney(m.Ore())
 			}
 		}
 		return v
@@ -61,6 +63,9 @@ func HistoryChangeOf(ctx context.Context, h models.HistoryEntry) HistoryChange {
 // ErrorText words a field's validation problem; a length or range refusal names the
 // field's limit (models.FieldLimits), in the reader's number format.
 func ErrorText(ctx context.Context, field, code string) string {
+	if max, ok := models.MoneyLimits[field]; ok && code == "out_of_range" {
+		return i18n.T(ctx, "validation.out_of_range_max", map[string]any{"Max": max})
+	}
 	if max, ok := models.FieldLimits[field]; ok && (code == "too_long" || code == "out_of_range") {
 		return i18n.T(ctx, "validation."+code+"_max", map[string]any{"Max": max})
 	}

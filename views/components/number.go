@@ -16,4 +16,4 @@ func FormatNumber(ctx context.Context, v float64, decimals int) string {
 func FormatInt(ctx context.Context, n int64) string { return i18n.Int(ctx, n) }
 
 // FormatKroner writes an amount of whole kroner in the context's language.
-func FormatKroner(ctx context.Context, n int64) string { return i18n.Money(ctx, n) }
+func FormatKroner(ctx context.Context, n int64) string { return i18n.Money(ctx, n*100) }

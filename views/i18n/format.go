@@ -109,79 +109,143 @@ func (t *Translator) FormatPercent(v float64) string {
 	return t.FormatNumber(v, 0) + "%"
 }
 
-// FormatMoney writes an amount of whole kroner: "1.250 kr." in Danish, "1 250 kr" in
-// Norwegian, "DKK 1,250" in English.
-func (t *Translator) FormatMoney(kroner int64) string {
+// FormatMoney writes an amount given in øre (hundredths of a krone) the way the
+// language writes money: "1.250 kr." and "250,50 kr." in Danish, "1 250 kr" and
+// "250,50 kr" in Norwegian, "DKK 1,250" and "DKK 250.50" in English. Øre are shown
+// only when the amount is not a whole number of kroner.
+func (t *Translator) FormatMoney(ore int64) string {
+	n := t.moneyNumber(ore, true)
 	switch t.Lang {
 	case "da":
-		return t.FormatInt(kroner) + "\u00a0kr."
+		return n + "\u00a0kr."
 	case "nb":
-		return t.FormatInt(kroner) + "\u00a0kr"
+		return n + "\u00a0kr"
 	}
-	return "DKK\u00a0" + t.FormatInt(kroner)
+	return "DKK\u00a0" + n
 }
 
-// ErrMoney is returned by ParseMoney for text that is not an amount.
+// FormatMoneyInput writes an amount in øre as a person edits it in a form field of
+// the language: without currency or thousands separators, with the decimal comma in
+// Danish and Norwegian ("1250", "250,50"), so that ParseMoney reads it back unchanged.
+func (t *Translator) FormatMoneyInput(ore int64) string { return t.moneyNumber(ore, false) }
+
+// moneyNumber writes the number of an amount in øre, decimals only when not whole.
+func (t *Translator) moneyNumber(ore int64, grouped bool) string {
+	dec, group := separators(t.Lang)
+	if !grouped {
+		group = ""
+	}
+	neg := ore < 0
+	if neg {
+		ore = -ore
+	}
+	out := groupDigits(strconv.FormatInt(ore/100, 10), group)
+	if ore%100 != 0 {
+		out += dec + fmt.Sprintf("%02d", ore%100)
+	}
+	if neg {
+		out = "−" + out
+	}
+	return out
+}
+
+// ErrMoney is returned by ParseMoney for text that is not an amount, or that could be
+// read two ways.
 var ErrMoney = errors.New("not an amount")
 
+// moneySeparators returns the decimal separator a language types amounts with and the
+// characters it groups thousands with. Danish and Norwegian both write "1.250,50" (and
+// Norwegian also "1 250,50"); English "1,250.50". A space of any kind groups in each.
+func moneySeparators(lang string) (dec rune, groups string) {
+	switch lang {
+	case "da", "nb":
+		return ',', ". \u00a0\u202f"
+	}
+	return '.', ", \u00a0\u202f"
+}
+
 // ParseMoney reads an amount as a person types it in the language and returns it in
-// hundredths (øre): in Danish "250,50" is 250.50 and "1.250" is 1250; in English
-// "250.50" and "1,250". A trailing "kr."/"kr"/"DKK" and spaces are allowed. A
-// separator that fits only the other language is read as the decimal point only when it
-// cannot be a thousands separator ("12.5" in Danish is 12.50), so nothing typed is
-// silently multiplied by a hundred.
+// øre. In Danish and Norwegian "250,50", "1.250,50", "1 250" and "1250" are read; in
+// English "250.50", "1,250.50" and "1250". A "kr."/"kr"/"DKK" before or after is
+// allowed. Text that a reader of the other language would read differently is
+// refused rather than guessed: "250.50" or "1,250" typed in Danish (a decimal with
+// three digits, or a thousands group of two) and "250,50" or "1.250" in English, so
+// nothing typed is ever stored as a hundred times or a thousandth of what was meant.
+// At most two decimals; thousands groups of exactly three digits, all with one
+// separator.
 func (t *Translator) ParseMoney(s string) (int64, error) {
 	s = strings.TrimSpace(s)
-	for _, suffix := range []string{"kr.", "kr", "DKK", "dkk"} {
-		s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, suffix), suffix))
+	for _, affix := range []string{"kr.", "kr", "DKK", "dkk", "Kr.", "Kr"} {
+		if strings.HasSuffix(s, affix) {
+			s = strings.TrimSpace(strings.TrimSuffix(s, affix))
+		}
+		if strings.HasPrefix(s, affix) {
+			s = strings.TrimSpace(strings.TrimPrefix(s, affix))
+		}
 	}
-	s = strings.NewReplacer(" ", "", "\u00a0", "", "'", "").Replace(s)
+	neg := false
+	if rest, ok := strings.CutPrefix(s, "-"); ok {
+		neg, s = true, rest
+	} else if rest, ok := strings.CutPrefix(s, "−"); ok {
+		neg, s = true, rest
+	}
 	if s == "" {
 		return 0, ErrMoney
 	}
-	neg := false
-	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
-		neg = true
-		s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "−")
-	}
-	dec, group := separators(t.Lang)
-	// A lone "other" separator followed by one or two digits is a decimal point typed
-	// the other language's way ("12.5" in Danish); followed by three it is a thousands
-	// separator in either language ("1.250", "1,250").
-	if !strings.Contains(s, dec) && strings.Count(s, group) == 1 {
-		if i := strings.Index(s, group); len(s)-i-1 <= 2 {
-			s = s[:i] + dec + s[i+1:]
-		}
-	}
-	whole, frac, hasFrac := strings.Cut(s, dec)
-	if hasFrac && (len(frac) == 0 || len(frac) > 2 || strings.Contains(frac, group)) {
+	dec, groups := moneySeparators(t.Lang)
+	whole, frac, hasFrac := strings.Cut(s, string(dec))
+	if hasFrac && (len(frac) < 1 || len(frac) > 2 || !allDigits(frac)) {
 		return 0, ErrMoney
 	}
-	// Thousands separators must sit every three digits.
-	parts := strings.Split(whole, group)
+	// The whole part: digits, or groups of three after a first group of one to three,
+	// all separated by the same one of the language's group characters.
+	var sep rune
+	var parts []string
+	start := 0
+	for i, r := range whole {
+		if strings.ContainsRune(groups, r) {
+			if sep != 0 && r != sep {
+				return 0, ErrMoney
+			}
+			sep = r
+			parts = append(parts, whole[start:i])
+			start = i + len(string(r))
+		}
+	}
+	parts = append(parts, whole[start:])
 	for i, p := range parts {
-		if p == "" || (i > 0 && len(p) != 3) || (i == 0 && len(parts) > 1 && len(p) > 3) {
+		if !allDigits(p) || (len(parts) > 1 && ((i == 0 && len(p) > 3) || (i > 0 && len(p) != 3))) {
 			return 0, ErrMoney
 		}
 	}
-	digits := strings.Join(parts, "") + fmt.Sprintf("%-2s", frac)
-	digits = strings.ReplaceAll(digits, " ", "0")
-	for _, r := range digits {
-		if r < '0' || r > '9' {
-			return 0, ErrMoney
-		}
-	}
-	if len(digits) > 17 {
+	digits := strings.Join(parts, "")
+	digits = strings.TrimLeft(digits, "0")
+	if len(digits) > 15 {
 		return 0, ErrMoney
 	}
-	n, err := strconv.ParseInt(digits, 10, 64)
-	if err != nil {
-		return 0, ErrMoney
+	kroner, _ := strconv.ParseInt("0"+digits, 10, 64)
+	ore := int64(0)
+	if hasFrac {
+		ore, _ = strconv.ParseInt((frac + "0")[:2], 10, 64)
 	}
+	n := kroner*100 + ore
 	if neg {
 		n = -n
 	}
 	return n, nil
+}
+
+// allDigits reports whether s is one or more ASCII digits.
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // formatDate writes the calendar date of t in the context's time zone: "3 Mar 2026" in
@@ -238,5 +302,8 @@ func Int(ctx context.Context, n int64) string { return FromContext(ctx).FormatIn
 // Percent formats a share of 0-100 in the context's language.
 func Percent(ctx context.Context, v float64) string { return FromContext(ctx).FormatPercent(v) }
 
-// Money formats whole kroner in the context's language.
-func Money(ctx context.Context, kroner int64) string { return FromContext(ctx).FormatMoney(kroner) }
+// Money formats an amount in øre in the context's language ("250,50 kr.").
+func Money(ctx context.Context, ore int64) string { return FromContext(ctx).FormatMoney(ore) }
+
+// MoneyInput writes an amount in øre for a form field in the context's language.
+func MoneyInput(ctx context.Context, ore int64) string { return FromContext(ctx).FormatMoneyInput(ore) }

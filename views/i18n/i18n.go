@@ -133,6 +133,9 @@ func (t *Translator) formatData(data map[string]any) map[string]any {
 			continue
 		}
 		switch n := v.(type) {
+		case interface{ Ore() int64 }:
+			// An amount of money (models.Money): "1.000.000 kr.", never a bare number.
+			out[k] = t.FormatMoney(n.Ore())
 		case int:
 			out[k] = t.FormatInt(int64(n))
 		case int64:

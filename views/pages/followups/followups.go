@@ -23,7 +23,7 @@ type Item struct {
 	Form     Form
 	Errors   components.Errors
 	// Remaining is the branch's goodwill left this month when an amount was refused.
-	Remaining int64
+	Remaining models.Money
 	// Open shows the form expanded (after a failed post).
 	Open bool
 	// From is "feedback" when the form sits on the feedback's own page, so a plain

@@ -1370,8 +1370,8 @@ func Index(m IndexPage) templ.Component {
 }
 
 // restOf sums the goodwill of the branches past the shown rows.
-func restOf(gs []models.GoodwillSpent) int64 {
-	var n int64
+func restOf(gs []models.GoodwillSpent) models.Money {
+	var n models.Money
 	for i, g := range gs {
 		if i >= shownRows {
 			n += g.Amount
