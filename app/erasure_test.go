@@ -29,6 +29,10 @@ const (
 // and each part of the name (the full-text index keeps words, not the whole name).
 var erasedNeedles = []string{erasedEmail, erasedName, "quintavalle", "zofia", erasedPhone}
 
+// trigramNeedles are the trigrams of the name that the search's trigram index stores
+// whole (see TestErasureLeavesNothing).
+var trigramNeedles = []string{"qui", "zof"}
+
 // TestErasureLeavesNothing is acceptance point 1 of issue 16: a customer who gave
 // feedback (the name also typed into the comment and the follow-up note) and was sent
 // a "you said, we did" mail in log mode is erased by an admin. Then no table, no
@@ -80,6 +84,14 @@ func TestErasureLeavesNothing(t *testing.T) {
 		if hits := tablesHolding(t, a.store, "quintavalle"); !contains(hits, "feedback_fts_data.block") {
 			t.Fatalf("the full-text index should hold the name before the erase: %v", hits)
 		}
+		// The trigram index (issue 18) keeps runs of three characters, never the whole
+		// name: "qui" and "zof" start no other trigram of this test, so each is stored
+		// whole in its pages.
+		for _, tri := range trigramNeedles {
+			if hits := tablesHolding(t, a.store, tri); !contains(hits, "feedback_tri_data.block") {
+				t.Fatalf("the trigram index should hold %q before the erase: %v", tri, hits)
+			}
+		}
 	}
 
 	admin := a.signIn("admin@example.com")
@@ -99,6 +111,13 @@ func TestErasureLeavesNothing(t *testing.T) {
 	if sqlite {
 		for _, h := range fileHits(t, a.store) {
 			t.Errorf("raw bytes: %s", h)
+		}
+		for _, tri := range trigramNeedles {
+			for _, h := range tablesHolding(t, a.store, tri) {
+				if strings.HasPrefix(h, "feedback_tri") {
+					t.Errorf("the trigram index still holds %q in %s", tri, h)
+				}
+			}
 		}
 	} else {
 		var n int64

@@ -44,16 +44,23 @@ func (f FeedbackFilter) IsZero() bool { return f == FeedbackFilter{} }
 type Cursor struct {
 	ReceivedAt time.Time
 	ID         int64
+	// Parts says the row was found inside a longer word (PartsQuery): a search lists
+	// those after the feedback that holds the words themselves, each part newest first.
+	Parts bool
 }
 
-// String encodes the cursor for a URL; the zero cursor is "".
+// String encodes the cursor for a URL; the zero cursor is "". A cursor in the parts of
+// a search has one more byte.
 func (c Cursor) String() string {
 	if c.ID == 0 {
 		return ""
 	}
-	b := make([]byte, 16)
+	b := make([]byte, 16, 17)
 	binary.BigEndian.PutUint64(b, uint64(c.ReceivedAt.Unix()))
 	binary.BigEndian.PutUint64(b[8:], uint64(c.ID))
+	if c.Parts {
+		b = append(b, 1)
+	}
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -63,10 +70,11 @@ func ParseCursor(s string) (Cursor, error) {
 		return Cursor{}, nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) != 16 {
+	if err != nil || (len(b) != 16 && !(len(b) == 17 && b[16] == 1)) {
 		return Cursor{}, Invalid("cursor", "invalid")
 	}
-	c := Cursor{ReceivedAt: time.Unix(int64(binary.BigEndian.Uint64(b)), 0).UTC(), ID: int64(binary.BigEndian.Uint64(b[8:]))}
+	c := Cursor{ReceivedAt: time.Unix(int64(binary.BigEndian.Uint64(b)), 0).UTC(), ID: int64(binary.BigEndian.Uint64(b[8:])),
+		Parts: len(b) == 17}
 	if c.ID <= 0 {
 		return Cursor{}, Invalid("cursor", "invalid")
 	}
@@ -83,6 +91,9 @@ type FeedbackPage struct {
 	Items []Feedback
 	// Next is the cursor of the following page, zero when this is the last.
 	Next Cursor
+	// PartsFrom is the index in Items of the first feedback a search found only inside
+	// longer words (listed after the whole words), -1 when there is none.
+	PartsFrom int
 }
 
 // MaxPageSize caps a page of feedback, as the API's limit does.

@@ -2,7 +2,10 @@ package models
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // danishSuffixes are the inflectional endings StemDanish removes, longest first: the
@@ -55,4 +58,17 @@ func SearchTerms(q string) []searchTerm {
 		out = append(out, searchTerm{Word: StemDanish(w), Prefix: true})
 	}
 	return out
+}
+
+// FoldToken lower-cases w and removes its diacritics the way FTS5's unicode61
+// tokenizer with remove_diacritics 2 stores it ("Rådgiver" -> "radgiver"; ø and æ,
+// which do not decompose, stay).
+func FoldToken(w string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(w)) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"strings"
 	"time"
 )
 
@@ -25,4 +26,9 @@ type ImprovementHit struct {
 	Track    Track
 	Status   Status
 	Priority int
+}
+
+// EscapeLike makes % and _ in user input match themselves.
+func EscapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

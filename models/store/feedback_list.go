@@ -19,10 +19,16 @@ const commonMatches = 2000
 // reading no more of the full-text index than that. The answer is kept like the
 // dashboard's figures, until the next write or aggregateTTL.
 func (s *Store) commonSearch(ctx context.Context, match string) bool {
-	common, err := cachedAggregate(ctx, s, "common "+match, func(ctx context.Context) (bool, error) {
+	return s.commonIn(ctx, "feedback_fts", match)
+}
+
+// commonIn is commonSearch on the full-text index table (feedback_fts, or the trigram
+// index feedback_tri); the table's name comes from code.
+func (s *Store) commonIn(ctx context.Context, table, match string) bool {
+	common, err := cachedAggregate(ctx, s, "common "+table+" "+match, func(ctx context.Context) (bool, error) {
 		var n int64
-		err := s.r.WithContext(ctx).Raw(`SELECT COUNT(*) FROM (SELECT rowid FROM feedback_fts
-			WHERE feedback_fts MATCH ? LIMIT ?) AS m`, match, commonMatches).Scan(&n).Error
+		err := s.r.WithContext(ctx).Raw(`SELECT COUNT(*) FROM (SELECT rowid FROM `+table+`
+			WHERE `+table+` MATCH ? LIMIT ?) AS m`, match, commonMatches).Scan(&n).Error
 		return n >= commonMatches, err
 	})
 	return err == nil && common
@@ -135,6 +141,18 @@ func (s *Store) searchByWindows(ctx context.Context, f models.FeedbackFilter, af
 	match := s.ftsMatch(ctx, f.Q)
 	rest := f
 	rest.Q = ""
+	return s.walkWindows(ctx, rest, after, want,
+		func(db *gorm.DB, low, high int64) *gorm.DB {
+			return db.Where("+feedback.id IN (SELECT rowid FROM feedback_fts WHERE feedback_fts MATCH ? AND rowid BETWEEN ? AND ?)", match, low, high)
+		},
+		func(db *gorm.DB, after models.Cursor, n int) *gorm.DB { return s.listQuery(db, f, after, n) })
+}
+
+// walkWindows is the walk of searchByWindows: rest is the filter without the search,
+// match adds the search's condition for the ids low..high, and all lists the rest
+// plainly when the windows grow past lastSearchWindow.
+func (s *Store) walkWindows(ctx context.Context, rest models.FeedbackFilter, after models.Cursor, want int,
+	match func(db *gorm.DB, low, high int64) *gorm.DB, all func(db *gorm.DB, after models.Cursor, n int) *gorm.DB) ([]models.Feedback, error) {
 	var out []models.Feedback
 	for window := firstSearchWindow; len(out) < want; window *= 2 {
 		db := s.r.WithContext(ctx)
@@ -142,7 +160,7 @@ func (s *Store) searchByWindows(ctx context.Context, f models.FeedbackFilter, af
 			// The newest feedback hardly mentions the word: gathering all its
 			// matches once is cheaper than walking ever larger windows.
 			var rem []models.Feedback
-			err := s.listQuery(db, f, after, want-len(out)).Find(&rem).Error
+			err := all(db, after, want-len(out)).Find(&rem).Error
 			return append(out, rem...), err
 		}
 		ids := s.listQuery(db, rest, after, window).Select("feedback.id")
@@ -159,9 +177,9 @@ func (s *Store) searchByWindows(ctx context.Context, f models.FeedbackFilter, af
 			return nil, err
 		}
 		var part []models.Feedback
-		err := s.listQuery(db, rest, after, want-len(out)).
-			Where("feedback.received_at >= ? AND (feedback.received_at > ? OR feedback.id >= ?)", end.ReceivedAt, end.ReceivedAt, end.ID).
-			Where("+feedback.id IN (SELECT rowid FROM feedback_fts WHERE feedback_fts MATCH ? AND rowid BETWEEN ? AND ?)", match, span.Low, span.High).
+		err := match(s.listQuery(db, rest, after, want-len(out)).
+			Where("feedback.received_at >= ? AND (feedback.received_at > ? OR feedback.id >= ?)", end.ReceivedAt, end.ReceivedAt, end.ID),
+			span.Low, span.High).
 			Find(&part).Error
 		if err != nil {
 			return nil, err
@@ -175,6 +193,51 @@ func (s *Store) searchByWindows(ctx context.Context, f models.FeedbackFilter, af
 	return out, nil
 }
 
+// partsOf returns the parts search of f (NewPartsQuery), if it has one.
+func partsOf(f models.FeedbackFilter) (models.PartsQuery, bool) {
+	if strings.TrimSpace(f.Q) == "" || len(models.SearchWords(f.Q)) == 0 {
+		return models.PartsQuery{}, false
+	}
+	return models.NewPartsQuery(f.Q)
+}
+
+// whereParts adds the parts search's condition to a query on feedback: on SQLite a
+// candidate of the trigram index (ids low..high when high > 0) that holds every word
+// (partsWhere); on PostgreSQL ILIKE each word, which the trigram GIN index answers. Both
+// leave out what the word search finds, which lists first. driven lets SQLite start
+// from the index's candidates (few of them) instead of walking the time index.
+func (s *Store) whereParts(ctx context.Context, db *gorm.DB, q string, pq models.PartsQuery, low, high int64, driven bool) *gorm.DB {
+	if s.dialect == Postgres {
+		for _, p := range pq.Patterns {
+			db = db.Where("feedback.comment ILIKE ?", p)
+		}
+		return db.Where("NOT (feedback.search @@ to_tsquery('danish', ?))", tsQuery(q))
+	}
+	cond, args := partsWhere(pq, s.triMatch(ctx, pq), s.ftsMatch(ctx, q), low, high, driven)
+	return db.Where(cond, args...)
+}
+
+// listParts lists up to want feedback of f found by its parts search, after the
+// cursor, newest first. On SQLite a word whose trigrams are in many comments ("bank")
+// is walked by windows like a common word; a rarer one starts from the candidates.
+func (s *Store) listParts(ctx context.Context, f models.FeedbackFilter, pq models.PartsQuery, after models.Cursor, want int) ([]models.Feedback, error) {
+	rest := f
+	rest.Q = ""
+	after.Parts = false
+	var out []models.Feedback
+	if s.dialect == SQLite && s.commonIn(ctx, "feedback_tri", s.triMatch(ctx, pq)) {
+		var err error
+		out, err = s.walkWindows(ctx, rest, after, want,
+			func(db *gorm.DB, low, high int64) *gorm.DB { return s.whereParts(ctx, db, f.Q, pq, low, high, false) },
+			func(db *gorm.DB, after models.Cursor, n int) *gorm.DB {
+				return s.whereParts(ctx, s.listQuery(db, rest, after, n), f.Q, pq, 0, 0, false)
+			})
+		return out, err
+	}
+	err := s.whereParts(ctx, s.listQuery(s.r.WithContext(ctx), rest, after, want), f.Q, pq, 0, 0, true).Find(&out).Error
+	return out, err
+}
+
 // ListFeedback returns up to limit feedback matching f, newest first, after cursor.
 // Pages are found by keyset (received_at, id), so page 1,000 costs what page 1 does.
 func (s *Store) ListFeedback(ctx context.Context, f models.FeedbackFilter, after models.Cursor, limit int) (*models.FeedbackPage, error) {
@@ -184,19 +247,41 @@ func (s *Store) ListFeedback(ctx context.Context, f models.FeedbackFilter, after
 	limit = min(limit, models.MaxPageSize)
 	var items []models.Feedback
 	var err error
-	if words := models.SearchWords(f.Q); s.dialect == SQLite && len(words) > 0 && s.commonSearch(ctx, s.ftsMatch(ctx, f.Q)) {
+	switch words := models.SearchWords(f.Q); {
+	case after.Parts:
+		// Past the whole words already.
+	case s.dialect == SQLite && len(words) > 0 && s.commonSearch(ctx, s.ftsMatch(ctx, f.Q)):
 		items, err = s.searchByWindows(ctx, f, after, limit+1)
-	} else {
+	default:
 		err = s.listQuery(s.r.WithContext(ctx), f, after, limit+1).Find(&items).Error
 	}
 	if err != nil {
 		return nil, fmt.Errorf("models: list feedback: %w", err)
 	}
-	page := &models.FeedbackPage{}
+	page := &models.FeedbackPage{PartsFrom: -1}
+	if pq, ok := partsOf(f); ok && len(items) <= limit {
+		// The whole words ran out on this page: the parts follow, from their start
+		// or from the cursor in them.
+		var from models.Cursor
+		if after.Parts {
+			from = after
+		}
+		more, err := s.listParts(ctx, f, pq, from, limit+1-len(items))
+		if err != nil {
+			return nil, fmt.Errorf("models: list feedback: %w", err)
+		}
+		if len(more) > 0 {
+			page.PartsFrom = len(items)
+			items = append(items, more...)
+		}
+	}
 	if len(items) > limit {
 		items = items[:limit]
 		last := items[limit-1]
-		page.Next = models.Cursor{ReceivedAt: last.ReceivedAt.UTC(), ID: last.ID}
+		page.Next = models.Cursor{ReceivedAt: last.ReceivedAt.UTC(), ID: last.ID, Parts: page.PartsFrom >= 0 && page.PartsFrom < limit}
+	}
+	if page.PartsFrom >= len(items) {
+		page.PartsFrom = -1
 	}
 	ptrs := make([]*models.Feedback, len(items))
 	for i := range items {
@@ -228,6 +313,32 @@ func (s *Store) CountFeedback(ctx context.Context, f models.FeedbackFilter) (n i
 }
 
 func (s *Store) countFeedback(ctx context.Context, f models.FeedbackFilter) (n int, capped bool, err error) {
+	n, capped, err = s.countWords(ctx, f)
+	if err != nil || capped {
+		return n, capped, err
+	}
+	pq, ok := partsOf(f)
+	if !ok {
+		return n, false, nil
+	}
+	// The parts only up to the cap left: a count never reads all of a word's matches.
+	rest := f
+	rest.Q = ""
+	db := s.r.WithContext(ctx)
+	sub := s.whereParts(ctx, s.applyFilter(db.Table("feedback"), rest, false), f.Q, pq, 0, 0, true)
+	var c int64
+	if err := db.Table("(?) AS t", sub.Select("1").Limit(models.CountCap+1-n)).Count(&c).Error; err != nil {
+		return 0, false, fmt.Errorf("models: count feedback: %w", err)
+	}
+	if n+int(c) > models.CountCap {
+		return models.CountCap, true, nil
+	}
+	return n + int(c), false, nil
+}
+
+// countWords counts the feedback matching f's whole words (not its parts) up to
+// CountCap.
+func (s *Store) countWords(ctx context.Context, f models.FeedbackFilter) (n int, capped bool, err error) {
 	db := s.r.WithContext(ctx)
 	var sub *gorm.DB
 	if words := models.SearchWords(f.Q); s.dialect == SQLite && len(words) > 0 {
@@ -261,9 +372,16 @@ func (s *Store) StreamFeedback(ctx context.Context, f models.FeedbackFilter, fn 
 	var after models.Cursor
 	const chunk = 1000
 	items := make([]models.Feedback, 0, chunk)
+	pq, hasParts := partsOf(f)
 	for {
 		items = items[:0]
-		if err := s.listQuery(s.r.WithContext(ctx), f, after, chunk).Find(&items).Error; err != nil {
+		var err error
+		if after.Parts {
+			items, err = s.listParts(ctx, f, pq, after, chunk)
+		} else {
+			err = s.listQuery(s.r.WithContext(ctx), f, after, chunk).Find(&items).Error
+		}
+		if err != nil {
 			return fmt.Errorf("models: export feedback: %w", err)
 		}
 		for i := range items {
@@ -277,10 +395,15 @@ func (s *Store) StreamFeedback(ctx context.Context, f models.FeedbackFilter, fn 
 			}
 		}
 		if len(items) < chunk {
-			return nil
+			if after.Parts || !hasParts {
+				return nil
+			}
+			// The whole words are done; the parts of the search follow, as in the list.
+			after = models.Cursor{Parts: true}
+			continue
 		}
 		last := items[len(items)-1]
-		after = models.Cursor{ReceivedAt: last.ReceivedAt.UTC(), ID: last.ID}
+		after = models.Cursor{ReceivedAt: last.ReceivedAt.UTC(), ID: last.ID, Parts: after.Parts}
 	}
 }
 

@@ -3,12 +3,9 @@ package store
 import (
 	"context"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/improvementtracker/tracker/models"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // ftsQuery turns what a user typed into an FTS5 query of quoted words, each a prefix
@@ -24,19 +21,6 @@ func ftsQuery(q string) string {
 		}
 	}
 	return strings.Join(parts, " ")
-}
-
-// foldToken lower-cases w and removes its diacritics the way FTS5's unicode61
-// tokenizer with remove_diacritics 2 stores it ("Rådgiver" -> "radgiver"; ø and æ,
-// which do not decompose, stay).
-func foldToken(w string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(w)) {
-		if !unicode.Is(unicode.Mn, r) {
-			b.WriteRune(r)
-		}
-	}
-	return norm.NFC.String(b.String())
 }
 
 // maxPrefixTerms is how many indexed words a prefix is spelled out into. FTS5 reads
@@ -61,7 +45,7 @@ func (s *Store) ftsMatch(ctx context.Context, q string) string {
 				continue
 			}
 			parts[i] += "*"
-			low := foldToken(t.Word)
+			low := models.FoldToken(t.Word)
 			var words []string
 			err := s.r.WithContext(ctx).Raw(`SELECT term FROM feedback_fts_vocab WHERE term >= ? AND term < ? LIMIT ?`,
 				low, low+string(utf8.MaxRune), maxPrefixTerms+1).Scan(&words).Error

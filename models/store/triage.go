@@ -135,18 +135,13 @@ func (s *Store) SearchImprovements(ctx context.Context, q string, limit int) ([]
 		Select("id, title, track, status, priority").
 		Where("merged_into_id IS NULL AND status <> ?", models.StatusRejected)
 	if q = strings.TrimSpace(q); q != "" {
-		db = db.Where("LOWER(title) LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(q))+"%")
+		db = db.Where("LOWER(title) LIKE ? ESCAPE '\\'", "%"+models.EscapeLike(strings.ToLower(q))+"%")
 	}
 	var out []models.ImprovementHit
 	if err := db.Order("priority DESC, id").Limit(limit).Scan(&out).Error; err != nil {
 		return nil, fmt.Errorf("models: search improvements: %w", err)
 	}
 	return out, nil
-}
-
-// escapeLike makes % and _ in user input match themselves.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // encodeTimeCursor makes an opaque cursor from a sort time and an id.

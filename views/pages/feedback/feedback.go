@@ -47,9 +47,12 @@ type Chip struct {
 // ListPage is the view model of the feedback list.
 type ListPage struct {
 	layout.Page
-	Filter                          Filter
-	Chips                           []Chip
-	Items                           []models.Feedback
+	Filter Filter
+	Chips  []Chip
+	Items  []models.Feedback
+	// PartsFrom is the index in Items of the first feedback the search found only
+	// inside longer words (a heading goes before it); -1 for none.
+	PartsFrom                       int
 	Count                           int
 	Capped                          bool
 	Now                             time.Time
