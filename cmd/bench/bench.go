@@ -36,13 +36,18 @@ type benchConfig struct {
 	only       string
 	importRows int
 	pgURL      string
+	schema     string
+	instances  int
 	writeRate  int
 	profile    string
+	tracker    string
+	// pgReady, set by the smoke test, is an empty, migrated PostgreSQL database (a URL
+	// with its search_path) to generate into as it is, instead of -schema of pgURL.
+	pgReady string
 }
 
-// runBench generates the data set, times an import, starts the real server on the
-// data and loads each page in turn, then prints and writes the table.
-func runBench(ctx context.Context, args []string) error {
+// newBenchConfig reads the bench's flags.
+func newBenchConfig(args []string) (benchConfig, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	cfg := benchConfig{gen: genFlags(fs)}
 	fs.StringVar(&cfg.out, "out", "bench-results", "folder for the data set, server log and results")
@@ -53,108 +58,150 @@ func runBench(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.warmup, "warmup", time.Second, "unmeasured warm-up per page")
 	fs.StringVar(&cfg.only, "only", "", "regular expression: load only the pages whose name matches (the static reference always runs)")
 	fs.IntVar(&cfg.importRows, "import-rows", 100_000, "rows of the CSV import to time (0 skips it)")
-	fs.StringVar(&cfg.pgURL, "database-url", "", "postgres://... : run on PostgreSQL instead (data set in schema bench, dropped first)")
-	fs.IntVar(&cfg.writeRate, "write-rate", 50, "feedback a second posted through the API while each page is loaded a second time (0: pages only without writes)")
+	fs.StringVar(&cfg.pgURL, "database-url", postgresFromEnv(), "postgres://... : run on PostgreSQL instead of a SQLite file (default: DATABASE_URL when it is postgres://...)")
+	fs.StringVar(&cfg.schema, "schema", "bench", "with PostgreSQL: the schema the data set goes into (dropped first)")
+	fs.IntVar(&cfg.instances, "instances", 2, "with PostgreSQL: tracker serve instances on the database, the connections spread over them (SQLite: always 1)")
+	fs.IntVar(&cfg.writeRate, "write-rate", 50, "feedback a second posted through the API by a separate client while each page is loaded a second time (0: pages only without writes)")
 	fs.StringVar(&cfg.profile, "cpuprofile", "", "serve the app inside the bench process and write a CPU profile of the load to this file (for finding bottlenecks; the table then measures the in-process server)")
+	fs.StringVar(&cfg.tracker, "tracker", "", "run this tracker binary instead of building ./cmd/tracker")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return cfg, err
 	}
 	if cfg.db == "" {
 		cfg.db = filepath.Join(cfg.out, "bench.db")
 	}
-	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+	if cfg.conns < 1 || cfg.instances < 1 {
+		return cfg, errors.New("-conns and -instances must be at least 1")
+	}
+	return cfg, nil
+}
+
+// runBench generates the data set, starts the real server on the data and loads each
+// page in turn, alone and beside a stream of writes, times an import, then prints and
+// writes the table.
+func runBench(ctx context.Context, args []string) error {
+	cfg, err := newBenchConfig(args)
+	if err != nil {
 		return err
 	}
+	_, err = bench(ctx, cfg)
+	return err
+}
+
+// postgres reports whether the bench runs on PostgreSQL.
+func (cfg benchConfig) postgres() bool { return cfg.pgURL != "" || cfg.pgReady != "" }
+
+// bench runs the whole bench and returns its report (also written to cfg.out).
+func bench(ctx context.Context, cfg benchConfig) (*report, error) {
+	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+		return nil, err
+	}
 	started := time.Now()
-	rep := &report{Started: started, Conns: cfg.conns, Duration: cfg.duration, Warmup: cfg.warmup, Gen: *cfg.gen}
+	rep := &report{Started: started, Conns: cfg.conns, Duration: cfg.duration, Warmup: cfg.warmup, Gen: *cfg.gen,
+		WriteRate: cfg.writeRate}
 
 	// 1. The data set.
 	cfg.gen.Now = started
 	var token string
 	dbURL := "sqlite:" + cfg.db
-	if cfg.pgURL != "" {
+	switch {
+	case cfg.postgres():
 		if cfg.reuse || cfg.profile != "" {
-			return errors.New("-reuse and -cpuprofile are for SQLite only")
+			return nil, errors.New("-reuse and -cpuprofile are for SQLite only")
 		}
-		fmt.Printf("generating %d feedback, %d improvements over %d years into PostgreSQL (schema bench) ...\n",
-			cfg.gen.Rows, cfg.gen.Improvements, cfg.gen.Years)
-		stats, t, at, err := createPostgresDataSet(ctx, cfg.pgURL, "bench", *cfg.gen)
+		where := "schema " + cfg.schema
+		if cfg.pgReady != "" {
+			where = "the given schema"
+		}
+		fmt.Printf("generating %d feedback, %d improvements over %d years into PostgreSQL (%s) ...\n",
+			cfg.gen.Rows, cfg.gen.Improvements, cfg.gen.Years, where)
+		var (
+			stats genStats
+			err   error
+		)
+		if cfg.pgReady != "" {
+			dbURL = cfg.pgReady
+			stats, token, err = createDataSetAt(ctx, dbURL, *cfg.gen)
+		} else {
+			stats, token, dbURL, err = createPostgresDataSet(ctx, cfg.pgURL, cfg.schema, *cfg.gen)
+		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		token, rep.GenStats, dbURL, rep.Postgres = t, stats, at, true
-		fmt.Printf("  generated in %s (feedback %s)\n", stats.Took.Round(time.Millisecond), stats.FeedbackTook.Round(time.Millisecond))
-	} else if cfg.reuse {
+		rep.GenStats, rep.Postgres = stats, true
+		fmt.Printf("  generated in %s: %s\n", stats.Took.Round(time.Millisecond), stats.steps())
+	case cfg.reuse:
 		if _, err := os.Stat(cfg.db); err != nil {
-			return fmt.Errorf("-reuse: %w", err)
+			return nil, fmt.Errorf("-reuse: %w", err)
 		}
 		t, err := newToken(ctx, cfg.db, cfg.gen.Location)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		token, rep.Reused = t, true
 		fmt.Printf("reusing the data set in %s\n", cfg.db)
-	} else {
+	default:
 		fmt.Printf("generating %d feedback, %d improvements over %d years into %s ...\n",
 			cfg.gen.Rows, cfg.gen.Improvements, cfg.gen.Years, cfg.db)
 		stats, t, err := createDataSet(ctx, cfg.db, *cfg.gen)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		token, rep.GenStats = t, stats
-		fmt.Printf("  generated in %s (feedback %s)\n", stats.Took.Round(time.Millisecond), stats.FeedbackTook.Round(time.Millisecond))
+		fmt.Printf("  generated in %s: %s\n", stats.Took.Round(time.Millisecond), stats.steps())
 	}
 
-	// The stream of writes beside the pages comes from a colleague of the bench user.
+	// The stream of writes beside the pages comes from a colleague of the bench user,
+	// through a client of its own.
 	writerTokens, err := newTokens(ctx, dbURL, cfg.gen.Location, teamEmail(0))
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	// 2. The binary.
-	binDir, err := os.MkdirTemp("", "tracker-bench-")
+	bin, cleanup, err := trackerBinary(ctx, cfg.tracker)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer os.RemoveAll(binDir)
-	bin, err := buildTracker(ctx, binDir)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
 	if fi, err := os.Stat(cfg.db); err == nil && !rep.Postgres {
 		rep.DBBytes = fi.Size()
 	}
 
-	// 3. The server, in its own process (or in this one when profiling).
-	addr, err := freeAddr()
-	if err != nil {
-		return err
-	}
-	base := "http://" + addr
+	// 3. The servers, each in its own process (or one in this process when profiling):
+	// several instances on one PostgreSQL database, one on a SQLite file.
 	var (
-		pid        int
+		bases      []string
+		pids       []int
 		stopServer func()
 	)
-	if cfg.profile != "" {
+	switch {
+	case cfg.profile != "":
+		addr, err := freeAddr()
+		if err != nil {
+			return nil, err
+		}
 		stop, err := serveInProcess(ctx, cfg.db, addr, cfg.gen.Location, cfg.profile)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		stopServer, pid, rep.InProcess = stop, os.Getpid(), true
-	} else {
-		logPath := filepath.Join(cfg.out, "server.log")
-		_ = os.Remove(logPath)
-		srv, err := startServer(ctx, bin, dbURL, addr, logPath)
+		stopServer, bases, pids, rep.InProcess = stop, []string{"http://" + addr}, []int{os.Getpid()}, true
+	default:
+		n := 1
+		if rep.Postgres {
+			n = cfg.instances
+		}
+		srvs, err := startInstances(ctx, bin, dbURL, n, filepath.Join(cfg.out, "server"))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		stopServer = func() {
-			if err := srv.stop(); err != nil {
-				fmt.Fprintln(os.Stderr, "bench: stop server:", err)
-			}
+		stopServer = func() { stopAll(srvs) }
+		bases = basesOf(srvs)
+		for _, s := range srvs {
+			pids = append(pids, s.pid())
 		}
-		pid = srv.pid()
 	}
+	rep.Instances = len(bases)
 	stopped := false
 	defer func() {
 		if !stopped {
@@ -162,62 +209,79 @@ func runBench(ctx context.Context, args []string) error {
 		}
 	}()
 
-	// 4. The load.
-	sess, err := signIn(ctx, base, benchEmail, benchPassword)
+	// 4. The load. A session made through one instance is good on every other: they
+	// share the database the sessions are kept in.
+	sess, err := signIn(ctx, bases[0], benchEmail, benchPassword)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	targets, err := benchTargets(ctx, sess, token, cfg.gen.Now.In(cfg.gen.Location).Year()-1)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var only *regexp.Regexp
 	if cfg.only != "" {
 		if only, err = regexp.Compile(cfg.only); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	client := newClient(cfg.conns)
+	peak := func() int64 {
+		var p int64
+		for _, pid := range pids {
+			kb, _ := memKB(pid, "VmHWM")
+			p = max(p, kb)
+		}
+		return p
+	}
 	for i, t := range targets {
 		if i > 0 && only != nil && !only.MatchString(t.Name) {
 			continue
 		}
-		// Every page is loaded twice: alone, and while a steady stream of feedback is
-		// written through the API, as a team that logs all day sees it (every write
-		// changes what the dashboard, the lists and the counts show).
+		// Every page (and the static file, to show what the writes cost the machine)
+		// is loaded twice: alone, and while a steady stream of feedback is written
+		// through the API, as a team that logs all day sees it (every write changes
+		// what the dashboard, the lists and the counts show).
+		row := benchRow{}
 		rates := []int{0}
-		if i > 0 && !strings.HasPrefix(t.Path, "POST ") && cfg.writeRate > 0 {
+		if !strings.HasPrefix(t.Path, "POST ") && cfg.writeRate > 0 {
 			rates = append(rates, cfg.writeRate)
 		}
 		for _, rate := range rates {
-			exact := resetPeak(pid)
+			exact := true
+			for _, pid := range pids {
+				exact = resetPeak(pid) && exact
+			}
 			var w *writeStream
 			if rate > 0 {
-				w = startWrites(ctx, base, writerTokens[0], rate)
+				w = startWrites(ctx, bases, writerTokens[0], rate)
 			}
-			r := run(ctx, client, t, cfg.conns, cfg.warmup, cfg.duration)
+			r := run(ctx, client, t, bases, cfg.conns, cfg.warmup, cfg.duration)
 			if w != nil {
 				r.Writes = w.stop()
-				r.Target.Name += fmt.Sprintf(" + %d writes/s", rate)
 			}
 			if err := ctx.Err(); err != nil {
-				return err
+				return nil, err
 			}
-			r.PeakRSSKB, _ = memKB(pid, "VmHWM")
-			r.PeakExact = exact
+			r.PeakRSSKB, r.PeakExact = peak(), exact
 			rep.PeakRSSKB = max(rep.PeakRSSKB, r.PeakRSSKB)
-			rep.Results = append(rep.Results, r)
-			fmt.Printf("  %-36s %9.0f req/s  p50 %7s  p99 %7s  errors %d %s%s\n", r.Target.Name, r.ReqPerSec,
+			label := r.Target.Name
+			if rate > 0 {
+				label += fmt.Sprintf(" + %d writes/s", rate)
+				row.Loaded = &r
+			} else {
+				row.Quiet = r
+			}
+			fmt.Printf("  %-36s %9.0f req/s  p50 %7s  p99 %7s  errors %d %s%s\n", label, r.ReqPerSec,
 				fmtDur(r.P50), fmtDur(r.P99), r.Errors, r.ErrorNote, r.Writes.note())
 		}
+		rep.Rows = append(rep.Rows, row)
 	}
-	if peak, err := memKB(pid, "VmHWM"); err == nil {
-		rep.PeakRSSKB = max(rep.PeakRSSKB, peak)
-	}
+	rep.PeakRSSKB = max(rep.PeakRSSKB, peak())
 	stopServer()
 	stopped = true
 
-	// 5. The import, last, with the server stopped: its 100,000 fresh rows (untriaged,
+	// 5. The import, last, with the servers stopped: its fresh rows (untriaged,
 	// detractors not yet called back) would otherwise change what the pages show.
 	if cfg.importRows > 0 {
 		rep.Import = timeImport(ctx, bin, dbURL, cfg.out, cfg.importRows, started)
@@ -235,10 +299,10 @@ func runBench(ctx context.Context, args []string) error {
 	}
 	path := filepath.Join(cfg.out, name+started.Format("2006-01-02")+".md")
 	if err := os.WriteFile(path, []byte(md), 0o644); err != nil {
-		return err
+		return rep, err
 	}
 	fmt.Printf("\nwritten to %s\n", path)
-	return nil
+	return rep, nil
 }
 
 // newToken makes a fresh API token for the bench user of an existing data set.
@@ -296,7 +360,7 @@ func benchTargets(ctx context.Context, s *session, token string, reportYear int)
 			"comment": {praise[r.IntN(len(praise))] + " (bench form)"}}
 	}
 	return []target{
-		plainGet(s.base, "static file (reference)", css),
+		plainGet("static file (reference)", css),
 		s.get("dashboard", "/"),
 		s.get("feedback list, filtered", "/feedback?channel=phone&group=detractor"),
 		s.get("text search", "/feedback?q="+url.QueryEscape("rådgiver")),
@@ -305,9 +369,9 @@ func benchTargets(ctx context.Context, s *session, token string, reportYear int)
 		s.get("text search, parts of words", "/feedback?q=bank"),
 		s.get("quick-win board", "/quick-wins"),
 		s.get("yearly report", fmt.Sprintf("/reports?kind=year&period=%d", reportYear)),
-		apiGet(s.base, token, "API feedback list", "/api/v1/feedback?limit=50"),
+		apiGet(token, "API feedback list", "/api/v1/feedback?limit=50"),
 		s.postForm("feedback form POST", "/feedback/new", feedbackForm, http.StatusSeeOther),
-		apiPost(s.base, token, "feedback API POST", "/api/v1/feedback", feedbackJSON("bench"), http.StatusCreated),
+		apiPost(token, "feedback API POST", "/api/v1/feedback", feedbackJSON("bench"), http.StatusCreated),
 	}, nil
 }
 

@@ -31,6 +31,23 @@ type genConfig struct {
 type genStats struct {
 	Feedback, Improvements, Links, History, Meetings, Agenda, Comments int64
 	Took, FeedbackTook                                                 time.Duration
+	// Steps is where the time went, step by step.
+	Steps []stepTime
+}
+
+// stepTime is how long one step of the generator took.
+type stepTime struct {
+	Name string
+	Took time.Duration
+}
+
+// steps writes the generator's steps and their times on one line.
+func (s genStats) steps() string {
+	parts := make([]string, len(s.Steps))
+	for i, st := range s.Steps {
+		parts[i] = st.Name + " " + st.Took.Round(time.Millisecond).String()
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Credentials of the user the bench signs in as; it holds every role.
@@ -129,13 +146,19 @@ func generate(ctx context.Context, st *store.Store, cfg genConfig) (genStats, er
 			return g.stats, err
 		}
 	}
-	steps := []func(context.Context) error{g.loadRefs, g.users, g.timeline, g.planImprovements, g.feedback,
-		g.writeImprovements, g.writeMeetings, g.extras}
+	steps := []struct {
+		name string
+		run  func(context.Context) error
+	}{{"reference data", g.loadRefs}, {"users", g.users}, {"timeline", g.timeline}, {"plan", g.planImprovements},
+		{"feedback", g.feedback}, {"improvements", g.writeImprovements}, {"meetings", g.writeMeetings}, {"extras", g.extras}}
 	for _, step := range steps {
-		if err := step(ctx); err != nil {
+		began := time.Now()
+		if err := step.run(ctx); err != nil {
 			return g.stats, err
 		}
+		g.stats.Steps = append(g.stats.Steps, stepTime{step.name, time.Since(began)})
 	}
+	finish := time.Now()
 	if sqlite {
 		if err := st.Writer(ctx).Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error; err != nil {
 			return g.stats, err
@@ -153,6 +176,7 @@ func generate(ctx context.Context, st *store.Store, cfg genConfig) (genStats, er
 			return g.stats, err
 		}
 	}
+	g.stats.Steps = append(g.stats.Steps, stepTime{"checkpoint/analyze", time.Since(finish)})
 	g.stats.Took = time.Since(start)
 	return g.stats, nil
 }
@@ -204,7 +228,10 @@ func (g *generator) users(ctx context.Context) error {
 	if g.bench, err = add(benchEmail, "Bench Runner", models.RoleAmbassador, models.RoleQuickWin, models.RoleSteering, models.RoleAdmin); err != nil {
 		return err
 	}
-	for i := range 40 {
+	// 40 ambassadors log the feedback of any set from 100,000 rows up; a tiny set (the
+	// smoke test's) has 8, the ones who propose improvements: each user costs a
+	// password hash.
+	for i := range min(max(g.cfg.Rows/2500, 8), 40) {
 		id, err := add(fmt.Sprintf("ambassador%02d@bank.example", i+1), g.personName(), models.RoleAmbassador)
 		if err != nil {
 			return err

@@ -95,9 +95,10 @@ func signInFrom(ctx context.Context, base, email, password string, from net.IP) 
 // target is one page or endpoint the bench loads.
 type target struct {
 	Name string
-	// Path is what the table shows; newRequest builds each request (n counts requests).
+	// Path is what the table shows; newRequest builds each request to the instance at
+	// base (n counts requests).
 	Path       string
-	newRequest func(ctx context.Context, n int64) *http.Request
+	newRequest func(ctx context.Context, base string, n int64) *http.Request
 	// Expect lists the statuses that count as success.
 	Expect []int
 }
@@ -146,8 +147,9 @@ type writeStream struct {
 	failed atomic.Int64
 }
 
-// startWrites starts posting rate feedback a second to base until stop.
-func startWrites(ctx context.Context, base, token string, rate int) *writeStream {
+// startWrites starts posting rate feedback a second until stop, to the instances at
+// bases in turn.
+func startWrites(ctx context.Context, bases []string, token string, rate int) *writeStream {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &writeStream{cancel: cancel, start: time.Now()}
 	w.stats.Rate = int64(rate)
@@ -164,6 +166,7 @@ func startWrites(ctx context.Context, base, token string, rate int) *writeStream
 			}
 			n := w.sent.Add(1)
 			w.wg.Go(func() {
+				base := bases[int(n)%len(bases)]
 				req, _ := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodPost, base+"/api/v1/feedback", bytes.NewReader(body(n)))
 				req.Header.Set("Authorization", "Bearer "+token)
 				req.Header.Set("Content-Type", "application/json")
@@ -195,11 +198,13 @@ func (w *writeStream) stop() writeStats {
 }
 
 // run loads t from conns workers for d after a short warm-up, recording every latency.
-func run(ctx context.Context, client *http.Client, t target, conns int, warmup, d time.Duration) result {
+// Worker w talks to the instance bases[w mod len(bases)], as a load balancer spreads
+// connections.
+func run(ctx context.Context, client *http.Client, t target, bases []string, conns int, warmup, d time.Duration) result {
 	var n atomic.Int64
-	loop := func(until time.Time, record bool, lat *[]int32, res *result, mu *sync.Mutex) {
+	loop := func(base string, until time.Time, record bool, lat *[]int32, res *result, mu *sync.Mutex) {
 		for time.Now().Before(until) && ctx.Err() == nil {
-			req := t.newRequest(ctx, n.Add(1))
+			req := t.newRequest(ctx, base, n.Add(1))
 			start := time.Now()
 			resp, err := client.Do(req)
 			status := 0
@@ -235,8 +240,8 @@ func run(ctx context.Context, client *http.Client, t target, conns int, warmup, 
 	res.Target = t
 	// Warm-up: fill the server's caches and open the connections.
 	until := time.Now().Add(warmup)
-	for range conns {
-		wg.Go(func() { loop(until, false, nil, &res, &mu) })
+	for w := range conns {
+		wg.Go(func() { loop(bases[w%len(bases)], until, false, nil, &res, &mu) })
 	}
 	wg.Wait()
 	lats := make([][]int32, conns)
@@ -244,7 +249,7 @@ func run(ctx context.Context, client *http.Client, t target, conns int, warmup, 
 	until = start.Add(d)
 	for w := range conns {
 		lats[w] = make([]int32, 0, 4096)
-		wg.Go(func() { loop(until, true, &lats[w], &res, &mu) })
+		wg.Go(func() { loop(bases[w%len(bases)], until, true, &lats[w], &res, &mu) })
 	}
 	wg.Wait()
 	res.Duration = time.Since(start)
@@ -268,8 +273,8 @@ func run(ctx context.Context, client *http.Client, t target, conns int, warmup, 
 // get builds a GET target with the session's cookies.
 func (s *session) get(name, path string) target {
 	return target{Name: name, Path: path, Expect: []int{http.StatusOK},
-		newRequest: func(ctx context.Context, _ int64) *http.Request {
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.base+path, nil)
+		newRequest: func(ctx context.Context, base string, _ int64) *http.Request {
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
 			req.Header.Set("Cookie", s.cookies)
 			return req
 		}}
@@ -279,10 +284,10 @@ func (s *session) get(name, path string) target {
 // form gives the fields of request n.
 func (s *session) postForm(name, path string, form func(n int64) url.Values, expect ...int) target {
 	return target{Name: name, Path: "POST " + path, Expect: expect,
-		newRequest: func(ctx context.Context, n int64) *http.Request {
+		newRequest: func(ctx context.Context, base string, n int64) *http.Request {
 			v := form(n)
 			v.Set("_csrf", s.csrf)
-			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.base+path, strings.NewReader(v.Encode()))
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+path, strings.NewReader(v.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("Cookie", s.cookies)
 			return req
@@ -290,9 +295,9 @@ func (s *session) postForm(name, path string, form func(n int64) url.Values, exp
 }
 
 // apiGet builds an API GET target with a bearer token.
-func apiGet(base, token, name, path string) target {
+func apiGet(token, name, path string) target {
 	return target{Name: name, Path: path, Expect: []int{http.StatusOK},
-		newRequest: func(ctx context.Context, _ int64) *http.Request {
+		newRequest: func(ctx context.Context, base string, _ int64) *http.Request {
 			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
 			req.Header.Set("Authorization", "Bearer "+token)
 			return req
@@ -300,9 +305,9 @@ func apiGet(base, token, name, path string) target {
 }
 
 // apiPost builds an API POST target; body gives the JSON of request n.
-func apiPost(base, token, name, path string, body func(n int64) []byte, expect ...int) target {
+func apiPost(token, name, path string, body func(n int64) []byte, expect ...int) target {
 	return target{Name: name, Path: "POST " + path, Expect: expect,
-		newRequest: func(ctx context.Context, n int64) *http.Request {
+		newRequest: func(ctx context.Context, base string, n int64) *http.Request {
 			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+path, bytes.NewReader(body(n)))
 			req.Header.Set("Authorization", "Bearer "+token)
 			req.Header.Set("Content-Type", "application/json")
@@ -311,9 +316,9 @@ func apiPost(base, token, name, path string, body func(n int64) []byte, expect .
 }
 
 // plainGet builds an unauthenticated GET target.
-func plainGet(base, name, path string) target {
+func plainGet(name, path string) target {
 	return target{Name: name, Path: path, Expect: []int{http.StatusOK},
-		newRequest: func(ctx context.Context, _ int64) *http.Request {
+		newRequest: func(ctx context.Context, base string, _ int64) *http.Request {
 			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
 			return req
 		}}

@@ -32,24 +32,34 @@ type report struct {
 	Reused    bool
 	Postgres  bool
 	InProcess bool
+	// Instances is how many servers the connections were spread over.
+	Instances int
+	// WriteRate is the feedback a second written beside the second load of each page.
+	WriteRate int
 	Import    importRun
 	DBBytes   int64
-	Results   []result
+	// Rows are the loaded targets in order, the static reference first.
+	Rows      []benchRow
 	PeakRSSKB int64
+}
+
+// benchRow is one target loaded alone and, for reads, beside the stream of writes.
+type benchRow struct {
+	Quiet  result
+	Loaded *result // nil: not loaded with writes (the POSTs, or -write-rate 0)
 }
 
 func isPost(r result) bool { return strings.HasPrefix(r.Target.Path, "POST ") }
 
-// check says whether a result meets its target, and which target that is.
-func (rep *report) check(i int) (ok bool, what string) {
-	r := rep.Results[i]
+// check says whether a result of row i meets its target, and which target that is.
+func (rep *report) check(i int, r result) (ok bool, what string) {
 	if i == referenceTarget {
 		return r.Errors == 0, "reference"
 	}
 	if isPost(r) {
 		return r.ReqPerSec >= targetPostRate && r.Errors == 0, "≥ 2,000/s, 0 errors"
 	}
-	return r.RefRatio >= targetRatio && r.P99 < targetP99 && r.Errors == 0, "≥ 25% of ref, p99 < 50 ms"
+	return r.RefRatio >= targetRatio && r.P99 < targetP99 && r.Errors == 0, "≥ 25% of static, p99 < 50 ms"
 }
 
 func mark(ok bool) string {
@@ -59,19 +69,32 @@ func mark(ok bool) string {
 	return "❌"
 }
 
-// markdown renders the run as the README's performance section shows it.
-func (rep *report) markdown() string {
-	var b strings.Builder
-	ref := 0.0
-	if len(rep.Results) > 0 {
-		ref = rep.Results[referenceTarget].ReqPerSec
+// ratios sets each result's share of the static file's rate when it was loaded alone:
+// the pages under writes are compared with the quiet machine's static file too, so the
+// cost of the writes shows in the ratio.
+func (rep *report) ratios() {
+	if len(rep.Rows) == 0 || rep.Rows[referenceTarget].Quiet.ReqPerSec == 0 {
+		return
 	}
-	for i := range rep.Results {
-		if ref > 0 {
-			rep.Results[i].RefRatio = rep.Results[i].ReqPerSec / ref
+	ref := rep.Rows[referenceTarget].Quiet.ReqPerSec
+	for i := range rep.Rows {
+		rep.Rows[i].Quiet.RefRatio = rep.Rows[i].Quiet.ReqPerSec / ref
+		if l := rep.Rows[i].Loaded; l != nil {
+			l.RefRatio = l.ReqPerSec / ref
 		}
 	}
-	fmt.Fprintf(&b, "Bench run of %s on %s.\n\n", rep.Started.UTC().Format("2006-01-02 15:04 MST"), machine())
+}
+
+// markdown renders the run as the README's performance section shows it: one row per
+// page, alone and beside the writes, each with its share of the static file's rate.
+func (rep *report) markdown() string {
+	var b strings.Builder
+	rep.ratios()
+	db := "SQLite"
+	if rep.Postgres {
+		db = "PostgreSQL"
+	}
+	fmt.Fprintf(&b, "Bench run (%s) of %s on %s.\n\n", db, rep.Started.UTC().Format("2006-01-02 15:04 MST"), machine())
 	if rep.Reused {
 		b.WriteString("Data set reused from an earlier run (not generated in this run).\n")
 	} else {
@@ -86,62 +109,93 @@ func (rep *report) markdown() string {
 			thousands(s.Meetings), thousands(s.Agenda), thousands(s.Comments), where)
 	}
 	server := "the `tracker serve` binary in its own process"
-	if rep.InProcess {
+	switch {
+	case rep.InProcess:
 		server = "the app served inside the bench process (profiling run)"
+	case rep.Instances > 1:
+		server = fmt.Sprintf("%d `tracker serve` processes on the one database, the connections spread evenly over them", rep.Instances)
 	}
-	fmt.Fprintf(&b, "Load: %d connections with keep-alive over loopback from a Go load generator, %s per row after %s of warm-up, against %s.\n\n",
+	fmt.Fprintf(&b, "Load: %d connections with keep-alive over loopback from a Go load generator, %s per measurement after %s of warm-up, against %s.\n",
 		rep.Conns, rep.Duration, rep.Warmup, server)
-	b.WriteString("| page | request | req/s | p50 | p99 | vs static | errors | peak RSS | target |\n")
-	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|---|\n")
-	for i, r := range rep.Results {
-		ok, what := rep.check(i)
-		peak := mb(r.PeakRSSKB * 1024)
-		if !r.PeakExact {
-			peak += " (cumulative)"
+	loaded := fmt.Sprintf("+ %d writes/s", rep.WriteRate)
+	if rep.WriteRate > 0 {
+		fmt.Fprintf(&b, "Each read is measured twice: alone, and while a separate client posts %d feedback a second through the API (\"%s\"). "+
+			"\"vs static\" is the share of the static file's rate when it was loaded alone.\n", rep.WriteRate, loaded)
+	}
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "| page | request | req/s | p50 | p99 | vs static | req/s %s | p50 | p99 | vs static | errors | peak RSS | target (alone / with writes) |\n", loaded)
+	b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+	for i, row := range rep.Rows {
+		q := row.Quiet
+		ok, what := rep.check(i, q)
+		marks := mark(ok)
+		errs := errNote(q)
+		peak := q.PeakRSSKB
+		exact := q.PeakExact
+		var lr string
+		if l := row.Loaded; l != nil {
+			lr = fmt.Sprintf("%s | %s | %s | %.0f%% |", thousands(int64(l.ReqPerSec+0.5)), fmtDur(l.P50), fmtDur(l.P99), l.RefRatio*100)
+			lok, _ := rep.check(i, *l)
+			if i != referenceTarget {
+				marks += " / " + mark(lok)
+			}
+			errs += " / " + errNote(*l)
+			peak, exact = max(peak, l.PeakRSSKB), exact && l.PeakExact
+		} else {
+			lr = " | | | |"
 		}
-		errs := fmt.Sprint(r.Errors)
-		if r.Errors > 0 && r.ErrorNote != "" {
-			errs += " (" + r.ErrorNote + ")"
+		peakText := mb(peak * 1024)
+		if !exact {
+			peakText += " (cumulative)"
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %.0f%% | %s | %s | %s %s |\n", r.Target.Name, r.Target.Path,
-			thousands(int64(r.ReqPerSec+0.5)), fmtDur(r.P50), fmtDur(r.P99), r.RefRatio*100, errs, peak, mark(ok), what)
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %.0f%% | %s %s | %s | %s %s |\n", q.Target.Name, q.Target.Path,
+			thousands(int64(q.ReqPerSec+0.5)), fmtDur(q.P50), fmtDur(q.P99), q.RefRatio*100, lr, errs, peakText, marks, what)
 	}
 	b.WriteString("\n")
 	var streams, created, failed int64
-	rate := int64(0)
-	for _, r := range rep.Results {
-		if r.Writes.Rate > 0 {
+	for _, row := range rep.Rows {
+		if l := row.Loaded; l != nil {
 			streams++
-			created += r.Writes.Created
-			failed += r.Writes.Failed
-			rate = r.Writes.Rate
+			created += l.Writes.Created
+			failed += l.Writes.Failed
 		}
 	}
 	if streams > 0 {
-		fmt.Fprintf(&b, "- Rows marked \"+ %d writes/s\" load the page while %d feedback a second are posted through the API "+
-			"(each answered before the next page's figures may count it): %s created, %d failed %s\n",
-			rate, rate, thousands(created), failed, mark(failed == 0))
+		fmt.Fprintf(&b, "- Feedback posted beside the loads (%d a second, each answered before the next page's figures may count it): %s created, %d failed %s\n",
+			rep.WriteRate, thousands(created), failed, mark(failed == 0))
 	}
 	peakMB := float64(rep.PeakRSSKB) / 1024
-	fmt.Fprintf(&b, "- Peak server memory (VmHWM) over the whole run: %.0f MB (target < %d MB) %s\n",
-		peakMB, targetPeakMB, mark(peakMB < targetPeakMB))
+	per := ""
+	if rep.Instances > 1 {
+		per = ", the largest instance"
+	}
+	fmt.Fprintf(&b, "- Peak server memory (VmHWM) over the whole run%s: %.0f MB (target < %d MB) %s\n",
+		per, peakMB, targetPeakMB, mark(peakMB < targetPeakMB))
 	if !rep.Reused {
-		fmt.Fprintf(&b, "- Generating the data set: %s, of which feedback %s (target < %s) %s\n",
-			rep.GenStats.Took.Round(100*time.Millisecond), rep.GenStats.FeedbackTook.Round(100*time.Millisecond),
-			targetGenerate, mark(rep.GenStats.Took < targetGenerate))
+		fmt.Fprintf(&b, "- Generating the data set: %s (target < %s) %s; by step: %s\n",
+			rep.GenStats.Took.Round(100*time.Millisecond), targetGenerate, mark(rep.GenStats.Took < targetGenerate), rep.GenStats.steps())
 	}
 	if rep.Import.Rows > 0 {
 		if rep.Import.Err != nil {
 			fmt.Fprintf(&b, "- Importing %s CSV rows with `tracker import feedback`: failed: %v %s\n",
 				thousands(int64(rep.Import.Rows)), rep.Import.Err, mark(false))
 		} else {
-			fmt.Fprintf(&b, "- Importing %s CSV rows with `tracker import feedback` into the data set: %s, whole command (target < %s) %s\n",
+			fmt.Fprintf(&b, "- Importing %s CSV rows with `tracker import feedback` into the data set: %s, whole command (target < %s for 100,000) %s\n",
 				thousands(int64(rep.Import.Rows)), rep.Import.Took.Round(10*time.Millisecond), targetImport,
 				mark(rep.Import.Took < targetImport))
 		}
 	}
 	fmt.Fprintf(&b, "- Whole bench: %s\n", rep.Took.Round(time.Second))
 	return b.String()
+}
+
+// errNote is a result's error count, with the first unexpected answer when there was one.
+func errNote(r result) string {
+	s := fmt.Sprint(r.Errors)
+	if r.Errors > 0 && r.ErrorNote != "" {
+		s += " (" + r.ErrorNote + ")"
+	}
+	return s
 }
 
 // machine describes where the bench ran: cores, memory, CPU model.

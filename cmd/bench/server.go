@@ -16,16 +16,108 @@ import (
 	"time"
 )
 
-// buildTracker compiles the real server binary into dir, so the bench measures what
-// ships and not a test build.
+// buildTracker compiles the real server binary into dir as `make build` does (pure Go,
+// without cgo), so the tools measure what ships and not a test build. The smoke test
+// builds it so too, also under -race: a race-instrumented server is ten times slower,
+// and its requests then time out rather than measure anything.
 func buildTracker(ctx context.Context, dir string) (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
 	bin := filepath.Join(dir, "tracker")
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/tracker")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("go build ./cmd/tracker: %w", err)
 	}
 	return bin, nil
+}
+
+// trackerBinary returns the binary to run: prebuilt when given (-tracker), else built
+// into a temporary folder that cleanup removes.
+func trackerBinary(ctx context.Context, prebuilt string) (bin string, cleanup func(), err error) {
+	if prebuilt != "" {
+		if _, err := os.Stat(prebuilt); err != nil {
+			return "", nil, fmt.Errorf("-tracker: %w", err)
+		}
+		return prebuilt, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "tracker-bench-")
+	if err != nil {
+		return "", nil, err
+	}
+	bin, err = buildTracker(ctx, dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return bin, func() { os.RemoveAll(dir) }, nil
+}
+
+// moduleRoot finds the folder of go.mod from the working directory up, so the tools
+// build the same module from the repository's root (make) or from cmd/bench (go test).
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// startInstances starts n `tracker serve` processes on one database, each on its own
+// free loopback port and with its own log (logPrefix-N.log, or logPrefix.log for one),
+// as n instances behind a load balancer. On an error it stops those already started.
+func startInstances(ctx context.Context, bin, dbURL string, n int, logPrefix string) ([]*server, error) {
+	var srvs []*server
+	for i := range max(n, 1) {
+		addr, err := freeAddr()
+		if err != nil {
+			stopAll(srvs)
+			return nil, err
+		}
+		logPath := logPrefix + ".log"
+		if n > 1 {
+			logPath = fmt.Sprintf("%s-%d.log", logPrefix, i+1)
+		}
+		_ = os.Remove(logPath)
+		srv, err := startServer(ctx, bin, dbURL, addr, logPath)
+		if err != nil {
+			stopAll(srvs)
+			return nil, err
+		}
+		srvs = append(srvs, srv)
+	}
+	return srvs, nil
+}
+
+// stopAll stops each server gracefully, saying on stderr which did not stop cleanly.
+func stopAll(srvs []*server) {
+	for _, s := range srvs {
+		if err := s.stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: stop server %s: %v\n", s.addr, err)
+		}
+	}
+}
+
+// basesOf returns the servers' base URLs.
+func basesOf(srvs []*server) []string {
+	out := make([]string, len(srvs))
+	for i, s := range srvs {
+		out[i] = "http://" + s.addr
+	}
+	return out
 }
 
 // server is one running `tracker serve` process.

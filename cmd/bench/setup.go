@@ -41,6 +41,22 @@ func pgSchemaURL(url, schema string) string {
 	return url + sep + "search_path=" + schema
 }
 
+// isPostgresURL reports whether a DATABASE_URL names a PostgreSQL database.
+func isPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// postgresFromEnv is the default of -database-url: DATABASE_URL when it names a
+// PostgreSQL database, so that `DATABASE_URL=postgres://... make bench` runs there. Any
+// other DATABASE_URL (the Makefile's SQLite default for make run) is the app's, not the
+// bench's: the bench then makes its own SQLite file.
+func postgresFromEnv() string {
+	if u := os.Getenv("DATABASE_URL"); isPostgresURL(u) {
+		return u
+	}
+	return ""
+}
+
 // createPostgresDataSet generates the data set into schema of the PostgreSQL database at
 // url, dropping the schema first, and returns the URL the server should use.
 func createPostgresDataSet(ctx context.Context, url, schema string, cfg genConfig) (genStats, string, string, error) {
