@@ -86,8 +86,8 @@ func TestBenchSmoke(t *testing.T) {
 	if rep.Instances != wantInstances {
 		t.Errorf("load spread over %d instances, want %d", rep.Instances, wantInstances)
 	}
-	if len(rep.Rows) != 9 {
-		t.Fatalf("%d rows in the table, want 9 (static file, six reads, two POSTs)", len(rep.Rows))
+	if len(rep.Rows) != 10 {
+		t.Fatalf("%d rows in the table, want 10 (static file, seven reads, two POSTs)", len(rep.Rows))
 	}
 	for i, row := range rep.Rows {
 		q := row.Quiet
