@@ -95,3 +95,35 @@ func TestRawAndBulkWritesReachTheCaches(t *testing.T) {
 		t.Fatalf("untriaged after a bulk load = %d, want %d", bulk.Untriaged, raw.Untriaged+1)
 	}
 }
+
+// A statement that changes no row keeps the figures: background jobs run such
+// statements every few seconds, and each dropped every cache.
+func TestWritesOfNoRowKeepTheCaches(t *testing.T) {
+	s := modeltest.Open(t)
+	ctx := context.Background()
+	before, err := s.Dashboard(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Writer(ctx).Exec(`UPDATE feedback SET comment = 'x' WHERE id = -1`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Writer(ctx).Model(&models.Feedback{}).Where("id = ?", -1).Update("comment", "y").Error; err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Dashboard(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != before {
+		t.Error("updates of no row dropped the dashboard's figures")
+	}
+	by := modeltest.User(t, s, "amb@example.com", models.RoleAmbassador)
+	nine := 9
+	if _, err := s.CreateFeedback(ctx, models.NewFeedback{Channel: "phone", NPS: &nine, Comment: "Quick"}, by); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := s.Dashboard(ctx); err != nil || after == before {
+		t.Errorf("a write of a row kept the old figures (%v)", err)
+	}
+}
