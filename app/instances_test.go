@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -173,4 +174,40 @@ func jobNamed(t *testing.T, s *Server, name string) Job {
 	}
 	t.Fatalf("no job %s", name)
 	return Job{}
+}
+
+// A user's own write shows on their next page whichever instance serves it: the
+// instance that did not take the write keeps figures from before it (for its TTL, as it
+// never saw the write), yet must not show them to the one who wrote.
+func TestOwnWriteShowsThroughTheOtherInstance(t *testing.T) {
+	apps := newInstances(t, 2)
+	a, b := apps[0], apps[1]
+	viaA := a.signIn("amb@example.com", ambassador)
+	viaB := &client{app: b, cookies: viaA.cookies, ip: viaA.ip}
+	responses := func(c *client) string {
+		t.Helper()
+		res := c.get("/")
+		if res.Code != http.StatusOK {
+			t.Fatalf("home: status %d", res.Code)
+		}
+		return strings.TrimSpace(doc(t, res).Find(`[data-testid="nps30"] p.muted`).Text())
+	}
+	// Someone else's dashboard through b keeps its figures.
+	other := &client{app: b, cookies: b.signIn("steer@example.com", steering).cookies, ip: "192.0.2.9"}
+	before := responses(other)
+	for i := range 3 {
+		res := viaA.postForm("/feedback/new", url.Values{"channel": {"phone"}, "nps": {"9"}, "comment": {"Own write " + strconv.Itoa(i)}})
+		if res.Code != http.StatusSeeOther {
+			t.Fatalf("log feedback through a: status %d\n%s", res.Code, res.Body)
+		}
+		after := responses(viaB)
+		if !strings.HasPrefix(after, strconv.Itoa(i+1)+" ") {
+			t.Fatalf("after logging %d through a, the dashboard through b says %q (before: %q)", i+1, after, before)
+		}
+	}
+	// Their colleague reading through b may see the kept figures (FIGURES_LAG), but the
+	// writer's reads did not fail them for everyone: b still answers.
+	if got := responses(other); got == "" {
+		t.Fatal("no figures for a colleague through b")
+	}
 }

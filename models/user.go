@@ -54,8 +54,11 @@ type User struct {
 	OIDCSubject *string `gorm:"column:oidc_subject" json:"-"`
 	// MailOptOut lists the alert kinds the user wants no mail for (issue 17).
 	MailOptOut string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// LastWriteAt is when the user's latest write committed (the store keeps it), so
+	// that every instance shows a user their own writes.
+	LastWriteAt *time.Time `json:"-"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // RoleList returns the user's roles.

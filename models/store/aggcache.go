@@ -46,11 +46,11 @@ type flight struct {
 
 // usable says whether figures computed at generation gen, at time at, may be shown to
 // a reader who must see generation need, when the log is at current: never older than
-// ttl, never before the reader's own latest write, and, when anyone else wrote since,
-// no older than lag.
-func usable(gen uint64, at time.Time, need, current uint64, now time.Time, lag, ttl time.Duration) bool {
+// ttl, never before the reader's own latest write (here: gen; through another
+// instance: notBefore), and, when anyone else wrote since, no older than lag.
+func usable(gen uint64, at time.Time, need, current uint64, notBefore, now time.Time, lag, ttl time.Duration) bool {
 	age := now.Sub(at)
-	if age < 0 || age > ttl || gen < need {
+	if age < 0 || age > ttl || gen < need || !at.After(notBefore) {
 		return false
 	}
 	return gen == current || age <= lag
@@ -76,9 +76,9 @@ func cachedFor[T any](ctx context.Context, s *Store, key string, ttl time.Durati
 	var zero T
 	a := &s.aggs
 	now := time.Now()
-	need, current := s.writes.seenBy(ctx), s.writes.all.Load()
+	need, current, notBefore := s.writes.seenBy(ctx), s.writes.all.Load(), s.writes.notBefore(ctx)
 	a.mu.Lock()
-	if e, ok := a.entries[key]; ok && usable(e.gen, e.at, need, current, now, s.lag, ttl) {
+	if e, ok := a.entries[key]; ok && usable(e.gen, e.at, need, current, notBefore, now, s.lag, ttl) {
 		a.mu.Unlock()
 		return e.value.(T), nil
 	}
@@ -124,7 +124,7 @@ func cachedFor[T any](ctx context.Context, s *Store, key string, ttl time.Durati
 	case !running:
 		f = &flight{done: make(chan struct{})}
 		start(f)
-	case usable(f.gen, f.at, need, current, now, s.lag, ttl):
+	case usable(f.gen, f.at, need, current, notBefore, now, s.lag, ttl):
 		// Join it.
 	default:
 		if f.next == nil {

@@ -19,21 +19,24 @@ func TestAggregateUsable(t *testing.T) {
 		now                time.Time
 		lag                time.Duration
 		want               bool
+		notBefore          time.Time
 	}{
-		{"same moment", 3, 0, 3, t0, 0, true},
-		{"within the TTL", 3, 0, 3, t0.Add(aggregateTTL - time.Millisecond), 0, true},
-		{"past the TTL", 3, 0, 3, t0.Add(aggregateTTL + time.Millisecond), 0, false},
-		{"a write since, no lag", 3, 0, 4, t0.Add(time.Millisecond), 0, false},
-		{"another's write since, within the lag", 3, 0, 4, t0.Add(time.Millisecond), time.Second, true},
-		{"another's write since, past the lag", 3, 0, 4, t0.Add(time.Second + time.Millisecond), time.Second, false},
-		{"the reader's own write since, within the lag", 3, 4, 4, t0.Add(time.Millisecond), time.Hour, false},
-		{"computed after the reader's write", 4, 4, 5, t0.Add(time.Millisecond), time.Second, true},
-		{"the lag never stretches the TTL", 3, 0, 3, t0.Add(aggregateTTL + time.Millisecond), time.Hour, false},
-		{"clock went back", 3, 0, 3, t0.Add(-time.Second), 0, false},
+		{"same moment", 3, 0, 3, t0, 0, true, time.Time{}},
+		{"within the TTL", 3, 0, 3, t0.Add(aggregateTTL - time.Millisecond), 0, true, time.Time{}},
+		{"past the TTL", 3, 0, 3, t0.Add(aggregateTTL + time.Millisecond), 0, false, time.Time{}},
+		{"a write since, no lag", 3, 0, 4, t0.Add(time.Millisecond), 0, false, time.Time{}},
+		{"another's write since, within the lag", 3, 0, 4, t0.Add(time.Millisecond), time.Second, true, time.Time{}},
+		{"another's write since, past the lag", 3, 0, 4, t0.Add(time.Second + time.Millisecond), time.Second, false, time.Time{}},
+		{"the reader's own write since, within the lag", 3, 4, 4, t0.Add(time.Millisecond), time.Hour, false, time.Time{}},
+		{"computed after the reader's write", 4, 4, 5, t0.Add(time.Millisecond), time.Second, true, time.Time{}},
+		{"the lag never stretches the TTL", 3, 0, 3, t0.Add(aggregateTTL + time.Millisecond), time.Hour, false, time.Time{}},
+		{"clock went back", 3, 0, 3, t0.Add(-time.Second), 0, false, time.Time{}},
+		{"the reader wrote through another instance after", 3, 0, 3, t0.Add(time.Millisecond), time.Hour, false, t0.Add(time.Millisecond)},
+		{"the reader wrote through another instance before", 3, 0, 3, t0.Add(time.Second), time.Hour, true, t0.Add(-time.Millisecond)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := usable(tt.gen, t0, tt.need, tt.current, tt.now, tt.lag, aggregateTTL); got != tt.want {
+			if got := usable(tt.gen, t0, tt.need, tt.current, tt.notBefore, tt.now, tt.lag, aggregateTTL); got != tt.want {
 				t.Fatalf("usable = %v, want %v", got, tt.want)
 			}
 		})

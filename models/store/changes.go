@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode"
 
 	"gorm.io/gorm"
@@ -30,6 +31,8 @@ type writeLog struct {
 	tables map[string]uint64
 	// byUser is, per user, the generation their latest write made: what they must see.
 	byUser map[int64]uint64
+	// byUserAt is when each user's latest write through this instance committed.
+	byUserAt map[int64]time.Time
 }
 
 // quietTables are written on every request or by the clock; their writes change no
@@ -47,7 +50,7 @@ func (w *writeLog) committed(ctx context.Context, tables map[string]bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.tables == nil {
-		w.tables, w.byUser = map[string]uint64{}, map[int64]uint64{}
+		w.tables, w.byUser, w.byUserAt = map[string]uint64{}, map[int64]uint64{}, map[int64]time.Time{}
 	}
 	loud := false
 	for t := range tables {
@@ -65,6 +68,7 @@ func (w *writeLog) committed(ctx context.Context, tables map[string]bool) {
 	gen := w.all.Add(1)
 	if id, ok := userOf(ctx); ok {
 		w.byUser[id] = max(w.byUser[id], gen)
+		w.byUserAt[id] = time.Now()
 	}
 }
 
@@ -85,9 +89,58 @@ func (w *writeLog) sawOwnWrite(ctx context.Context) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.byUser == nil {
-		w.tables, w.byUser = map[string]uint64{}, map[int64]uint64{}
+		w.tables, w.byUser, w.byUserAt = map[string]uint64{}, map[int64]uint64{}, map[int64]time.Time{}
 	}
 	w.byUser[id] = max(w.byUser[id], w.all.Load())
+	w.byUserAt[id] = time.Now()
+}
+
+// crossInstanceMargin is how much later than a user's latest write (as the instance
+// that took it recorded it) kept figures must have been computed before another
+// instance shows them to that user: it covers the time from recording to commit and
+// the clocks of two machines differing a little.
+const crossInstanceMargin = 250 * time.Millisecond
+
+// notBefore returns the time after which figures shown to ctx's user must have been
+// computed because of a write another instance took (see WithLastWrite); zero when
+// their latest write went through this instance, whose generations cover it.
+func (w *writeLog) notBefore(ctx context.Context) time.Time {
+	wrote, ok := ctx.Value(lastWriteKey{}).(time.Time)
+	id, known := userOf(ctx)
+	if !ok || !known {
+		return time.Time{}
+	}
+	w.mu.RLock()
+	local := w.byUserAt[id]
+	w.mu.RUnlock()
+	if !wrote.After(local) {
+		return time.Time{}
+	}
+	return wrote.Add(crossInstanceMargin)
+}
+
+type lastWriteKey struct{}
+
+// WithLastWrite tells the store when ctx's user last wrote (User.LastWriteAt, read
+// from the database with the user), so that figures kept by this instance from before
+// a write the user made through another instance are not shown to them.
+func WithLastWrite(ctx context.Context, at *time.Time) context.Context {
+	if at == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, lastWriteKey{}, *at)
+}
+
+// quietKey marks a statement whose write changes no figure (the writer's last write time).
+type quietKey struct{}
+
+// markWriters records, inside a write transaction, that these users' writes commit now.
+func markWriters(tx *gorm.DB, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	quiet := tx.WithContext(context.WithValue(tx.Statement.Context, quietKey{}, true))
+	return quiet.Exec(`UPDATE users SET last_write_at = ? WHERE id IN ?`, time.Now().UTC(), ids).Error
 }
 
 // seenBy returns the generation ctx's user must see: that of their latest write.
@@ -131,6 +184,18 @@ func (t *txTables) add(table string) {
 	t.mu.Unlock()
 }
 
+// loud reports whether the transaction wrote a table outside quietTables so far.
+func (t *txTables) loud() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for table := range t.tables {
+		if !quietTables[table] {
+			return true
+		}
+	}
+	return false
+}
+
 // writeTarget reads the table an INSERT, UPDATE or DELETE writes, after any WITH.
 var writeTarget = regexp.MustCompile(`(?is)^\s*(?:WITH\b.*?\)\s*)?(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+["` + "`" + `]?(\w+)`)
 
@@ -170,7 +235,7 @@ func (w *writeLog) watchWrites(db *gorm.DB) error {
 		return func(tx *gorm.DB) {
 			// A statement that changed no row changed no figure: the webhook worker's
 			// claim of due deliveries every 2 s otherwise dropped every cache each time.
-			if tx.Error == nil && tx.RowsAffected == 0 {
+			if tx.Error == nil && tx.RowsAffected == 0 || tx.Statement.Context.Value(quietKey{}) != nil {
 				return
 			}
 			table := writtenTable(tx.Statement, raw)
@@ -206,7 +271,15 @@ func (w *writeLog) watchWrites(db *gorm.DB) error {
 // read-then-write never fails half way with "database is locked".
 func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	t := &txTables{tables: map[string]bool{}}
-	err := s.w.WithContext(context.WithValue(ctx, txKey{}, t)).Transaction(fn)
+	err := s.w.WithContext(context.WithValue(ctx, txKey{}, t)).Transaction(func(tx *gorm.DB) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if id, ok := userOf(ctx); ok && t.loud() {
+			return markWriters(tx, []int64{id})
+		}
+		return nil
+	})
 	// Told even when it failed: a failed commit may still have written, and a rolled
 	// back one only costs the caches a recomputation.
 	s.writes.committed(ctx, t.tables)

@@ -158,6 +158,22 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 		// One statement hands out consecutive ids in the order of its rows;
 		// RETURNING lists them in no promised order.
 		slices.Sort(ids)
+		// The writers' rows are locked here, in id order, before rememberLastEntries
+		// updates some of them again: two batches on PostgreSQL then never lock the
+		// same users in opposite orders.
+		var writers []int64
+		for _, j := range jobs {
+			if id, ok := userOf(j.ctx); ok {
+				writers = append(writers, id)
+			}
+			if j.by != nil {
+				writers = append(writers, j.by.ID)
+			}
+		}
+		slices.Sort(writers)
+		if err := markWriters(tx, slices.Compact(writers)); err != nil {
+			return err
+		}
 		if err := tx.CreateInBatches(createdEntries(jobs, ids), 500).Error; err != nil {
 			return err
 		}
