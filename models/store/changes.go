@@ -140,7 +140,16 @@ func markWriters(tx *gorm.DB, ids []int64) error {
 		return nil
 	}
 	quiet := tx.WithContext(context.WithValue(tx.Statement.Context, quietKey{}, true))
-	return quiet.Exec(`UPDATE users SET last_write_at = ? WHERE id IN ?`, time.Now().UTC(), ids).Error
+	query := `UPDATE users SET last_write_at = ? WHERE id IN ?`
+	if tx.Dialector.Name() == "postgres" {
+		// Another transaction marking the same user (a batch of the other instance)
+		// holds the row until it commits; rather than wait for it, this one leaves the
+		// row to it: the other commits at about the same moment, well within
+		// crossInstanceMargin, so its time covers this write too.
+		query = `UPDATE users SET last_write_at = ? WHERE id IN
+			(SELECT id FROM users WHERE id IN ? ORDER BY id FOR UPDATE SKIP LOCKED)`
+	}
+	return quiet.Exec(query, time.Now().UTC(), ids).Error
 }
 
 // seenBy returns the generation ctx's user must see: that of their latest write.
