@@ -3,12 +3,14 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/models/modeltest"
+	"github.com/improvementtracker/tracker/models/store"
 )
 
 // Sixty-four goroutines writing at once through the app's handle must never see
@@ -104,5 +106,50 @@ func TestReferenceResolvesCodeOrName(t *testing.T) {
 	}
 	if _, err := s.CreateRef(ctx, models.RefChannels, "phone", "Phone again", nil); err == nil {
 		t.Error("duplicate code accepted")
+	}
+}
+
+// The planner's statistics keep counts, never samples of index keys: samples made
+// SQLite re-prepare statements on every new bound time, and they copied customers'
+// addresses and names out of the indexes.
+func TestOptimizeKeepsNoSamples(t *testing.T) {
+	s := modeltest.Open(t)
+	ctx := context.Background()
+	by := modeltest.User(t, s, "amb@example.com", models.RoleAmbassador)
+	for i := range 40 {
+		nps := i % 11
+		if _, err := s.CreateFeedback(ctx, models.NewFeedback{Channel: "phone", NPS: &nps, Comment: "Sample " + strconv.Itoa(i),
+			CustomerEmail: "kunde" + strconv.Itoa(i) + "@example.com", Consent: true}, by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Optimize(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s.Dialect() != store.SQLite {
+		return // PostgreSQL keeps its own statistics
+	}
+	count := func(table string) int64 {
+		var n int64
+		if err := s.Reader(ctx).Raw(`SELECT count(*) FROM ` + table).Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// A full ANALYZE writes samples; Optimize must remove them and keep the counts.
+	if err := s.Writer(ctx).Exec("ANALYZE").Error; err != nil {
+		t.Fatal(err)
+	}
+	if count("sqlite_stat4") == 0 {
+		t.Fatal("ANALYZE wrote no samples: the check below would prove nothing")
+	}
+	if err := s.Optimize(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("sqlite_stat4"); n != 0 {
+		t.Errorf("%d samples left after Optimize", n)
+	}
+	if count("sqlite_stat1") == 0 {
+		t.Error("Optimize removed the per-index counts too")
 	}
 }
