@@ -14,7 +14,7 @@ import (
 // three of them and named four: seven queries on the single busiest write path. Changes
 // made through this instance are seen at once (the write log moves the list's table on
 // after the commit); changes made through another instance sharing the database are
-// seen within the TTL.
+// seen within the TTL, by their author at once (writeLog.notBefore).
 const refCacheTTL = 2 * time.Second
 
 type refCache struct {
@@ -29,11 +29,11 @@ type cachedRefs struct {
 	gen uint64
 }
 
-func (c *refCache) get(kind models.RefKind, gen uint64, now time.Time) ([]models.RefItem, bool) {
+func (c *refCache) get(kind models.RefKind, gen uint64, now, notBefore time.Time) ([]models.RefItem, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.lists[kind]
-	if !ok || e.gen != gen || now.Sub(e.loaded) > refCacheTTL || now.Before(e.loaded) {
+	if !ok || e.gen != gen || now.Sub(e.loaded) > refCacheTTL || now.Before(e.loaded) || !e.loaded.After(notBefore) {
 		return nil, false
 	}
 	return e.items, true
@@ -54,7 +54,7 @@ func (s *Store) cachedRefList(ctx context.Context, kind models.RefKind) ([]model
 	now := time.Now()
 	// Read before loading: a change committed while the list loads leaves it stale.
 	gen := s.writes.table(string(kind))
-	items, ok := s.refs.get(kind, gen, now)
+	items, ok := s.refs.get(kind, gen, now, s.writes.notBefore(ctx))
 	if !ok {
 		var err error
 		if items, err = s.loadRefList(ctx, kind); err != nil {

@@ -1,0 +1,56 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/models/modeltest"
+	"github.com/improvementtracker/tracker/models/store"
+)
+
+// Two stores on one database, as two instances behind a load balancer: what a user
+// changes through one shows in the other's kept reference lists on their next read,
+// although that instance never saw the write (others see it within refCacheTTL).
+func TestOwnReferenceChangeShowsThroughTheOtherStore(t *testing.T) {
+	ctx := context.Background()
+	url := modeltest.URL(t)
+	open := func() *store.Store {
+		s, err := store.Open(ctx, url, store.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := open(), open()
+	if err := a.SeedReference(ctx); err != nil {
+		t.Fatal(err)
+	}
+	admin := modeltest.User(t, a, "admin@example.com", models.RoleAdmin)
+	// What the app does on each request: the user, read afresh, rides in the context.
+	asUser := func(s *store.Store) context.Context {
+		u, err := s.UserByID(ctx, admin.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return store.WithLastWrite(store.ForUser(ctx, u.ID), u.LastWriteAt)
+	}
+	phone, err := b.ResolveRef(asUser(b), models.RefChannels, "phone") // b now keeps the list
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.UpdateRef(asUser(a), models.RefChannels, phone.ID, "Telefonen", true, admin); err != nil {
+		t.Fatal(err)
+	}
+	list, err := b.RefList(asUser(b), models.RefChannels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range list {
+		if it.ID == phone.ID && it.Name != "Telefonen" {
+			t.Errorf("through the other store the author still reads %q after renaming it", it.Name)
+		}
+	}
+}
