@@ -40,6 +40,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	// Pages only push the idle expiry on; write that at most once a minute (see
 	// session_throttle.go), so that a page view is not a database write.
 	s.sessions.Store = newThrottledSessions(st.Sessions(), time.Minute)
+	s.sessions.Codec = sessionCodec{}
 	s.sessions.Lifetime = 12 * time.Hour
 	s.sessions.IdleTimeout = 2 * time.Hour
 	s.sessions.Cookie.Name = "tracker_session"

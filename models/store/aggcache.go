@@ -21,7 +21,11 @@ const computeTimeout = 30 * time.Second
 // aggregates caches computed figures by key, each with the write generation it was
 // computed at (see writeLog).
 type aggregates struct {
-	mu      sync.Mutex
+	// limit is how many keys are kept (default 1024); past it the cache starts over.
+	limit int
+	mu    sync.Mutex
+	// floor is the oldest write generation whose figures may still be shown (forget).
+	floor   uint64
 	entries map[string]aggregateEntry
 	// flights are the computations running now, the latest per key.
 	flights map[string]*flight
@@ -56,6 +60,15 @@ func usable(gen uint64, at time.Time, need, current uint64, notBefore, now time.
 	return gen == current || age <= lag
 }
 
+// refreshDue says whether usable figures should be recomputed in the background while
+// they are still shown: past half of lag when anyone wrote since, or past three
+// quarters of ttl. The new figures are ready before the old ones may no longer be
+// shown, so readers do not all wait at once when they expire.
+func refreshDue(gen uint64, at time.Time, current uint64, now time.Time, lag, ttl time.Duration) bool {
+	age := now.Sub(at)
+	return (gen != current && age > lag/2) || age > ttl-ttl/4
+}
+
 // cachedAggregate returns the figures under key, computing them when none are fresh
 // enough (aggregateTTL, Options.OthersLag, and always after the reader's own write).
 // Callers only read what they get: it is shared between requests.
@@ -73,14 +86,17 @@ func cachedAggregate[T any](ctx context.Context, s *Store, key string, compute f
 // so a client that hangs up stops only its own wait, never the computation the others
 // wait for.
 func cachedFor[T any](ctx context.Context, s *Store, key string, ttl time.Duration, compute func(context.Context) (T, error)) (T, error) {
+	return cachedIn(ctx, s, &s.aggs, key, ttl, compute)
+}
+
+// cachedIn is cachedFor in the cache a.
+func cachedIn[T any](ctx context.Context, s *Store, a *aggregates, key string, ttl time.Duration, compute func(context.Context) (T, error)) (T, error) {
 	var zero T
-	a := &s.aggs
 	now := time.Now()
 	need, current, notBefore := s.writes.seenBy(ctx), s.writes.all.Load(), s.writes.notBefore(ctx)
-	a.mu.Lock()
-	if e, ok := a.entries[key]; ok && usable(e.gen, e.at, need, current, notBefore, now, s.lag, ttl) {
-		a.mu.Unlock()
-		return e.value.(T), nil
+	limit := a.limit
+	if limit <= 0 {
+		limit = 1024
 	}
 	var start func(f *flight)
 	start = func(f *flight) { // with a.mu held
@@ -103,7 +119,7 @@ func cachedFor[T any](ctx context.Context, s *Store, key string, ttl time.Durati
 			a.mu.Lock()
 			f.value, f.err = v, err
 			if err == nil {
-				if a.entries == nil || len(a.entries) > 1024 {
+				if a.entries == nil || len(a.entries) > limit {
 					a.entries = map[string]aggregateEntry{}
 				}
 				if e, ok := a.entries[key]; !ok || e.gen <= f.gen {
@@ -118,6 +134,15 @@ func cachedFor[T any](ctx context.Context, s *Store, key string, ttl time.Durati
 			a.mu.Unlock()
 			close(f.done)
 		}()
+	}
+	a.mu.Lock()
+	need = max(need, a.floor)
+	if e, ok := a.entries[key]; ok && usable(e.gen, e.at, need, current, notBefore, now, s.lag, ttl) {
+		if _, running := a.flights[key]; !running && refreshDue(e.gen, e.at, current, now, s.lag, ttl) {
+			start(&flight{done: make(chan struct{})})
+		}
+		a.mu.Unlock()
+		return e.value.(T), nil
 	}
 	f, running := a.flights[key]
 	switch {
@@ -142,4 +167,13 @@ func cachedFor[T any](ctx context.Context, s *Store, key string, ttl time.Durati
 		return zero, f.err
 	}
 	return f.value.(T), nil
+}
+
+// forget drops everything kept, and what is being computed, for every reader: after an
+// erasure no page kept from before it may show the erased contact again.
+func (a *aggregates) forget(gen uint64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.floor = max(a.floor, gen)
+	a.entries = nil
 }

@@ -207,3 +207,66 @@ func TestCachedAggregateQueuesOneNextComputation(t *testing.T) {
 		t.Fatalf("%d computations, want 2", n)
 	}
 }
+
+func TestRefreshDue(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name         string
+		gen, current uint64
+		age, lag     time.Duration
+		want         bool
+	}{
+		{"fresh", 3, 3, 0, time.Second, false},
+		{"no write, within three quarters of the TTL", 3, 3, aggregateTTL * 3 / 4, time.Second, false},
+		{"no write, past three quarters of the TTL", 3, 3, aggregateTTL*3/4 + time.Millisecond, time.Second, true},
+		{"a write, within half the lag", 3, 4, 500 * time.Millisecond, time.Second, false},
+		{"a write, past half the lag", 3, 4, 501 * time.Millisecond, time.Second, true},
+		{"a write, no lag", 3, 4, time.Millisecond, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := refreshDue(tt.gen, t0, tt.current, t0.Add(tt.age), tt.lag, aggregateTTL); got != tt.want {
+				t.Fatalf("refreshDue = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// Kept figures that will soon be too old are recomputed in the background while
+// readers still get them without waiting; the next reader gets the new ones.
+func TestCachedAggregateRefreshesAhead(t *testing.T) {
+	s := &Store{lag: 100 * time.Millisecond}
+	var n atomic.Int32
+	release := make(chan struct{})
+	compute := func(context.Context) (int32, error) {
+		if v := n.Add(1); v > 1 {
+			<-release
+			return v, nil
+		}
+		return 1, nil
+	}
+	if v, _ := cachedAggregate(context.Background(), s, "k", compute); v != 1 {
+		t.Fatalf("first = %d", v)
+	}
+	s.writes.committed(ForUser(context.Background(), 8), map[string]bool{"feedback": true})
+	time.Sleep(60 * time.Millisecond) // past half the lag, within it
+	// The refresh is blocked on release: the reader must not wait for it.
+	if v, _ := cachedAggregate(context.Background(), s, "k", compute); v != 1 {
+		t.Fatalf("within the lag = %d, want the kept 1", v)
+	}
+	close(release)
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		v, _ := cachedAggregate(context.Background(), s, "k", compute)
+		if v == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the figures were not refreshed in the background (got %d)", v)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if runs := n.Load(); runs != 2 {
+		t.Fatalf("computed %d times, want 2 (one refresh)", runs)
+	}
+}

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/improvementtracker/tracker/models"
 
@@ -240,11 +242,40 @@ func (s *Store) listParts(ctx context.Context, f models.FeedbackFilter, pq model
 
 // ListFeedback returns up to limit feedback matching f, newest first, after cursor.
 // Pages are found by keyset (received_at, id), so page 1,000 costs what page 1 does.
+//
+// First pages are kept like the figures (listTTL, Options.OthersLag, always fresh after
+// the reader's own write): the list, a filter or a search is opened far more often
+// than it is paged through, and its first page is the same for everyone who may see
+// it (the filter holds the branch scope).
 func (s *Store) ListFeedback(ctx context.Context, f models.FeedbackFilter, after models.Cursor, limit int) (*models.FeedbackPage, error) {
 	if limit <= 0 {
 		limit = 50
 	}
 	limit = min(limit, models.MaxPageSize)
+	if after != (models.Cursor{}) {
+		return s.listFeedback(ctx, f, after, limit)
+	}
+	key := fmt.Sprintf("%+v %d", f, limit)
+	kept, err := cachedIn(ctx, s, &s.pages, key, listTTL, func(ctx context.Context) (*models.FeedbackPage, error) {
+		return s.listFeedback(ctx, f, after, limit)
+	})
+	if err != nil {
+		return nil, err
+	}
+	page := *kept // callers may change their rows (HideContact), never the kept ones
+	page.Items = slices.Clone(kept.Items)
+	return &page, nil
+}
+
+// listTTL bounds how long a kept first page may miss a write through another
+// instance; short, since a page shows customers' contact details that an erasure
+// through another instance removes.
+const listTTL = 2 * time.Second
+
+// keptPages is how many first pages are kept: one per filter, search and scope in use.
+const keptPages = 256
+
+func (s *Store) listFeedback(ctx context.Context, f models.FeedbackFilter, after models.Cursor, limit int) (*models.FeedbackPage, error) {
 	var items []models.Feedback
 	var err error
 	switch words := models.SearchWords(f.Q); {

@@ -127,6 +127,7 @@ func (s *Store) erase(ctx context.Context, by *models.User, reason string, known
 		}
 		erased = append(erased, batchValues...)
 		total += n
+		s.pages.forget(s.writes.all.Load())
 		if n < eraseBatch {
 			break
 		}

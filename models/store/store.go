@@ -55,6 +55,8 @@ type Store struct {
 	tokenUses sync.Map
 	refs      refCache
 	aggs      aggregates
+	// pages keeps the first page of each feedback list (listTTL).
+	pages aggregates
 	// writes tells the caches what each commit changed.
 	writes writeLog
 	// lag is how long cached figures may miss other people's writes; see Options.
@@ -99,7 +101,8 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if opt.ReadPool <= 0 {
 		opt.ReadPool = DefaultReadPool()
 	}
-	s := &Store{Now: time.Now, Location: opt.Location, lag: max(opt.OthersLag, 0), Login: models.DefaultLoginPolicy}
+	s := &Store{Now: time.Now, Location: opt.Location, lag: max(opt.OthersLag, 0), Login: models.DefaultLoginPolicy,
+		pages: aggregates{limit: keptPages}}
 	s.hooks.wake = make(chan struct{}, 1)
 	var err error
 	switch {

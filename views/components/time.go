@@ -39,3 +39,14 @@ func Relative(ctx context.Context, t, now time.Time) string {
 	}
 	return i18n.T(ctx, key, map[string]any{"Count": n})
 }
+
+// dueClass marks a deadline overdue, or due within four hours.
+func dueClass(t, now time.Time) string {
+	switch {
+	case t.Before(now):
+		return "badge overdue"
+	case t.Sub(now) < 4*time.Hour:
+		return "badge due-soon"
+	}
+	return "badge"
+}

@@ -257,15 +257,25 @@ func (t *Translator) formatDate(ctx context.Context, at time.Time) string {
 	if !isCalendarDate(at) {
 		at = at.In(Location(ctx))
 	}
-	month := t.T(fmt.Sprintf("month.short.%d", int(at.Month())))
+	day, year := strconv.Itoa(at.Day()), strconv.Itoa(at.Year())
 	switch t.Lang {
 	case "da":
-		return fmt.Sprintf("%d. %s %d", at.Day(), month, at.Year())
+		return day + ". " + t.T(monthShortIDs[at.Month()-1]) + " " + year
 	case "nb":
 		// Norwegian writes the month in full in running text: "3. mars 2026".
-		return fmt.Sprintf("%d. %s %d", at.Day(), t.T(fmt.Sprintf("month.long.%d", int(at.Month()))), at.Year())
+		return day + ". " + t.T(monthLongIDs[at.Month()-1]) + " " + year
 	}
-	return fmt.Sprintf("%d %s %d", at.Day(), month, at.Year())
+	return day + " " + t.T(monthShortIDs[at.Month()-1]) + " " + year
+}
+
+// monthShortIDs and monthLongIDs are the months' message ids, January first.
+var monthShortIDs, monthLongIDs = monthIDs("month.short."), monthIDs("month.long.")
+
+func monthIDs(prefix string) (ids [12]string) {
+	for i := range ids {
+		ids[i] = prefix + strconv.Itoa(i+1)
+	}
+	return ids
 }
 
 // isCalendarDate reports whether t is a date without a time: midnight UTC.
