@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -459,10 +460,16 @@ func (s *Store) WarnFollowUps(ctx context.Context) (int, error) {
 }
 
 // UnreadCount counts a user's unread notifications.
+//
+// The bell shows it on every page, so it is kept like the navigation's badges
+// (navCountTTL): a notification for the user shows within the lag, and reading them
+// is the user's own write, which shows on their next page.
 func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
-	var n int64
-	err := s.r.WithContext(ctx).Model(&models.Notification{}).Where("user_id = ? AND read_at IS NULL", userID).Count(&n).Error
-	return int(n), err
+	return cachedFor(ctx, s, "unread "+strconv.FormatInt(userID, 10), navCountTTL, func(ctx context.Context) (int, error) {
+		var n int64
+		err := s.r.WithContext(ctx).Model(&models.Notification{}).Where("user_id = ? AND read_at IS NULL", userID).Count(&n).Error
+		return int(n), err
+	})
 }
 
 // Notifications lists a user's latest notifications, newest first.
