@@ -151,7 +151,8 @@ func dataKey(lang, id string, data map[string]any) (string, bool) {
 			if len(v) > 64 {
 				return "", false
 			}
-			b = append(append(b, '"'), v...)
+			// Length first: a value holding "\x00Key=" cannot pose as another key.
+			b = append(append(strconv.AppendInt(append(b, '"'), int64(len(v)), 10), ':'), v...)
 		default:
 			return "", false
 		}

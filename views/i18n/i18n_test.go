@@ -160,3 +160,51 @@ func TestTranslatorFallsBackAndPluralises(t *testing.T) {
 		t.Errorf("missing id: %q", got)
 	}
 }
+
+func TestDataKey(t *testing.T) {
+	key := func(data map[string]any) string {
+		k, ok := dataKey("da", "m", data)
+		if !ok {
+			return "(not kept)"
+		}
+		return k
+	}
+	same := [][2]map[string]any{
+		{{"Count": 3, "Name": "Ole"}, {"Name": "Ole", "Count": 3}},
+	}
+	for _, p := range same {
+		if key(p[0]) != key(p[1]) {
+			t.Errorf("%v and %v have different keys", p[0], p[1])
+		}
+	}
+	different := [][2]map[string]any{
+		{{"Count": 3}, {"Count": 4}},
+		{{"Count": 3}, {"Count": int64(3), "X": 1}},
+		{{"Name": "Ole"}, {"Name": "Ola"}},
+		// A value cannot pose as another key.
+		{{"Name": "x\x00Y=1"}, {"Name": "x", "Y": 1}},
+		{{"Name": "x\x00Y=\"1:a"}, {"Name": "x", "Y": "a"}},
+	}
+	for _, p := range different {
+		if a, b := key(p[0]), key(p[1]); a == b {
+			t.Errorf("%q and %q share the key %q", p[0], p[1], a)
+		}
+	}
+	for _, data := range []map[string]any{{"Share": 27.3}, {"Name": strings.Repeat("x", 65)}, {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5}} {
+		if _, ok := dataKey("da", "m", data); ok {
+			t.Errorf("%v was kept; only whole numbers and short strings are", data)
+		}
+	}
+}
+
+// Kept filled-in messages give what go-i18n gives: the plural form and number of each.
+func TestFilledMessagesAreKeptPerData(t *testing.T) {
+	tr := For("en")
+	for range 2 { // the second round reads what the first kept
+		for n, want := range map[int]string{1: "1 hour", 2: "2 hours", 1250: "1,250 hours"} {
+			if got := tr.T("time.in_hours", map[string]any{"Count": n}); !strings.Contains(got, want) {
+				t.Errorf("in_hours %d = %q, want it to say %q", n, got, want)
+			}
+		}
+	}
+}
