@@ -2,6 +2,8 @@ package components
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +35,22 @@ func TestNumbersAndDatesInEachLanguage(t *testing.T) {
 	} {
 		if c.got != c.want {
 			t.Errorf("%s: got %q, want %q", c.lang, c.got, c.want)
+		}
+	}
+}
+
+// num writes what fmt's %.1f writes, without a trailing ".0".
+func TestNum(t *testing.T) {
+	tests := []struct {
+		in   float64
+		want string
+	}{{0, "0"}, {12, "12"}, {12.25, "12.2"}, {12.35, "12.3"}, {-3.96, "-4"}, {-0.04, "-0"}, {1e6 + 0.05, "1000000.1"}, {7.5, "7.5"}}
+	for _, tt := range tests {
+		if got := num(tt.in); got != tt.want {
+			t.Errorf("num(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+		if legacy := strings.TrimSuffix(fmt.Sprintf("%.1f", tt.in), ".0"); legacy != num(tt.in) {
+			t.Errorf("num(%v) = %q, %%.1f gives %q", tt.in, num(tt.in), legacy)
 		}
 	}
 }
