@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/improvementtracker/tracker/models"
 
@@ -144,6 +145,8 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 	for i, j := range jobs {
 		rows[i] = j.row
 	}
+	var writers []int64 // whose last write these are (markWriters)
+	var mark time.Time
 	err = s.Tx(ctx, func(tx *gorm.DB) error {
 		var err error
 		if err := linkEmployees(tx, rows); err != nil {
@@ -161,7 +164,7 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 		// The writers' rows are locked here, in id order, before rememberLastEntries
 		// updates some of them again: two batches on PostgreSQL then never lock the
 		// same users in opposite orders.
-		var writers []int64
+		writers = writers[:0]
 		for _, j := range jobs {
 			if id, ok := userOf(j.ctx); ok {
 				writers = append(writers, id)
@@ -171,7 +174,8 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 			}
 		}
 		slices.Sort(writers)
-		if err := markWriters(tx, slices.Compact(writers)); err != nil {
+		writers = slices.Compact(writers)
+		if mark, err = markWriters(tx, writers); err != nil {
 			return err
 		}
 		if err := tx.CreateInBatches(createdEntries(jobs, ids), 500).Error; err != nil {
@@ -185,6 +189,9 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 		}
 		return rememberLastEntries(tx, jobs)
 	})
+	if err == nil {
+		s.writes.marked(writers, mark)
+	}
 	return ids, err
 }
 
