@@ -386,11 +386,11 @@ func (im *importer) flush() error {
 		if err := linkEmployees(tx, rows); err != nil {
 			return err
 		}
-		ids, err := InsertFeedbackRows(tx, rows, true)
+		ids, err := im.s.insertFeedbackBatch(tx, rows)
 		if err != nil {
 			return err
 		}
-		if err := insertHistory(tx, ids, im.opt.By, im.now, "imported"); err != nil {
+		if err := im.s.insertHistory(tx, ids, im.opt.By, im.now, "imported"); err != nil {
 			return err
 		}
 		slices.Sort(ids)
@@ -456,17 +456,23 @@ func InsertFeedbackRows(tx *gorm.DB, rows []models.Feedback, returning bool) ([]
 	return ids, nil
 }
 
-// insertHistory records the same action for many feedback rows in a few statements.
-func insertHistory(tx *gorm.DB, ids []int64, by *models.User, at time.Time, action string) error {
+// insertHistory records the same action for many feedback rows: one by one on SQLite
+// (see execEach), in multi-row statements on PostgreSQL.
+func (s *Store) insertHistory(tx *gorm.DB, ids []int64, by *models.User, at time.Time, action string) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	var userID *int64
+	if by != nil {
+		userID = &by.ID
+	}
+	if s.dialect == SQLite {
+		return execEach(tx, "history", "INSERT INTO history (entity, entity_id, user_id, action, created_at) VALUES ('feedback', ?, ?, ?, ?)",
+			len(ids), func(i int) []any { return []any{ids[i], userID, action, at} }, nil)
+	}
 	entries := make([]models.HistoryEntry, len(ids))
 	for i, id := range ids {
-		entries[i] = models.HistoryEntry{Entity: "feedback", EntityID: id, Action: action, CreatedAt: at}
-		if by != nil {
-			entries[i].UserID = &by.ID
-		}
+		entries[i] = models.HistoryEntry{Entity: "feedback", EntityID: id, Action: action, CreatedAt: at, UserID: userID}
 	}
 	return tx.CreateInBatches(entries, 500).Error
 }
