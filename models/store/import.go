@@ -466,6 +466,12 @@ func (s *Store) insertHistory(tx *gorm.DB, ids []int64, by *models.User, at time
 	if by != nil {
 		userID = &by.ID
 	}
+	if lo, hi := slices.Min(ids), slices.Max(ids); s.dialect == SQLite && hi-lo+1 == int64(len(ids)) {
+		// The ids of one batch, inserted under the write lock, follow each other:
+		// one statement writes their history without a round trip per row.
+		return tx.Exec(`INSERT INTO history (entity, entity_id, user_id, action, created_at)
+			SELECT 'feedback', id, ?, ?, ? FROM feedback WHERE id BETWEEN ? AND ? ORDER BY id`, userID, action, at, lo, hi).Error
+	}
 	if s.dialect == SQLite {
 		return execEach(tx, "history", "INSERT INTO history (entity, entity_id, user_id, action, created_at) VALUES ('feedback', ?, ?, ?, ?)",
 			len(ids), func(i int) []any { return []any{ids[i], userID, action, at} }, nil)

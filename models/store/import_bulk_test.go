@@ -36,6 +36,19 @@ func TestImportKeepsIndexesAndRollupsLikeTriggers(t *testing.T) {
 		}
 		checkRollupsAndIndexes(t, s, fmt.Sprintf("after import %d", run))
 	}
+	// Each imported row has its history entry, each imported detractor its follow-up.
+	var counts struct{ History, Detractors, FollowUps int64 }
+	if err := s.Reader(ctx).Raw(`SELECT
+		(SELECT COUNT(*) FROM history h JOIN feedback f ON f.id = h.entity_id
+			WHERE h.entity = 'feedback' AND h.action = 'imported' AND f.external_id IS NOT NULL) AS history,
+		(SELECT COUNT(*) FROM feedback WHERE external_id IS NOT NULL AND nps_group = 'detractor') AS detractors,
+		(SELECT COUNT(*) FROM follow_ups u JOIN feedback f ON f.id = u.feedback_id
+			WHERE f.external_id IS NOT NULL AND u.state = 'open') AS follow_ups`).Scan(&counts).Error; err != nil {
+		t.Fatal(err)
+	}
+	if counts.History != 600 || counts.Detractors == 0 || counts.FollowUps != counts.Detractors {
+		t.Errorf("history entries %d (want 600), open follow-ups %d of %d detractors", counts.History, counts.FollowUps, counts.Detractors)
+	}
 	if got := triggerNames(t, s); !slices.Equal(got, triggersBefore) {
 		t.Fatalf("triggers after the import: %v, before: %v", got, triggersBefore)
 	}
