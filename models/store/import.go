@@ -85,10 +85,11 @@ func (s *Store) ImportFeedback(ctx context.Context, r io.Reader, opt models.Impo
 		// the file over and over. A larger cache on the single writer connection makes
 		// 100,000 rows take seconds instead of a minute.
 		//
-		// A statement of a thousand rows journals megabytes of pages for its own
-		// rollback; kept in memory (temp_store, right for the small writes of the
-		// web pages) that took the driver's allocator 20 s, written to a temporary
-		// file it takes 4.
+		// A statement that writes many rows (each batch's full-text and rollup
+		// statements; the rows themselves go in one by one) journals megabytes of
+		// pages for its own rollback; kept in memory (temp_store, right for the small
+		// writes of the web pages) that cost the driver's allocator seconds, written
+		// to a temporary file it is cheap.
 		for _, pragma := range []string{"PRAGMA cache_size = -131072", "PRAGMA temp_store = FILE"} {
 			if err := s.w.WithContext(ctx).Exec(pragma).Error; err != nil {
 				return nil, fmt.Errorf("models: import: %w", err)
