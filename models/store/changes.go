@@ -230,6 +230,14 @@ func (t *txTables) add(table string) {
 	t.mu.Unlock()
 }
 
+// noteTableWritten tells the write log that a statement inside Store.Tx wrote table
+// without passing GORM's callbacks (database/sql on the transaction's connection).
+func noteTableWritten(tx *gorm.DB, table string) {
+	if t, ok := tx.Statement.Context.Value(txKey{}).(*txTables); ok {
+		t.add(table)
+	}
+}
+
 // loud reports whether the transaction wrote a table outside quietTables so far.
 func (t *txTables) loud() bool {
 	t.mu.Lock()

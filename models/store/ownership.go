@@ -179,10 +179,8 @@ func (s *Store) afterFeedbackStored(tx *gorm.DB, now time.Time, rows []models.Fe
 			}
 		}
 	}
-	if len(states) > 0 {
-		if err := tx.CreateInBatches(states, 500).Error; err != nil {
-			return fmt.Errorf("models: follow-up owners: %w", err)
-		}
+	if err := s.insertFollowUps(tx, states); err != nil {
+		return fmt.Errorf("models: follow-up owners: %w", err)
 	}
 	if len(s.targetsFor(models.EventFeedbackCreated)) == 0 {
 		return nil
@@ -200,6 +198,24 @@ func (s *Store) afterFeedbackStored(tx *gorm.DB, now time.Time, rows []models.Fe
 		}
 	}
 	return nil
+}
+
+// insertFollowUps stores new follow-up states: one by one on SQLite (see execEach), in
+// multi-row statements on PostgreSQL.
+func (s *Store) insertFollowUps(tx *gorm.DB, states []models.FollowUpState) error {
+	if len(states) == 0 {
+		return nil
+	}
+	if s.dialect != SQLite {
+		return tx.CreateInBatches(states, 500).Error
+	}
+	return execEach(tx, "follow_ups", `INSERT INTO follow_ups (feedback_id, owner_id, state, tries, last_tried_at, warned_at,
+		overdue_at, changed_by_id, change_action, version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		len(states), func(i int) []any {
+			st := &states[i]
+			return []any{st.FeedbackID, st.OwnerID, st.State, st.Tries, st.LastTriedAt, st.WarnedAt,
+				st.OverdueAt, st.ChangedByID, st.ChangeAction, st.Version, st.UpdatedAt}
+		}, nil)
 }
 
 // followUpState loads (or, for an older detractor, makes) the follow-up state of a
