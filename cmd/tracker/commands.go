@@ -16,6 +16,7 @@ import (
 
 func serveCommand(*flag.FlagSet) func(context.Context, env) error {
 	return func(ctx context.Context, e env) error {
+		tuneGC()
 		if err := e.store.SeedReference(ctx); err != nil {
 			return err
 		}
