@@ -57,6 +57,8 @@ type User struct {
 	// LastWriteAt is when the user's latest write committed (the store keeps it), so
 	// that every instance shows a user their own writes.
 	LastWriteAt *time.Time `json:"-"`
+	// LastWriteBy names the instance that made that write (a random id per process).
+	LastWriteBy string `json:"-"`
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }

@@ -270,3 +270,38 @@ func TestCachedAggregateRefreshesAhead(t *testing.T) {
 		t.Fatalf("computed %d times, want 2 (one refresh)", runs)
 	}
 }
+
+// A user's reads through an instance are computed afresh for a while after their latest
+// write when another instance took it; its own writes are covered by its generations.
+func TestNotBefore(t *testing.T) {
+	w := &writeLog{instance: "me"}
+	now := time.Now()
+	tests := []struct {
+		name  string
+		ctx   context.Context
+		zero  bool
+		after time.Time // the result is not before this
+	}{
+		{"no user", context.Background(), true, time.Time{}},
+		{"never wrote", ForUser(context.Background(), 7), true, time.Time{}},
+		{"latest write through this instance", WithLastWrite(ForUser(context.Background(), 7), &now, "me"), true, time.Time{}},
+		{"through another, just now: afresh from this read on", WithLastWrite(ForUser(context.Background(), 7), &now, "other"), false, now},
+		{"through another, long ago: after the margin", WithLastWrite(ForUser(context.Background(), 7), ptr(now.Add(-time.Hour)), "other"), false, now.Add(-time.Hour).Add(crossInstanceMargin)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := w.notBefore(tt.ctx)
+			if got.IsZero() != tt.zero {
+				t.Fatalf("notBefore = %v, want zero %v", got, tt.zero)
+			}
+			if !tt.zero && got.Before(tt.after) {
+				t.Fatalf("notBefore = %v, want not before %v", got, tt.after)
+			}
+			if !tt.zero && got.After(time.Now()) {
+				t.Fatalf("notBefore = %v is in the future: nothing could be shown", got)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -31,10 +31,8 @@ type writeLog struct {
 	tables map[string]uint64
 	// byUser is, per user, the generation their latest write made: what they must see.
 	byUser map[int64]uint64
-	// marks is, per user, the last_write_at this instance's latest committed write
-	// for them recorded (markWriters): while the database still holds it, their latest
-	// write went through this instance, and byUser covers it.
-	marks map[int64]time.Time
+	// instance names this process in users.last_write_by (markWriters).
+	instance string
 }
 
 // quietTables are written on every request or by the clock; their writes change no
@@ -52,7 +50,7 @@ func (w *writeLog) committed(ctx context.Context, tables map[string]bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.tables == nil {
-		w.tables, w.byUser, w.marks = map[string]uint64{}, map[int64]uint64{}, map[int64]time.Time{}
+		w.tables, w.byUser = map[string]uint64{}, map[int64]uint64{}
 	}
 	loud := false
 	for t := range tables {
@@ -73,23 +71,6 @@ func (w *writeLog) committed(ctx context.Context, tables map[string]bool) {
 	}
 }
 
-// marked records the last_write_at a committed transaction wrote for these users.
-func (w *writeLog) marked(ids []int64, at time.Time) {
-	if at.IsZero() {
-		return
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.marks == nil {
-		w.tables, w.byUser, w.marks = map[string]uint64{}, map[int64]uint64{}, map[int64]time.Time{}
-	}
-	for _, id := range ids {
-		if at.After(w.marks[id]) {
-			w.marks[id] = at
-		}
-	}
-}
-
 // table returns the generation of one table.
 func (w *writeLog) table(t string) uint64 {
 	w.mu.RLock()
@@ -107,7 +88,7 @@ func (w *writeLog) sawOwnWrite(ctx context.Context) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.byUser == nil {
-		w.tables, w.byUser, w.marks = map[string]uint64{}, map[int64]uint64{}, map[int64]time.Time{}
+		w.tables, w.byUser = map[string]uint64{}, map[int64]uint64{}
 	}
 	w.byUser[id] = max(w.byUser[id], w.all.Load())
 }
@@ -123,24 +104,16 @@ const crossInstanceMargin = 2 * time.Second
 
 // notBefore returns the time after which figures shown to ctx's user must have been
 // computed because of a write another instance took (see WithLastWrite); zero when
-// their latest write went through this instance, whose generations cover it: the
-// database still holds the mark this instance's commit wrote.
+// their latest write went through this instance, whose generations cover it.
 func (w *writeLog) notBefore(ctx context.Context) time.Time {
-	wrote, ok := ctx.Value(lastWriteKey{}).(time.Time)
-	id, known := userOf(ctx)
-	if !ok || !known {
-		return time.Time{}
-	}
-	w.mu.RLock()
-	mark, ours := w.marks[id]
-	w.mu.RUnlock()
-	if ours && mark.Equal(wrote) {
+	last, ok := ctx.Value(lastWriteKey{}).(lastWrite)
+	if _, known := userOf(ctx); !ok || !known || last.by == w.instance {
 		return time.Time{}
 	}
 	// The user was answered, so their write had committed before this read began:
 	// what is computed from now on includes it, whenever within the margin it
 	// committed.
-	until, now := wrote.Add(crossInstanceMargin), time.Now()
+	until, now := last.at.Add(crossInstanceMargin), time.Now()
 	if until.Before(now) {
 		return until
 	}
@@ -149,44 +122,49 @@ func (w *writeLog) notBefore(ctx context.Context) time.Time {
 
 type lastWriteKey struct{}
 
-// WithLastWrite tells the store when ctx's user last wrote (User.LastWriteAt, read
-// from the database with the user), so that figures kept by this instance from before
-// a write the user made through another instance are not shown to them.
-func WithLastWrite(ctx context.Context, at *time.Time) context.Context {
+// lastWrite is when a user's latest write was recorded, and by which instance.
+type lastWrite struct {
+	at time.Time
+	by string
+}
+
+// WithLastWrite tells the store when ctx's user last wrote and through which instance
+// (User.LastWriteAt and LastWriteBy, read from the database with the user), so that
+// figures kept by this instance from before a write the user made through another
+// instance are not shown to them.
+func WithLastWrite(ctx context.Context, at *time.Time, by string) context.Context {
 	if at == nil {
 		return ctx
 	}
-	return context.WithValue(ctx, lastWriteKey{}, *at)
+	return context.WithValue(ctx, lastWriteKey{}, lastWrite{at: *at, by: by})
 }
 
 // quietKey marks a statement whose write changes no figure (the writer's last write time).
 type quietKey struct{}
 
-// markWriters records, inside a write transaction, that these users' writes commit
-// now, and returns the time it wrote (to the microsecond both databases keep), which
-// the caller hands to writeLog.marked once the transaction has committed. Every write
-// records its own time: a transaction marking a user another one holds waits for it
-// (ids in order, so two batches never deadlock), and the row then names the write that
-// committed last. It skipped such rows once, leaving the mark to the other
-// transaction; the soak on PostgreSQL then missed 5 own writes in 2,221 read through
-// the other instance, which took the skipped one's mark for its own.
-func markWriters(tx *gorm.DB, ids []int64) (time.Time, error) {
+// markWriters records, inside a write transaction, that these users' writes commit now
+// through this instance. Every write records its own: a transaction marking a user
+// another one holds waits for it (ids in order, so two batches never deadlock), and the
+// row then names the write that committed last. It skipped such rows once, leaving the
+// mark to the other transaction, and the soak on PostgreSQL missed 5 own writes in 2,221
+// read through the other instance, which took the skipped write for one of its own.
+func (w *writeLog) markWriters(tx *gorm.DB, ids []int64) error {
 	if len(ids) == 0 {
-		return time.Time{}, nil
+		return nil
 	}
 	quiet := tx.WithContext(context.WithValue(tx.Statement.Context, quietKey{}, true))
 	if tx.Dialector.Name() == "postgres" {
-		// Take the rows first and read the clock after: a later commit for a user then
-		// always writes a later time (SQLite has one writer at a time anyway). NO KEY:
-		// the feedback's foreign keys share the same rows (KEY SHARE), which FOR UPDATE
-		// would wait for, and two batches would wait for each other.
+		// Take the rows first and read the clock after, so the time is close to the
+		// commit (SQLite has one writer at a time anyway). NO KEY: the feedback's
+		// foreign keys share the same rows (KEY SHARE), which FOR UPDATE would wait
+		// for, and two batches would wait for each other.
 		var locked []int64
 		if err := quiet.Raw(`SELECT id FROM users WHERE id IN ? ORDER BY id FOR NO KEY UPDATE`, ids).Scan(&locked).Error; err != nil {
-			return time.Time{}, err
+			return err
 		}
 	}
-	at := time.Now().UTC().Truncate(time.Microsecond)
-	return at, quiet.Exec(`UPDATE users SET last_write_at = ? WHERE id IN ?`, at, ids).Error
+	return quiet.Exec(`UPDATE users SET last_write_at = ?, last_write_by = ? WHERE id IN ?`,
+		time.Now().UTC(), w.instance, ids).Error
 }
 
 // seenBy returns the generation ctx's user must see: that of their latest write.
@@ -325,15 +303,12 @@ func (w *writeLog) watchWrites(db *gorm.DB) error {
 // read-then-write never fails half way with "database is locked".
 func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	t := &txTables{tables: map[string]bool{}}
-	var mark time.Time
 	err := s.w.WithContext(context.WithValue(ctx, txKey{}, t)).Transaction(func(tx *gorm.DB) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
 		if id, ok := userOf(ctx); ok && t.loud() {
-			var err error
-			mark, err = markWriters(tx, []int64{id})
-			return err
+			return s.writes.markWriters(tx, []int64{id})
 		}
 		return nil
 	})
@@ -341,9 +316,6 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	// back one only costs the caches a recomputation.
 	s.writes.committed(ctx, t.tables)
 	if err == nil {
-		if id, ok := userOf(ctx); ok {
-			s.writes.marked([]int64{id}, mark)
-		}
 		s.afterCommit() // wakes the webhook worker when the transaction stored an event
 	}
 	return err

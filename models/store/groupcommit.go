@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/improvementtracker/tracker/models"
 
@@ -145,8 +144,6 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 	for i, j := range jobs {
 		rows[i] = j.row
 	}
-	var writers []int64 // whose last write these are (markWriters)
-	var mark time.Time
 	err = s.Tx(ctx, func(tx *gorm.DB) error {
 		var err error
 		if err := linkEmployees(tx, rows); err != nil {
@@ -164,7 +161,7 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 		// The writers' rows are locked here, in id order, before rememberLastEntries
 		// updates some of them again: two batches on PostgreSQL then never lock the
 		// same users in opposite orders.
-		writers = writers[:0]
+		var writers []int64
 		for _, j := range jobs {
 			if id, ok := userOf(j.ctx); ok {
 				writers = append(writers, id)
@@ -174,8 +171,7 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 			}
 		}
 		slices.Sort(writers)
-		writers = slices.Compact(writers)
-		if mark, err = markWriters(tx, writers); err != nil {
+		if err := s.writes.markWriters(tx, slices.Compact(writers)); err != nil {
 			return err
 		}
 		if err := tx.CreateInBatches(createdEntries(jobs, ids), 500).Error; err != nil {
@@ -189,9 +185,6 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 		}
 		return rememberLastEntries(tx, jobs)
 	})
-	if err == nil {
-		s.writes.marked(writers, mark)
-	}
 	return ids, err
 }
 

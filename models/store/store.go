@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -104,6 +105,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	s := &Store{Now: time.Now, Location: opt.Location, lag: max(opt.OthersLag, 0), Login: models.DefaultLoginPolicy,
 		pages: aggregates{limit: keptPages}}
 	s.hooks.wake = make(chan struct{}, 1)
+	s.writes.instance = rand.Text()
 	var err error
 	switch {
 	case strings.HasPrefix(url, "sqlite:"):
