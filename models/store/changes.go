@@ -95,11 +95,10 @@ func (w *writeLog) sawOwnWrite(ctx context.Context) {
 
 // crossInstanceMargin is how much later than a user's latest write (as the instance
 // that took it recorded it) kept figures must have been computed before another
-// instance shows them to that user: it covers the time from recording to commit and
-// the clocks of two machines differing a little. Within it, the user's reads through
-// that instance are computed afresh (notBefore). It was 250 ms, until the PostgreSQL
-// soak caught a batch that committed later than that after its mark: one own write
-// in 446 missing through the other instance.
+// instance shows them to that user: it covers the time from recording to commit (a
+// batch on a busy PostgreSQL took several hundred milliseconds) and the clocks of two
+// machines differing a little. Within it, the user's reads through that instance are
+// computed afresh (notBefore).
 const crossInstanceMargin = 2 * time.Second
 
 // notBefore returns the time after which figures shown to ctx's user must have been
