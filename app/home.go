@@ -2,8 +2,8 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -51,7 +51,7 @@ func goalChart(ctx context.Context, p *models.YearProgress) components.GoalChart
 	labels := make([]string, 12)
 	pace := make([]float64, 12)
 	for i := range 12 {
-		labels[i] = t.T(fmt.Sprintf("month.short.%d", i+1))
+		labels[i] = t.MonthShort(time.Month(i + 1))
 		end := monthEnd(p.Year, i, p.Today.Location())
 		pace[i] = models.Pace(p.Target, end)
 	}

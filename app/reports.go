@@ -54,7 +54,7 @@ func kindOfPeriod(p string) models.PeriodKind {
 func periodLabel(ctx context.Context, p models.Period) string {
 	switch p.Kind {
 	case models.PeriodMonth:
-		return i18n.T(ctx, fmt.Sprintf("month.short.%d", int(p.Start.Month()))) + " " + strconv.Itoa(p.Start.Year())
+		return i18n.FromContext(ctx).MonthShort(p.Start.Month()) + " " + strconv.Itoa(p.Start.Year())
 	case models.PeriodQuarter:
 		return fmt.Sprintf("Q%d %d", (int(p.Start.Month())+2)/3, p.Start.Year())
 	}

@@ -2,7 +2,6 @@ package components
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -83,7 +82,7 @@ func NewNPSTrend(ctx context.Context, title, desc string, months []models.NPSMon
 	for i, m := range months {
 		x0 := trendLeft + slot*float64(i)
 		x := x0 + slot/2
-		name := t.T(fmt.Sprintf("month.short.%d", int(m.Month)))
+		name := t.MonthShort(m.Month)
 		if layout == MonthLabels {
 			c.XTicks = append(c.XTicks, Tick{X: num(x), Y: num(h - 6), Label: name})
 		} else if m.Month == 1 || i == 0 {
@@ -127,7 +126,7 @@ func TrendDesc(ctx context.Context, months []models.NPSMonth) string {
 	}
 	t := i18n.FromContext(ctx)
 	name := func(m models.NPSMonth) string {
-		return t.T(fmt.Sprintf("month.short.%d", int(m.Month))) + " " + strconv.Itoa(m.Year)
+		return t.MonthShort(m.Month) + " " + strconv.Itoa(m.Year)
 	}
 	return t.T("report.trend_desc", map[string]any{"From": name(months[0]), "To": name(months[len(months)-1])})
 }

@@ -260,13 +260,16 @@ func (t *Translator) formatDate(ctx context.Context, at time.Time) string {
 	day, year := strconv.Itoa(at.Day()), strconv.Itoa(at.Year())
 	switch t.Lang {
 	case "da":
-		return day + ". " + t.T(monthShortIDs[at.Month()-1]) + " " + year
+		return day + ". " + t.MonthShort(at.Month()) + " " + year
 	case "nb":
 		// Norwegian writes the month in full in running text: "3. mars 2026".
 		return day + ". " + t.T(monthLongIDs[at.Month()-1]) + " " + year
 	}
-	return day + " " + t.T(monthShortIDs[at.Month()-1]) + " " + year
+	return day + " " + t.MonthShort(at.Month()) + " " + year
 }
+
+// MonthShort is a month's short name in the translator's language ("Mar", "mar.").
+func (t *Translator) MonthShort(m time.Month) string { return t.T(monthShortIDs[m-1]) }
 
 // monthShortIDs and monthLongIDs are the months' message ids, January first.
 var monthShortIDs, monthLongIDs = monthIDs("month.short."), monthIDs("month.long.")
