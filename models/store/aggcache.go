@@ -21,7 +21,7 @@ const computeTimeout = 30 * time.Second
 // aggregates caches computed figures by key, each with the write generation it was
 // computed at (see writeLog).
 type aggregates struct {
-	// limit is how many keys are kept (default 1024); past it the cache starts over.
+	// limit is how many keys are kept (default 1024); see keep.
 	limit int
 	mu    sync.Mutex
 	// floor is the oldest write generation whose figures may still be shown (forget).
@@ -35,6 +35,7 @@ type aggregateEntry struct {
 	value any
 	gen   uint64
 	at    time.Time
+	ttl   time.Duration // how long it may be shown at most
 }
 
 // flight is one computation that readers wait for together.
@@ -94,52 +95,11 @@ func cachedIn[T any](ctx context.Context, s *Store, a *aggregates, key string, t
 	var zero T
 	now := time.Now()
 	need, current, notBefore := s.writes.seenBy(ctx), s.writes.all.Load(), s.writes.notBefore(ctx)
-	limit := a.limit
-	if limit <= 0 {
-		limit = 1024
-	}
-	var start func(f *flight)
-	start = func(f *flight) { // with a.mu held
-		f.gen, f.at = s.writes.all.Load(), time.Now()
-		if a.flights == nil {
-			a.flights = map[string]*flight{}
-		}
-		a.flights[key] = f
-		detached, cancel := context.WithTimeout(context.WithoutCancel(ctx), computeTimeout)
-		go func() {
-			defer cancel()
-			v, err := func() (v T, err error) {
-				defer func() {
-					if p := recover(); p != nil {
-						err = fmt.Errorf("models: computing %s panicked: %v", key, p)
-					}
-				}()
-				return compute(detached)
-			}()
-			a.mu.Lock()
-			f.value, f.err = v, err
-			if err == nil {
-				if a.entries == nil || len(a.entries) > limit {
-					a.entries = map[string]aggregateEntry{}
-				}
-				if e, ok := a.entries[key]; !ok || e.gen <= f.gen {
-					a.entries[key] = aggregateEntry{value: v, gen: f.gen, at: f.at}
-				}
-			}
-			if f.next != nil {
-				start(f.next)
-			} else if a.flights[key] == f {
-				delete(a.flights, key)
-			}
-			a.mu.Unlock()
-			close(f.done)
-		}()
-	}
 	a.mu.Lock()
 	need = max(need, a.floor)
 	if e, ok := a.entries[key]; ok && usable(e.gen, e.at, need, current, notBefore, now, s.lag, ttl) {
 		if _, running := a.flights[key]; !running && refreshDue(e.gen, e.at, current, now, s.lag, ttl) {
-			start(&flight{done: make(chan struct{})})
+			startFlight(ctx, s, a, key, ttl, compute, &flight{done: make(chan struct{})})
 		}
 		a.mu.Unlock()
 		return e.value.(T), nil
@@ -148,7 +108,7 @@ func cachedIn[T any](ctx context.Context, s *Store, a *aggregates, key string, t
 	switch {
 	case !running:
 		f = &flight{done: make(chan struct{})}
-		start(f)
+		startFlight(ctx, s, a, key, ttl, compute, f)
 	case usable(f.gen, f.at, need, current, notBefore, now, s.lag, ttl):
 		// Join it.
 	default:
@@ -167,6 +127,71 @@ func cachedIn[T any](ctx context.Context, s *Store, a *aggregates, key string, t
 		return zero, f.err
 	}
 	return f.value.(T), nil
+}
+
+// startFlight computes key's figures for the readers waiting on f, with a.mu held. The
+// computation runs detached from every request (computeTimeout); when it ends, the
+// flight queued behind it, if any, starts.
+func startFlight[T any](ctx context.Context, s *Store, a *aggregates, key string, ttl time.Duration,
+	compute func(context.Context) (T, error), f *flight) {
+	f.gen, f.at = s.writes.all.Load(), time.Now()
+	if a.flights == nil {
+		a.flights = map[string]*flight{}
+	}
+	a.flights[key] = f
+	detached, cancel := context.WithTimeout(context.WithoutCancel(ctx), computeTimeout)
+	go func() {
+		defer cancel()
+		v, err := func() (v T, err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("models: computing %s panicked: %v", key, p)
+				}
+			}()
+			return compute(detached)
+		}()
+		a.mu.Lock()
+		f.value, f.err = v, err
+		if err == nil {
+			a.keep(key, aggregateEntry{value: v, gen: f.gen, at: f.at, ttl: ttl})
+		}
+		if f.next != nil {
+			startFlight(ctx, s, a, key, ttl, compute, f.next)
+		} else if a.flights[key] == f {
+			delete(a.flights, key)
+		}
+		a.mu.Unlock()
+		close(f.done)
+	}()
+}
+
+// keep stores figures under key unless newer ones are there, with a.mu held. When the
+// cache is full, figures past their limit are dropped first; only when all are still
+// fresh does it start over (per-user keys, such as each user's unread count, once
+// threw out everyone's dashboard figures whenever a thousand users had been seen).
+func (a *aggregates) keep(key string, e aggregateEntry) {
+	if old, ok := a.entries[key]; ok {
+		if old.gen <= e.gen {
+			a.entries[key] = e
+		}
+		return
+	}
+	limit := a.limit
+	if limit <= 0 {
+		limit = 1024
+	}
+	if len(a.entries) >= limit {
+		now := time.Now()
+		for k, old := range a.entries {
+			if now.Sub(old.at) > old.ttl {
+				delete(a.entries, k)
+			}
+		}
+	}
+	if a.entries == nil || len(a.entries) >= limit {
+		a.entries = map[string]aggregateEntry{}
+	}
+	a.entries[key] = e
 }
 
 // forget drops everything kept, and what is being computed, for every reader: after an

@@ -305,3 +305,28 @@ func TestNotBefore(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A full cache makes room by dropping figures past their limit, not the fresh ones.
+func TestKeepDropsExpiredFiguresFirst(t *testing.T) {
+	a := &aggregates{limit: 3}
+	old := time.Now().Add(-time.Minute)
+	a.keep("dashboard", aggregateEntry{value: 1, at: time.Now(), ttl: aggregateTTL})
+	a.keep("unread 1", aggregateEntry{value: 2, at: old, ttl: navCountTTL})
+	a.keep("unread 2", aggregateEntry{value: 3, at: old, ttl: navCountTTL})
+	a.keep("unread 3", aggregateEntry{value: 4, at: time.Now(), ttl: navCountTTL})
+	if _, ok := a.entries["dashboard"]; !ok || len(a.entries) != 2 {
+		t.Fatalf("kept %v, want the dashboard and unread 3", a.entries)
+	}
+	// Older figures never replace newer ones of the same key.
+	a.entries["dashboard"] = aggregateEntry{value: 5, gen: 9, at: time.Now(), ttl: aggregateTTL}
+	a.keep("dashboard", aggregateEntry{value: 6, gen: 8, at: time.Now(), ttl: aggregateTTL})
+	if v := a.entries["dashboard"].value; v != 5 {
+		t.Fatalf("figures of generation 8 replaced those of 9: %v", v)
+	}
+	// All fresh and full: the cache starts over rather than grow.
+	a.keep("unread 4", aggregateEntry{value: 7, at: time.Now(), ttl: navCountTTL})
+	a.keep("unread 5", aggregateEntry{value: 8, at: time.Now(), ttl: navCountTTL})
+	if len(a.entries) > 3 {
+		t.Fatalf("%d entries kept, limit 3", len(a.entries))
+	}
+}
