@@ -49,6 +49,7 @@ func (s *Server) jobs() []Job {
 		{Name: returnDeferredJob, Every: 15 * time.Minute, Run: func(ctx context.Context) error {
 			n, err := s.store.ReturnDeferred(ctx)
 			if n > 0 {
+				s.log.Info("deferred improvements back in review", "improvements", n)
 			}
 			return err
 		}},

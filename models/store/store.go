@@ -215,12 +215,9 @@ func (s *Store) openSQLite(path string, opt Options) error {
 			"&_pragma=synchronous(" + synchronous + ")&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(10000)" +
 			"&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate&_time_format=sqlite"
 	}
-	open := func(conns int, synchronous string) (*gorm.DB, error) {
+	open := func(conns int, synchronous string, prepare bool) (*gorm.DB, error) {
 		cfg := gormConfig(opt)
-		// The driver parses every statement anew; a page's queries are the same few
-		// strings each time, and parsing was a tenth of a list page. PostgreSQL's
-		// driver (pgx) keeps its own statement cache.
-		cfg.PrepareStmt, cfg.PrepareStmtMaxSize = true, 512
+		cfg.PrepareStmt, cfg.PrepareStmtMaxSize = prepare, 512
 		db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: dsn(synchronous)}), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("models: open sqlite: %w", err)
@@ -231,11 +228,19 @@ func (s *Store) openSQLite(path string, opt Options) error {
 		sqlDB.SetConnMaxIdleTime(0)
 		return db, nil
 	}
+	// The driver parses every statement anew; a page's queries are the same few
+	// strings each time, and parsing was a tenth of a list page, so the readers keep
+	// their statements prepared (PostgreSQL's driver, pgx, keeps its own cache). The
+	// writer does not: GORM prepares a statement on the pool, which on the writer's
+	// one connection waits for the transaction holding it, while that transaction, if
+	// it runs the same statement, waits for the preparation (go-gorm/gorm#7465). Every
+	// write then stopped until a request timed out. Readers run no transactions, so
+	// each holds its connection for one statement only and never waits on another.
 	var err error
-	if s.w, err = open(1, "FULL"); err != nil {
+	if s.w, err = open(1, "FULL", false); err != nil {
 		return err
 	}
-	if s.r, err = open(opt.ReadPool, "NORMAL"); err != nil {
+	if s.r, err = open(opt.ReadPool, "NORMAL", true); err != nil {
 		return err
 	}
 	s.dialect = SQLite

@@ -7,10 +7,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/models/modeltest"
 	"github.com/improvementtracker/tracker/models/store"
+
+	"gorm.io/gorm"
 )
 
 // Sixty-four goroutines writing at once through the app's handle must never see
@@ -151,5 +154,53 @@ func TestOptimizeKeepsNoSamples(t *testing.T) {
 	}
 	if count("sqlite_stat1") == 0 {
 		t.Error("Optimize removed the per-index counts too")
+	}
+}
+
+// A statement run outside a transaction while a transaction holds the writer must
+// wait for that transaction, and the transaction may run the same statement itself.
+// With GORM's prepared statements on the writer's single connection, the first
+// waited for a connection to prepare the statement and the second waited for that
+// preparation (go-gorm/gorm#7465): every write stopped until a request timed out, as
+// the soak saw right after a restart, when no statement is prepared yet.
+func TestWriterStatementPreparedByAWaiterDoesNotStopTheTransaction(t *testing.T) {
+	s := modeltest.Open(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	sqlDB, err := s.SQLDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A statement this test alone runs, so nothing has prepared it before.
+	const touch = `UPDATE users SET name = name WHERE id = ? AND 'writer-wait-test' <> ''`
+	inTx, release := make(chan struct{}), make(chan struct{})
+	txDone := make(chan error, 1)
+	go func() {
+		txDone <- s.Tx(ctx, func(tx *gorm.DB) error {
+			close(inTx)
+			<-release
+			return tx.Exec(touch, 1).Error
+		})
+	}()
+	<-inTx
+	waits := sqlDB.Stats().WaitCount
+	outsideDone := make(chan error, 1)
+	go func() { outsideDone <- s.Writer(ctx).Exec(touch, 1).Error }()
+	if s.Dialect() == store.SQLite {
+		// The writer has one connection: the statement outside waits for it.
+		for sqlDB.Stats().WaitCount == waits && ctx.Err() == nil {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	close(release)
+	for name, done := range map[string]chan error{"transaction": txDone, "statement outside": outsideDone} {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s still waiting after 10 s: the writer is deadlocked", name)
+		}
 	}
 }
