@@ -148,6 +148,7 @@ func TestSoakSmoke(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	defer logServerProblems(t, dir)
 	rep, err := soak(ctx, cfg)
 	if err != nil {
 		t.Fatalf("soak: %v", err)
@@ -185,6 +186,33 @@ func TestSoakSmoke(t *testing.T) {
 		if !strings.Contains(rep.markdown, want) {
 			t.Errorf("the soak's report lacks %q:\n%s", want, rep.markdown)
 		}
+	}
+}
+
+// logServerProblems prints, when the test failed, the warnings and errors of the
+// servers' logs in dir: the report says what the load saw, these say why (a request
+// that hung 30 s and then failed names the call it waited in).
+func logServerProblems(t *testing.T, dir string) {
+	if !t.Failed() {
+		return
+	}
+	logs, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+	for _, path := range logs {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		var problems []string
+		for line := range strings.Lines(string(b)) {
+			if strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") {
+				problems = append(problems, line)
+			}
+		}
+		const most = 30
+		if len(problems) > most {
+			problems = append(problems[:most/2], problems[len(problems)-most/2:]...)
+		}
+		t.Logf("%s: %d warnings and errors (at most the first and last 15 shown):\n%s", filepath.Base(path), len(problems), strings.Join(problems, ""))
 	}
 }
 
