@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/improvementtracker/tracker/views/i18n"
 )
 
@@ -51,6 +53,35 @@ func TestNum(t *testing.T) {
 		}
 		if legacy := strings.TrimSuffix(fmt.Sprintf("%.1f", tt.in), ".0"); legacy != num(tt.in) {
 			t.Errorf("num(%v) = %q, %%.1f gives %q", tt.in, num(tt.in), legacy)
+		}
+	}
+}
+
+// A moment's title and datetime attribute are on the reader's clock, like its text,
+// whatever zone the time arrives in.
+func TestTimeTitlesOnTheReadersClock(t *testing.T) {
+	ctx := i18n.WithTranslator(context.Background(), i18n.For("en"))
+	cph, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx = i18n.WithLocation(ctx, cph)
+	due := time.Date(2026, time.December, 1, 8, 30, 0, 0, time.UTC)
+	now := due.Add(-22 * time.Hour)
+	for name, c := range map[string]templ.Component{
+		"date":      Date(due),
+		"date-time": DateTime(due),
+		"due":       Due(due, now),
+	} {
+		var b strings.Builder
+		if err := c.Render(ctx, &b); err != nil {
+			t.Fatal(err)
+		}
+		html := b.String()
+		for _, want := range []string{`datetime="2026-12-01T09:30:00+01:00"`, `title="2026-12-01 09:30 CET"`} {
+			if !strings.Contains(html, want) {
+				t.Errorf("%s: %s lacks %s", name, html, want)
+			}
 		}
 	}
 }

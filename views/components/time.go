@@ -16,6 +16,18 @@ func FormatDate(ctx context.Context, t time.Time) string { return i18n.Date(ctx,
 // moment shows the same clock on every page.
 func FormatDateTime(ctx context.Context, t time.Time) string { return i18n.DateTime(ctx, t) }
 
+// exactTime is the title of a shown moment: to the minute and with its zone, on the
+// reader's clock like the text beside it. Deadlines arrive in UTC, and their titles
+// once said "08:30 UTC" beside a Copenhagen reader's "in 22 hours".
+func exactTime(ctx context.Context, t time.Time) string {
+	return t.In(i18n.Location(ctx)).Format("2006-01-02 15:04 MST")
+}
+
+// machineTime is a moment for the datetime attribute, with the reader's offset.
+func machineTime(ctx context.Context, t time.Time) string {
+	return t.In(i18n.Location(ctx)).Format(time.RFC3339)
+}
+
 // Relative says how far a moment is from now: "in 4 hours", "2 days overdue".
 func Relative(ctx context.Context, t, now time.Time) string {
 	d := t.Sub(now)
