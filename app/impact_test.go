@@ -127,3 +127,24 @@ func TestTooFewToTell(t *testing.T) {
 		t.Errorf("MinImpactResponses = %d; the page and README say 30", models.MinImpactResponses)
 	}
 }
+
+// The implementation date's picker stops at today in TIME_ZONE: at 00:30 in
+// Copenhagen it is already the new day there, while UTC still has the old one.
+func TestImplementedOnPickerEndsTodayInTheTimeZone(t *testing.T) {
+	a := newTestApp(t)
+	st := a.user("steer@example.com", steering)
+	imp, err := a.store.CreateImprovement(context.Background(), models.NewImprovement{Title: "Stay signed in",
+		Impact: 4, Effort: models.EffortXS}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = a.store.TransitionImprovement(context.Background(), imp.ID,
+		models.TransitionInput{To: models.StatusInProgress, Version: imp.Version}, st); err != nil {
+		t.Fatal(err)
+	}
+	a.store.Now = func() time.Time { return cphTime(2026, time.April, 16, 0, 30) } // 22:30 UTC on 15 April
+	d := doc(t, a.signIn("steer@example.com").get("/improvements/"+strconvFormat(imp.ID)))
+	if got, _ := d.Find("#f-implemented_on").Attr("max"); got != "2026-04-16" {
+		t.Errorf("implemented_on max = %q, want 2026-04-16", got)
+	}
+}

@@ -281,7 +281,7 @@ func (s *Server) renderImprovement(c echo.Context, status int, imp *models.Impro
 			m.Edit, m.EditOpen = *st.edit, true
 		}
 	}
-	m.Now = s.store.Now()
+	m.Today = s.store.Today()
 	m.Savings = improvements.SavingsForm{EstimatedKr: optMoneyInput(c.Request().Context(), imp.SavingsEstimatedKr),
 		RealisedKr:     optMoneyInput(c.Request().Context(), imp.SavingsRealisedKr),
 		EstimatedHours: optNum(imp.HoursEstimated), RealisedHours: optNum(imp.HoursRealised)}
