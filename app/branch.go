@@ -76,7 +76,7 @@ func (s *Server) renderBranch(c echo.Context, pack bool) error {
 		base += "/pack"
 	}
 	m := loop.BranchPage{Page: s.page(c, "loop.branch_title", "branch"), Report: rep, Branches: mine, Pack: pack,
-		Month: rep.Period.Start.Format("01/2006"),
+		Month: periodLabel(ctx, rep.Period),
 		Prev:  base + "?month=" + rep.Period.Start.AddDate(0, -1, 0).Format("2006-01"),
 		Next:  base + "?month=" + rep.Period.Start.AddDate(0, 1, 0).Format("2006-01")}
 	m.Title = it.Name

@@ -97,6 +97,16 @@ func TestBranchManagerSeesOnlyItsBranches(t *testing.T) {
 	if res := web.get("/branches/south"); res.Code != http.StatusNotFound {
 		t.Errorf("another branch's page: %d, want 404", res.Code)
 	}
+	// Its heading names the month in the reader's language, as the reports do.
+	for lang, want := range map[string]string{"da": "mar. 2026", "en": "Mar 2026"} {
+		if err := a.store.SetLanguage(context.Background(), mustUser(t, a, "mgr@example.com").ID, lang); err != nil {
+			t.Fatal(err)
+		}
+		h1 := doc(t, a.signIn("mgr@example.com").get("/branches/north?month=2026-03")).Find("h1").Text()
+		if !strings.HasSuffix(h1, "· "+want) {
+			t.Errorf("%s: branch page heading %q, want it to end in %q", lang, h1, want)
+		}
+	}
 	if res := web.get("/branch"); res.Code != http.StatusSeeOther || !strings.HasPrefix(res.Header().Get("Location"), "/branches/") {
 		t.Errorf("/branch: %d %s", res.Code, res.Header().Get("Location"))
 	}
