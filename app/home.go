@@ -71,6 +71,6 @@ func goalChart(ctx context.Context, p *models.YearProgress) components.GoalChart
 // npsBar is the stacked bar of promoters, passives and detractors.
 func npsBar(ctx context.Context, c models.NPSCounts) components.StackedBar {
 	t := i18n.FromContext(ctx)
-	return components.NewStackedBar(t.T("report.groups_title"),
+	return components.NewStackedBar(ctx, t.T("report.groups_title"),
 		components.NPSSegments(c, t.T("group.promoter"), t.T("group.passive"), t.T("group.detractor")))
 }

@@ -171,8 +171,8 @@ type StackedBar struct {
 const sbW, sbH = 600.0, 28.0
 
 // NewStackedBar lays out the segments across the bar; each segment's label shows its
-// share in whole percent.
-func NewStackedBar(title string, segs []Segment) StackedBar {
+// share in whole percent, written as the reader's language writes it ("45 %" in Danish).
+func NewStackedBar(ctx context.Context, title string, segs []Segment) StackedBar {
 	total := 0
 	for _, s := range segs {
 		total += s.Value
@@ -188,9 +188,9 @@ func NewStackedBar(title string, segs []Segment) StackedBar {
 		}
 		share := float64(s.Value) * 100 / float64(total)
 		w := share * sbW / 100
-		pct := fmt.Sprintf("%d%%", int(math.Round(share)))
+		pct := i18n.Percent(ctx, share)
 		sb.Bars = append(sb.Bars, Bar{X: num(x), Y: "0", W: num(w), H: num(sbH), LabelX: num(x + w/2), LabelY: num(sbH/2 + 4),
-			Label: pct, Class: s.Class, Title: fmt.Sprintf("%s: %d (%s)", s.Label, s.Value, pct)})
+			Label: pct, Class: s.Class, Title: s.Label + ": " + i18n.Int(ctx, int64(s.Value)) + " (" + pct + ")"})
 		x += w
 	}
 	return sb

@@ -85,3 +85,17 @@ func TestTimeTitlesOnTheReadersClock(t *testing.T) {
 		}
 	}
 }
+
+// The groups bar writes its shares and counts as the reader's language does.
+func TestStackedBarInTheReadersLanguage(t *testing.T) {
+	segs := []Segment{{Label: "Promoters", Value: 1234}, {Label: "Detractors", Value: 1234}}
+	for lang, want := range map[string][2]string{
+		"da": {"50\u00a0%", "Promoters: 1.234 (50\u00a0%)"},
+		"en": {"50%", "Promoters: 1,234 (50%)"},
+	} {
+		sb := NewStackedBar(i18n.WithTranslator(context.Background(), i18n.For(lang)), "Groups", segs)
+		if len(sb.Bars) != 2 || sb.Bars[0].Label != want[0] || sb.Bars[0].Title != want[1] {
+			t.Errorf("%s: bars %+v, want label %q and title %q", lang, sb.Bars, want[0], want[1])
+		}
+	}
+}
