@@ -73,7 +73,7 @@ func score(f models.Feedback) string {
 	return fmt.Sprint(*f.NPS)
 }
 
-func amount(n int64) string { return fmt.Sprint(n) }
+func idText(n int64) string { return fmt.Sprint(n) }
 
 func fid(name string, it Item) string { return fmt.Sprintf("f-%s-%d", name, it.Feedback.ID) }
 
