@@ -191,3 +191,35 @@ func TestReportExcelExport(t *testing.T) {
 		t.Errorf("bad period: %d", res.Code)
 	}
 }
+
+// The CSV's times are all on one clock, TIME_ZONE's, each with its offset: a
+// detractor's received_at and its follow-up deadline must not read as two zones.
+func TestCSVExportTimesOnOneClock(t *testing.T) {
+	a, clients, fbs := exportApp(t)
+	res := clients["en"].get("/feedback/export.csv")
+	rows, err := csv.NewReader(bytes.NewReader(res.Body.Bytes()[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	for _, row := range rows[1:] {
+		if row[col["id"]] != strconvFormat(fbs[0].ID) {
+			continue
+		}
+		for _, name := range []string{"received_at", "follow_up_due_at"} {
+			at, err := time.Parse(time.RFC3339, row[col[name]])
+			if err != nil {
+				t.Fatalf("%s %q: %v", name, row[col[name]], err)
+			}
+			_, want := at.In(a.store.Location).Zone()
+			if _, got := at.Zone(); got != want {
+				t.Errorf("%s %q: offset %d s, want TIME_ZONE's %d s", name, row[col[name]], got, want)
+			}
+		}
+		return
+	}
+	t.Fatalf("the detractor %d is not in the export: %q", fbs[0].ID, rows)
+}

@@ -252,10 +252,10 @@ func (s *Server) feedbackExport(c echo.Context) error {
 			// The columns stay, so the file has one layout; their cells are empty.
 			fb.HideContact()
 		}
-		rec := []string{strconv.FormatInt(fb.ID, 10), csvCell(fbDeref(fb.ExternalID)), fb.ReceivedAt.Format(time.RFC3339),
+		rec := []string{strconv.FormatInt(fb.ID, 10), csvCell(fbDeref(fb.ExternalID)), fbTimeText(&fb.ReceivedAt, s.store.Location),
 			fbRefCode(fb.Channel), fbRefCode(fb.Touchpoint), fbRefCode(fb.Branch), fbDeref(fb.Segment), fbNPSText(fb.NPS),
 			string(fb.Group()), csvCell(fb.Comment), csvCell(fbDeref(fb.CustomerName)), csvCell(fbDeref(fb.CustomerEmail)),
-			fbTimeText(fb.FollowUpDueAt), fbTimeText(fb.FollowedUpAt), d.number(fb.GoodwillAmount.String()), fb.TriageStatus}
+			fbTimeText(fb.FollowUpDueAt, s.store.Location), fbTimeText(fb.FollowedUpAt, s.store.Location), d.number(fb.GoodwillAmount.String()), fb.TriageStatus}
 		if err := w.Write(rec); err != nil {
 			return err
 		}
@@ -301,11 +301,13 @@ func fbNPSText(n *int) string {
 	return strconv.Itoa(*n)
 }
 
-func fbTimeText(t *time.Time) string {
+// fbTimeText writes a moment of the export on TIME_ZONE's clock, with its offset, like
+// received_at beside it.
+func fbTimeText(t *time.Time, loc *time.Location) string {
 	if t == nil {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339)
+	return t.In(loc).Format(time.RFC3339)
 }
 
 // feedbackShow shows one feedback with its follow-up, improvements and history.
