@@ -20,6 +20,10 @@ func TestNPSTargetAndTrend(t *testing.T) {
 	a.feedbackAt(amb, cphTime(2026, time.February, 3, 12, 0), models.NewFeedback{NPS: score(9), Comment: "z"})
 	a.store.Now = func() time.Time { return cphTime(2026, time.March, 1, 12, 0) }
 	admin := a.signIn("admin@example.com", adminRole)
+	targetKey := func() int { return doc(t, admin.get("/")).Find(`[data-testid="trend"] .legend .key.target`).Length() }
+	if n := targetKey(); n != 0 {
+		t.Errorf("before any NPS target, the trend's legend shows a target's key (%d)", n)
+	}
 
 	bad := admin.postForm("/admin/goals", url.Values{"year": {"2026"}, "target": {"40"}, "nps_target": {"150"}})
 	if bad.Code != http.StatusBadRequest || doc(t, bad).Find(`[data-field="nps_target"].invalid, #f-nps_target[aria-invalid="true"]`).Length() == 0 {
@@ -30,6 +34,9 @@ func TestNPSTargetAndTrend(t *testing.T) {
 	}
 	if res := admin.postForm("/admin/goals", url.Values{"year": {"2025"}, "target": {"50"}, "nps_target": {"-5"}}); res.Code != http.StatusSeeOther {
 		t.Fatalf("set 2025: status %d", res.Code)
+	}
+	if n := targetKey(); n != 1 {
+		t.Errorf("with NPS targets, the trend's legend shows %d target keys, want 1", n)
 	}
 	goals := doc(t, admin.get("/admin/goals"))
 	if got := goals.Find(`[data-testid="nps-target"]`).Text(); !strings.Contains(got, "60") || !strings.Contains(got, "-5") {
