@@ -25,6 +25,10 @@ build: ## build the binary into bin/tracker
 
 # Flags of every test run; `make test TESTFLAGS=-count=1` skips the race detector.
 TESTFLAGS ?= -race -count=1
+# Longest a package's tests may run. Go's default of 10 minutes is too close: the app's
+# tests (browsers included) take 9-10 minutes under the race detector on a busy 2-core
+# machine, and one run past it failed as a timeout, not as a test.
+TESTTIMEOUT ?= 30m
 # Where tests keep their artifacts (the browser tests' screenshots), one folder per
 # dialect; empty (the default) keeps none. .ci/run sets it.
 TEST_ARTIFACTS ?=
@@ -41,13 +45,13 @@ test: ## run every test on SQLite, then on PostgreSQL when TEST_DATABASE_URL is 
 .PHONY: test-sqlite
 test-sqlite: ## run every test on SQLite (a fresh file per test)
 	$(if $(TEST_ARTIFACTS),mkdir -p $(TEST_ARTIFACTS)/sqlite)
-	TEST_DIALECT=sqlite $(GO) run ./.ci/testsum -name sqlite -- $(TESTFLAGS) $(call artifacts,sqlite) ./...
+	TEST_DIALECT=sqlite $(GO) run ./.ci/testsum -name sqlite -- $(TESTFLAGS) -timeout=$(TESTTIMEOUT) $(call artifacts,sqlite) ./...
 
 .PHONY: test-pgsql
 test-pgsql: ## run every test on PostgreSQL (a fresh schema per test in TEST_DATABASE_URL)
 	@test -n "$$TEST_DATABASE_URL" || { echo "test-pgsql needs TEST_DATABASE_URL=postgres://..."; exit 2; }
 	$(if $(TEST_ARTIFACTS),mkdir -p $(TEST_ARTIFACTS)/postgres)
-	TEST_DIALECT=postgres $(GO) run ./.ci/testsum -name postgres -- $(TESTFLAGS) $(call artifacts,postgres) ./...
+	TEST_DIALECT=postgres $(GO) run ./.ci/testsum -name postgres -- $(TESTFLAGS) -timeout=$(TESTTIMEOUT) $(call artifacts,postgres) ./...
 
 .PHONY: lint
 lint: assets-verify ## go vet, gofmt and the vendored files' checksums
