@@ -133,7 +133,6 @@ func str(p *string) string {
 
 func group(f models.Feedback) string { return string(f.Group()) }
 
-// excerpt shortens a comment for a table cell.
 // excerpt cuts s after n characters (runes), marking the cut with an ellipsis. It
 // walks the string rather than converting it to runes: the list calls it for each of
 // its fifty rows, and the conversion was a twentieth of the page's rendering.
