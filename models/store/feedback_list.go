@@ -114,7 +114,7 @@ func (s *Store) listQuery(db *gorm.DB, f models.FeedbackFilter, after models.Cur
 	db = s.applyFilter(db.Model(&models.Feedback{}), f, true)
 	if after.ID != 0 {
 		// The first term alone bounds the index range; the second breaks ties on id.
-		db = db.Where("feedback.received_at <= ? AND (feedback.received_at < ? OR feedback.id < ?)",
+		db = db.Where("feedback.received_at <= ? AND ("+s.perRow("feedback.received_at")+" < ? OR feedback.id < ?)",
 			after.ReceivedAt, after.ReceivedAt, after.ID)
 	}
 	return db.Order("feedback.received_at DESC, feedback.id DESC").Limit(limit)
@@ -180,7 +180,7 @@ func (s *Store) walkWindows(ctx context.Context, rest models.FeedbackFilter, aft
 		}
 		var part []models.Feedback
 		err := match(s.listQuery(db, rest, after, want-len(out)).
-			Where("feedback.received_at >= ? AND (feedback.received_at > ? OR feedback.id >= ?)", end.ReceivedAt, end.ReceivedAt, end.ID),
+			Where("feedback.received_at >= ? AND ("+s.perRow("feedback.received_at")+" > ? OR feedback.id >= ?)", end.ReceivedAt, end.ReceivedAt, end.ID),
 			span.Low, span.High).
 			Find(&part).Error
 		if err != nil {

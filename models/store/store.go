@@ -39,6 +39,20 @@ const (
 	Postgres Dialect = "postgres"
 )
 
+// perRow names a time column in a comparison that SQLite evaluates on each row it
+// visits rather than one that bounds an index range. SQLite gives DATETIME and DATE
+// columns NUMERIC affinity, so such a comparison first tries to read the row's text as
+// a number, which took half the time of a search window (1.37 ms for 5,000 rows, 0.73
+// ms without). The unary + drops the affinity; the text comparison that follows is the
+// one SQLite fell back to anyway. Never use it on a term meant to seek an index: the
+// + hides the column from the planner. PostgreSQL compares timestamps as they are.
+func (s *Store) perRow(column string) string {
+	if s.dialect == SQLite {
+		return "+" + column
+	}
+	return column
+}
+
 // Store is the storage of the application. Writes go through w, reads through r: on
 // SQLite w is a single connection so writers queue in Go instead of spinning on the
 // database lock; on PostgreSQL both are the same pool.
