@@ -129,6 +129,33 @@ func TestCachedAggregateReadYourWrites(t *testing.T) {
 	}
 }
 
+// A plan choice stays through the reader's own writes, while a figure beside it does
+// not; only its age ends it.
+func TestCachedPlanOutlivesWrites(t *testing.T) {
+	s := &Store{plans: aggregates{writeBlind: true}}
+	ctx := ForUser(context.Background(), 7)
+	var plans, figures atomic.Int32
+	plan := func(context.Context) (int32, error) { return plans.Add(1), nil }
+	figure := func(context.Context) (int32, error) { return figures.Add(1), nil }
+	cachedPlan(ctx, s, "k", plan)
+	cachedAggregate(ctx, s, "k", figure)
+	s.writes.committed(ctx, map[string]bool{"feedback": true})
+	if v, _ := cachedPlan(ctx, s, "k", plan); v != 1 {
+		t.Errorf("plan after the reader's own write = %d, want the kept 1", v)
+	}
+	if v, _ := cachedAggregate(ctx, s, "k", figure); v != 2 {
+		t.Errorf("figure after the reader's own write = %d, want 2", v)
+	}
+	s.plans.mu.Lock()
+	e := s.plans.entries["k"]
+	e.at = e.at.Add(-planTTL - time.Second)
+	s.plans.entries["k"] = e
+	s.plans.mu.Unlock()
+	if v, _ := cachedPlan(ctx, s, "k", plan); v != 2 {
+		t.Errorf("plan past planTTL = %d, want 2", v)
+	}
+}
+
 func TestWrittenTable(t *testing.T) {
 	tests := []struct {
 		sql, table string

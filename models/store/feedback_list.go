@@ -18,8 +18,8 @@ import (
 const commonMatches = 2000
 
 // commonSearch reports whether an FTS query matches at least commonMatches comments,
-// reading no more of the full-text index than that. The answer is kept like the
-// dashboard's figures, until the next write or aggregateTTL.
+// reading no more of the full-text index than that. The answer only picks how the
+// page is found, so it is kept through writes (cachedPlan).
 func (s *Store) commonSearch(ctx context.Context, match string) bool {
 	return s.commonIn(ctx, "feedback_fts", match)
 }
@@ -27,7 +27,7 @@ func (s *Store) commonSearch(ctx context.Context, match string) bool {
 // commonIn is commonSearch on the full-text index table (feedback_fts, or the trigram
 // index feedback_tri); the table's name comes from code.
 func (s *Store) commonIn(ctx context.Context, table, match string) bool {
-	common, err := cachedAggregate(ctx, s, "common "+table+" "+match, func(ctx context.Context) (bool, error) {
+	common, err := cachedPlan(ctx, s, "common "+table+" "+match, func(ctx context.Context) (bool, error) {
 		var n int64
 		err := s.r.WithContext(ctx).Raw(`SELECT COUNT(*) FROM (SELECT rowid FROM `+table+`
 			WHERE `+table+` MATCH ? LIMIT ?) AS m`, match, commonMatches).Scan(&n).Error

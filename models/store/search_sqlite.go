@@ -72,10 +72,10 @@ func partsWhere(pq models.PartsQuery, triMatch, wordMatch string, low, high int6
 // trigram of pq that the fewest comments hold (read from feedback_tri_vocab), since
 // tracker_contains checks the whole words anyway. A trigram the vocabulary does not
 // list (none holds it, or it is folded otherwise than foldToken folds) is not chosen:
-// when none is listed the query asks for all of them, which finds what there is. The
-// answer is kept like the dashboard's figures.
+// when none is listed the query asks for all of them, which finds what there is. Any
+// of its trigrams finds every match, so the choice is kept through writes (cachedPlan).
 func (s *Store) triMatch(ctx context.Context, pq models.PartsQuery) string {
-	m, err := cachedAggregate(ctx, s, "tri "+pq.Trigrams, func(ctx context.Context) (string, error) {
+	m, err := cachedPlan(ctx, s, "tri "+pq.Trigrams, func(ctx context.Context) (string, error) {
 		folded := make([]string, len(pq.Grams))
 		for i, g := range pq.Grams {
 			folded[i] = models.FoldToken(g)

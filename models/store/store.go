@@ -72,6 +72,8 @@ type Store struct {
 	aggs      aggregates
 	// pages keeps the first page of each feedback list (listTTL).
 	pages aggregates
+	// plans keeps the search's plan choices (cachedPlan).
+	plans aggregates
 	// writes tells the caches what each commit changed.
 	writes writeLog
 	// lag is how long cached figures may miss other people's writes; see Options.
@@ -117,7 +119,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		opt.ReadPool = DefaultReadPool()
 	}
 	s := &Store{Now: time.Now, Location: opt.Location, lag: max(opt.OthersLag, 0), Login: models.DefaultLoginPolicy,
-		pages: aggregates{limit: keptPages}}
+		pages: aggregates{limit: keptPages}, plans: aggregates{writeBlind: true}}
 	s.hooks.wake = make(chan struct{}, 1)
 	s.writes.instance = rand.Text()
 	var err error
