@@ -45,7 +45,8 @@ func (s *Store) UntriagedFeedback(ctx context.Context, cursor string, limit int)
 		if err != nil {
 			return nil, "", models.Invalid("cursor", "invalid")
 		}
-		q += ` AND (f.received_at > ? OR (f.received_at = ? AND f.id > ?))`
+		// The first term bounds the index range; the second, on each row, breaks ties.
+		q += ` AND f.received_at >= ? AND (` + s.perRow("f.received_at") + ` > ? OR f.id > ?)`
 		args = append(args, at, at, id)
 	}
 	q += ` ORDER BY f.received_at, f.id LIMIT ?`

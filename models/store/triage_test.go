@@ -63,6 +63,8 @@ func TestUntriagedFeedbackOldestFirstWithKeyset(t *testing.T) {
 		// Inserted newest first, so the order must come from received_at.
 		ids = append(ids, rawFeedback(t, s, base.Add(time.Duration(5-i)*time.Hour), npsOf(i), "c", nil, ""))
 	}
+	// Received at the same moment as ids[3]: the next page, after ids[3], starts with it.
+	tie := rawFeedback(t, s, base.Add(2*time.Hour), npsOf(7), "c", nil, "")
 	if _, err := s.CloseNoAction(ctx, []int64{ids[0]}, "spam", st); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +83,7 @@ func TestUntriagedFeedbackOldestFirstWithKeyset(t *testing.T) {
 		}
 		cursor = next
 	}
-	want := []int64{ids[4], ids[3], ids[2], ids[1]}
+	want := []int64{ids[4], ids[3], tie, ids[2], ids[1]}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
