@@ -34,11 +34,11 @@ func gluedCalls(src string) []string {
 	lines := strings.Split(src, "\n")
 	var out []string
 	for i, raw := range lines {
-		line := strings.TrimSpace(raw)
+		line, spacedBefore := strings.CutPrefix(strings.TrimSpace(raw), `{ " " }`)
 		if !timeCall.MatchString(line) {
 			continue
 		}
-		if i > 0 {
+		if i > 0 && !spacedBefore {
 			prev := strings.TrimSpace(lines[i-1])
 			if prev != "" && !control.MatchString(prev) && inlineEnd.MatchString(prev) && !spacedEnd.MatchString(prev) {
 				out = append(out, strconv.Itoa(i+1)+": after "+prev)
@@ -64,7 +64,9 @@ func TestGluedCalls(t *testing.T) {
 		{"text before a call", "{ label }:\n@components.Date(d)", 1},
 		{"expression before a call", "{ it.Title }\n@components.Due(d, now)", 1},
 		{"link before a call", "<a href={ h }>{ t }</a>\n@components.DateTime(t)", 1},
-		{"spaces written", "{ label }:{ \" \" }\n{ \" \" }@components.Date(d)\n{ \" \" }· { n }", 0},
+		{"spaces written", "{ label }:{ \" \" }\n@components.Date(d)\n{ \" \" }· { n }", 0},
+		{"space written before the call", "{ label }:\n{ \" \" }@components.Date(d)", 0},
+		{"text after a spaced call", "{ label }:\n{ \" \" }@components.Date(d)\n· { n }", 1},
 		{"space inside the expression", "{ label + \": \" }\n@components.Date(d)", 0},
 		{"control lines", "if x {\n@components.Date(d)\n}", 0},
 		{"block elements", "<div>\n@components.Date(d)\n<input type=\"hidden\"/>", 0},
