@@ -583,7 +583,7 @@ func savingsText(ctx context.Context, money *models.Money, hours *int) string {
 		parts = append(parts, components.Money(ctx, *money))
 	}
 	if hours != nil {
-		parts = append(parts, components.FormatInt(ctx, int64(*hours))+" "+i18n.T(ctx, "savings.hours_unit"))
+		parts = append(parts, i18n.T(ctx, "savings.hours_count", map[string]any{"Count": *hours}))
 	}
 	if len(parts) == 0 {
 		return "–"

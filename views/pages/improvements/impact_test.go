@@ -10,7 +10,7 @@ import (
 
 // Savings name what was given, and only that.
 func TestSavingsText(t *testing.T) {
-	kr, hours := models.Kroner(120000), 1500
+	kr, hours, one := models.Kroner(120000), 1500, 1
 	tests := []struct {
 		lang  string
 		money *models.Money
@@ -22,6 +22,8 @@ func TestSavingsText(t *testing.T) {
 		{"en", nil, &hours, "1,500 hours"},
 		{"en", &kr, &hours, "DKK\u00a0120,000 · 1,500 hours"},
 		{"da", nil, &hours, "1.500 timer"},
+		{"en", nil, &one, "1 hour"},
+		{"da", nil, &one, "1 time"},
 	}
 	for _, tt := range tests {
 		ctx := i18n.WithTranslator(context.Background(), i18n.For(tt.lang))
