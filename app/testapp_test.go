@@ -24,7 +24,7 @@ import (
 
 // testApp is the real router over a real database.
 type testApp struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	store *store.Store
 	// logs holds everything the server logged, for tests that check what a log holds.
@@ -54,7 +54,7 @@ func newTestApp(t *testing.T) *testApp {
 	return newTestAppWith(t, func(*Config) {})
 }
 
-func newTestAppWith(t *testing.T, tune func(*Config)) *testApp {
+func newTestAppWith(t testing.TB, tune func(*Config)) *testApp {
 	t.Helper()
 	st := modeltest.Open(t)
 	cfg := DefaultConfig()
