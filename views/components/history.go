@@ -39,7 +39,7 @@ func HistoryChangeOf(ctx context.Context, h models.HistoryEntry) HistoryChange {
 			}
 		case "customers":
 			if n, err := strconv.Atoi(v); err == nil {
-				return t.T("history.customers_count", map[string]any{"Count": n})
+				return t.Count("history.customers_count", n)
 			}
 		case "goodwill_amount", "goodwill_monthly_limit", "savings_estimated_kr", "savings_realised_kr":
 			// History keeps amounts as plain kroner ("250", "250.50"; models.Money.String),

@@ -16,16 +16,20 @@ func FormatDate(ctx context.Context, t time.Time) string { return i18n.Date(ctx,
 // moment shows the same clock on every page.
 func FormatDateTime(ctx context.Context, t time.Time) string { return i18n.DateTime(ctx, t) }
 
-// exactTime is the title of a shown moment: to the minute and with its zone, on the
-// reader's clock like the text beside it. Deadlines arrive in UTC, and their titles
-// once said "08:30 UTC" beside a Copenhagen reader's "in 22 hours".
-func exactTime(ctx context.Context, t time.Time) string {
-	return t.In(i18n.Location(ctx)).Format("2006-01-02 15:04 MST")
-}
+// moment is a shown moment's two attributes, on the reader's clock like the text beside
+// it: machine for the datetime attribute, with the reader's offset, and exact for the
+// title, to the minute and with its zone (deadlines arrive in UTC, and their titles once
+// said "08:30 UTC" beside a Copenhagen reader's "in 22 hours"). Both come from one
+// conversion and one string, as a list shows three moments on each of its fifty rows.
+type moment struct{ machine, exact string }
 
-// machineTime is a moment for the datetime attribute, with the reader's offset.
-func machineTime(ctx context.Context, t time.Time) string {
-	return t.In(i18n.Location(ctx)).Format(time.RFC3339)
+func momentOf(ctx context.Context, t time.Time) moment {
+	in := t.In(i18n.Location(ctx))
+	var buf [64]byte
+	b := in.AppendFormat(buf[:0], time.RFC3339)
+	n := len(b)
+	s := string(in.AppendFormat(b, "2006-01-02 15:04 MST"))
+	return moment{machine: s[:n], exact: s[n:]}
 }
 
 // Relative says how far a moment is from now: "in 4 hours", "2 days overdue".
@@ -49,7 +53,7 @@ func Relative(ctx context.Context, t, now time.Time) string {
 	if overdue {
 		key = "time." + unit + "_overdue"
 	}
-	return i18n.T(ctx, key, map[string]any{"Count": n})
+	return i18n.Count(ctx, key, n)
 }
 
 // dueClass marks a deadline overdue, or due within four hours.

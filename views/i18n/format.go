@@ -251,22 +251,46 @@ func allDigits(s string) bool {
 // formatDate writes the calendar date of t in the context's time zone: "3 Mar 2026" in
 // English, "3. mar. 2026" in Danish, "3. mars 2026" in Norwegian.
 func (t *Translator) formatDate(ctx context.Context, at time.Time) string {
-	// A calendar date (a target date, a day of received_on) is stored as midnight UTC:
-	// it is shown as that date, not moved into TIME_ZONE (which west of Greenwich would
-	// show the day before).
-	if !isCalendarDate(at) {
-		at = at.In(Location(ctx))
+	var buf [32]byte
+	return string(t.appendDate(buf[:0], dateIn(ctx, at)))
+}
+
+// dateIn is the moment whose calendar date is shown: a calendar date (a target date, a
+// day of received_on) is stored as midnight UTC and shown as that date, not moved into
+// TIME_ZONE (which west of Greenwich would show the day before).
+func dateIn(ctx context.Context, at time.Time) time.Time {
+	if isCalendarDate(at) {
+		return at
 	}
-	day, year := strconv.Itoa(at.Day()), strconv.Itoa(at.Year())
+	return at.In(Location(ctx))
+}
+
+func (t *Translator) appendDate(b []byte, at time.Time) []byte {
+	b = strconv.AppendInt(b, int64(at.Day()), 10)
 	switch t.Lang {
 	case "da":
-		return day + ". " + t.MonthShort(at.Month()) + " " + year
+		b = append(append(b, ". "...), t.MonthShort(at.Month())...)
 	case "nb":
 		// Norwegian writes the month in full in running text: "3. mars 2026".
-		return day + ". " + t.T(monthLongIDs[at.Month()-1]) + " " + year
+		b = append(append(b, ". "...), t.T(monthLongIDs[at.Month()-1])...)
+	default:
+		b = append(append(b, ' '), t.MonthShort(at.Month())...)
 	}
-	return day + " " + t.MonthShort(at.Month()) + " " + year
+	return strconv.AppendInt(append(b, ' '), int64(at.Year()), 10)
 }
+
+// appendClock writes the time of day of at: "14:05" in English, "14.05" in Danish (the
+// Danish standard's separator).
+func (t *Translator) appendClock(b []byte, at time.Time) []byte {
+	sep := byte(':')
+	if t.Lang == "da" {
+		sep = '.'
+	}
+	return append2(append(append2(b, at.Hour()), sep), at.Minute())
+}
+
+// append2 writes n (0-99) with two digits.
+func append2(b []byte, n int) []byte { return append(b, byte('0'+n/10), byte('0'+n%10)) }
 
 // MonthShort is a month's short name in the translator's language ("Mar", "mar.").
 func (t *Translator) MonthShort(m time.Month) string { return t.T(monthShortIDs[m-1]) }
@@ -292,16 +316,16 @@ func Date(ctx context.Context, at time.Time) string { return FromContext(ctx).fo
 // Clock writes the time of day of a moment in the context's time zone: "14:05" in
 // English, "14.05" in Danish (the Danish standard's separator).
 func Clock(ctx context.Context, at time.Time) string {
-	at = at.In(Location(ctx))
-	if FromContext(ctx).Lang == "da" {
-		return at.Format("15.04")
-	}
-	return at.Format("15:04")
+	var buf [8]byte
+	return string(FromContext(ctx).appendClock(buf[:0], at.In(Location(ctx))))
 }
 
 // DateTime writes the date and time of day of a moment in the context's time zone.
 func DateTime(ctx context.Context, at time.Time) string {
-	return Date(ctx, at) + " " + Clock(ctx, at)
+	t := FromContext(ctx)
+	var buf [40]byte
+	b := append(t.appendDate(buf[:0], dateIn(ctx, at)), ' ')
+	return string(t.appendClock(b, at.In(Location(ctx))))
 }
 
 // Number formats v with decimals in the context's language.

@@ -105,15 +105,26 @@ func TestDatesInTimeZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := time.Date(2026, time.March, 1, 23, 30, 0, 0, time.UTC) // 00:30 on 2 March in Copenhagen
-	for _, tt := range []struct{ lang, want string }{{"en", "2 Mar 2026 00:30"}, {"da", "2. mar. 2026 00.30"}} {
+	midnight := time.Date(2026, time.March, 1, 23, 30, 0, 0, time.UTC) // 00:30 on 2 March in Copenhagen
+	summer := time.Date(2026, time.July, 14, 7, 5, 0, 0, time.UTC)     // 09:05 in Copenhagen
+	for _, tt := range []struct {
+		lang string
+		at   time.Time
+		want string
+	}{
+		{"en", midnight, "2 Mar 2026 00:30"}, {"da", midnight, "2. mar. 2026 00.30"}, {"nb", midnight, "2. mars 2026 00:30"},
+		{"en", summer, "14 Jul 2026 09:05"}, {"da", summer, "14. jul. 2026 09.05"}, {"nb", summer, "14. juli 2026 09:05"},
+	} {
 		ctx := WithLocation(WithTranslator(context.Background(), For(tt.lang)), cph)
-		if got := DateTime(ctx, at); got != tt.want {
+		if got := DateTime(ctx, tt.at); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.lang, got, tt.want)
 		}
 		// The same instant in another zone shows the same clock.
-		if got := DateTime(ctx, at.In(time.FixedZone("x", -5*3600))); got != tt.want {
+		if got := DateTime(ctx, tt.at.In(time.FixedZone("x", -5*3600))); got != tt.want {
 			t.Errorf("%s from another zone: %q, want %q", tt.lang, got, tt.want)
+		}
+		if got, want := Date(ctx, tt.at)+" "+Clock(ctx, tt.at), tt.want; got != want {
+			t.Errorf("%s: date and clock apart %q, want %q", tt.lang, got, want)
 		}
 	}
 	// A calendar date (midnight UTC) stays that date.

@@ -25,22 +25,41 @@ var Languages = []string{"en", "da", "nb"}
 var (
 	bundle     *i18n.Bundle
 	bundleOnce sync.Once
-	localizers sync.Map // lang -> *i18n.Localizer
-	// plain keeps the messages without placeholders once looked up: the catalogs are
-	// embedded and never change, and a page of 100 cards asks for the same few labels
-	// hundreds of times (go-i18n parses and executes each message per call).
-	plain sync.Map // lang + "\x00" + id -> string
+	languages  map[string]*locale // filled by load, read-only after it
 )
+
+// locale is one language's localizer and its messages as T(id) gives them without
+// data, worked out once: the catalogs are embedded and never change, and a page asks
+// for a few hundred labels (go-i18n parses and executes each message per call, and a
+// shared cache keyed by language and id cost an allocation and a lock per label).
+type locale struct {
+	loc   *i18n.Localizer
+	plain map[string]string
+}
 
 func load() {
 	bundle = i18n.NewBundle(language.English)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	ids := map[string]bool{}
 	for _, lang := range Languages {
 		for _, file := range catalogFiles(lang) {
-			if _, err := bundle.LoadMessageFileFS(catalogs, file); err != nil {
+			mf, err := bundle.LoadMessageFileFS(catalogs, file)
+			if err != nil {
 				panic(fmt.Sprintf("i18n: catalog %s: %v", file, err))
 			}
+			for _, m := range mf.Messages {
+				ids[m.ID] = true
+			}
 		}
+	}
+	languages = make(map[string]*locale, len(Languages))
+	for _, lang := range Languages {
+		l := &locale{loc: i18n.NewLocalizer(bundle, lang, "en"), plain: make(map[string]string, len(ids))}
+		t := &Translator{Lang: lang, loc: l.loc}
+		for id := range ids {
+			l.plain[id] = t.localize(id, nil)
+		}
+		languages[lang] = l
 	}
 }
 
@@ -65,34 +84,29 @@ func Supported(lang string) bool {
 
 // Translator turns message ids into text in one language.
 type Translator struct {
-	Lang string
-	loc  *i18n.Localizer
+	Lang  string
+	loc   *i18n.Localizer
+	plain map[string]string
 }
 
 // For returns the translator of a language, falling back to English.
 func For(lang string) *Translator {
 	bundleOnce.Do(load)
-	if !Supported(lang) {
-		lang = "en"
-	}
-	l, ok := localizers.Load(lang)
+	l, ok := languages[lang]
 	if !ok {
-		l, _ = localizers.LoadOrStore(lang, i18n.NewLocalizer(bundle, lang, "en"))
+		lang, l = "en", languages["en"]
 	}
-	return &Translator{Lang: lang, loc: l.(*i18n.Localizer)}
+	return &Translator{Lang: lang, loc: l.loc, plain: l.plain}
 }
 
 // T translates id; data fills {{.Name}} placeholders, and a "Count" key picks the
 // plural form. A missing id shows as itself so it is noticed, never as a blank.
 func (t *Translator) T(id string, data ...map[string]any) string {
 	if len(data) == 0 {
-		key := t.Lang + "\x00" + id
-		if s, ok := plain.Load(key); ok {
-			return s.(string)
+		if s, ok := t.plain[id]; ok {
+			return s
 		}
-		s := t.localize(id, nil)
-		plain.Store(key, s)
-		return s
+		return t.localize(id, nil) // not in any catalog: the id itself
 	}
 	key, ok := dataKey(t.Lang, id, data[0])
 	if !ok {
@@ -112,6 +126,38 @@ func (t *Translator) T(id string, data ...map[string]any) string {
 	filled.m[key] = s
 	filled.mu.Unlock()
 	return s
+}
+
+// Count translates a message whose one placeholder, {{.Count}}, also picks the plural
+// form ("in 4 hours"): T(id, map[string]any{"Count": n}) without building the map and
+// its key, which a list asks for on every row.
+func (t *Translator) Count(id string, n int) string {
+	key := countKey{lang: t.Lang, id: id, n: n}
+	counted.mu.Lock()
+	s, ok := counted.m[key]
+	counted.mu.Unlock()
+	if ok {
+		return s
+	}
+	s = t.localize(id, map[string]any{"Count": n})
+	counted.mu.Lock()
+	if counted.m == nil || len(counted.m) >= maxFilled {
+		counted.m = map[countKey]string{}
+	}
+	counted.m[key] = s
+	counted.mu.Unlock()
+	return s
+}
+
+type countKey struct {
+	lang, id string
+	n        int
+}
+
+// counted keeps the messages Count filled in, at most maxFilled.
+var counted struct {
+	mu sync.Mutex
+	m  map[countKey]string
 }
 
 // filled keeps messages with placeholders once filled in, like plain: a list of 50
@@ -257,6 +303,11 @@ func FromContext(ctx context.Context) *Translator {
 func Has(ctx context.Context) bool {
 	_, ok := ctx.Value(ctxKey{}).(*Translator)
 	return ok
+}
+
+// Count translates a message of one count with the context's translator.
+func Count[N ~int | ~int64](ctx context.Context, id string, n N) string {
+	return FromContext(ctx).Count(id, int(n))
 }
 
 // T translates id with the context's translator.

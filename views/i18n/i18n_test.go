@@ -104,9 +104,9 @@ func TestNorwegianTranslatesAndPluralises(t *testing.T) {
 	}
 }
 
-// literalIDs finds message ids written as literals in the code: T(ctx, "id"),
+// literalIDs finds message ids written as literals in the code: T(ctx, "id"), Count(ctx, "id", n),
 // page(c, "id", ...) and flash(c, "id").
-var literalIDs = regexp.MustCompile(`(?:\bT\(ctx, |\.T\(|\.page\(c, |\.flash\(c, )"([a-z_]+\.[a-z0-9_.]+)"`)
+var literalIDs = regexp.MustCompile(`(?:\bT\(ctx, |\.T\(|\bCount\(ctx, |\.Count\(|\.page\(c, |\.flash\(c, )"([a-z_]+\.[a-z0-9_.]+)"`)
 
 func TestEveryMessageUsedInCodeIsInTheCatalog(t *testing.T) {
 	en, err := MessageIDs("en")
@@ -204,6 +204,24 @@ func TestFilledMessagesAreKeptPerData(t *testing.T) {
 		for n, want := range map[int]string{1: "1 hour", 2: "2 hours", 1250: "1,250 hours"} {
 			if got := tr.T("time.in_hours", map[string]any{"Count": n}); !strings.Contains(got, want) {
 				t.Errorf("in_hours %d = %q, want it to say %q", n, got, want)
+			}
+		}
+	}
+}
+
+// Count gives what T gives with the count as its data, in every language, first filled
+// in and then kept.
+func TestCountIsTWithTheCount(t *testing.T) {
+	for _, lang := range Languages {
+		tr := For(lang)
+		for range 2 {
+			for _, id := range []string{"time.in_hours", "time.days_overdue", "feedback.count", "nav.home"} {
+				for _, n := range []int{0, 1, 2, 21, 1250} {
+					want := tr.T(id, map[string]any{"Count": n})
+					if got := tr.Count(id, n); got != want {
+						t.Errorf("%s: Count(%s, %d) = %q, T gives %q", lang, id, n, got, want)
+					}
+				}
 			}
 		}
 	}

@@ -583,7 +583,7 @@ func savingsText(ctx context.Context, money *models.Money, hours *int) string {
 		parts = append(parts, components.Money(ctx, *money))
 	}
 	if hours != nil {
-		parts = append(parts, i18n.T(ctx, "savings.hours_count", map[string]any{"Count": *hours}))
+		parts = append(parts, i18n.Count(ctx, "savings.hours_count", *hours))
 	}
 	if len(parts) == 0 {
 		return "–"

@@ -361,9 +361,9 @@ func initiative(m IndexPage, it models.Initiative) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var19 string
-				templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "initiative.overdue_by", map[string]any{"Count": it.DaysOverdue(m.Today)}))
+				templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.Count(ctx, "initiative.overdue_by", it.DaysOverdue(m.Today)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/initiatives/initiatives.templ`, Line: 96, Col: 143}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/initiatives/initiatives.templ`, Line: 96, Col: 122}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var19))
 				if templ_7745c5c3_Err != nil {

@@ -345,9 +345,9 @@ func praised(testid, title string, list []models.PraisedColleague, loc *time.Loc
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var19 string
-			templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "recognition.count", map[string]any{"Count": p.Count}))
+			templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.Count(ctx, "recognition.count", p.Count))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/recognition/recognition.templ`, Line: 59, Col: 185}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/recognition/recognition.templ`, Line: 59, Col: 164}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var19))
 			if templ_7745c5c3_Err != nil {
