@@ -21,7 +21,7 @@ func Badge(kind, value string) templ.Component {
 		if value == "" {
 			return nil
 		}
-		return writeElement(w, "span", []attr{{"class", "badge " + value}, {"data-testid", "badge-" + kind}},
+		return writeElement(w, "span", []attr{{"class", "badge " + value}, {"data-testid", "badge-" + kind}}, "",
 			i18n.T(ctx, kind+"."+value))
 	})
 }
@@ -30,7 +30,7 @@ func Badge(kind, value string) templ.Component {
 func Date(t time.Time) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		m := momentOf(ctx, t)
-		return writeElement(w, "time", []attr{{"datetime", m.machine}, {"title", m.exact}}, FormatDate(ctx, t))
+		return writeElement(w, "time", []attr{{"datetime", m.machine}, {"title", m.exact}}, "", FormatDate(ctx, t))
 	})
 }
 
@@ -38,7 +38,7 @@ func Date(t time.Time) templ.Component {
 func DateTime(t time.Time) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		m := momentOf(ctx, t)
-		return writeElement(w, "time", []attr{{"datetime", m.machine}, {"title", m.exact}}, FormatDateTime(ctx, t))
+		return writeElement(w, "time", []attr{{"datetime", m.machine}, {"title", m.exact}}, "", FormatDateTime(ctx, t))
 	})
 }
 
@@ -46,19 +46,36 @@ func DateTime(t time.Time) templ.Component {
 func Due(t, now time.Time) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		m := momentOf(ctx, t)
-		return writeElement(w, "time", []attr{{"datetime", m.machine}, {"title", m.exact}, {"class", dueClass(t, now)}},
+		return writeElement(w, "time", []attr{{"datetime", m.machine}, {"title", m.exact}, {"class", dueClass(t, now)}}, "",
 			Relative(ctx, t, now))
+	})
+}
+
+// Option is one choice of a select, marked when it is the current value: a list's
+// filters offer every branch and colleague on each page.
+func Option(value, label string, selected bool) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		bare := ""
+		if selected {
+			bare = "selected"
+		}
+		return writeElement(w, "option", []attr{{"value", value}}, bare, label)
 	})
 }
 
 type attr struct{ name, value string }
 
-// writeElement writes <name a="v"...>text</name>, the values and the text escaped.
-func writeElement(w io.Writer, name string, attrs []attr, text string) error {
+// writeElement writes <name a="v"... bare>text</name>, the values and the text escaped;
+// bare is an attribute without a value (selected), or "".
+func writeElement(w io.Writer, name string, attrs []attr, bare, text string) error {
+	sw, ok := w.(io.StringWriter) // templ's buffer is one; asked once, not per write
+	if !ok {
+		sw = stringWriter{w}
+	}
 	var err error
 	write := func(s string) {
 		if err == nil {
-			_, err = io.WriteString(w, s)
+			_, err = sw.WriteString(s)
 		}
 	}
 	write("<")
@@ -70,6 +87,10 @@ func writeElement(w io.Writer, name string, attrs []attr, text string) error {
 		write(templ.EscapeString(a.value))
 		write(`"`)
 	}
+	if bare != "" {
+		write(" ")
+		write(bare)
+	}
 	write(">")
 	write(templ.EscapeString(text))
 	write("</")
@@ -77,3 +98,7 @@ func writeElement(w io.Writer, name string, attrs []attr, text string) error {
 	write(">")
 	return err
 }
+
+type stringWriter struct{ io.Writer }
+
+func (w stringWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }

@@ -2,6 +2,7 @@ package components
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -35,12 +36,16 @@ func TestGoComponentsWriteEscapedMarkup(t *testing.T) {
 		{"no badge", Badge("group", ""), ``},
 		{"hostile badge", Badge(`k"`, `x"<y&`), `<span class="badge x&#34;&lt;y&amp;" data-testid="badge-k&#34;">k&#34;.x&#34;&lt;y&amp;</span>`},
 	} {
-		var b strings.Builder
+		var b, plain strings.Builder
 		if err := c.comp.Render(ctx, &b); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		if b.String() != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.name, b.String(), c.want)
+		}
+		// A writer without WriteString gets the same.
+		if err := c.comp.Render(ctx, struct{ io.Writer }{&plain}); err != nil || plain.String() != c.want {
+			t.Errorf("%s to a plain writer: %q, %v", c.name, plain.String(), err)
 		}
 	}
 }
