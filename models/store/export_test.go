@@ -7,3 +7,6 @@ func SetLastSearchWindow(n int) (restore func()) {
 	lastSearchWindow = n
 	return func() { lastSearchWindow = old }
 }
+
+// UserColumns is what UserByID reads.
+const UserColumns = userColumns
