@@ -27,11 +27,19 @@ func (s *Store) loadRefList(ctx context.Context, kind models.RefKind) ([]models.
 	return out, nil
 }
 
-// ActiveRefs returns the active items of a list, for form choices.
+// ActiveRefs returns the active items of a list by name, for form choices: the first
+// part of the kept list (active first), so the board and the feedback form, which
+// offer three lists each, read none of them from the database.
 func (s *Store) ActiveRefs(ctx context.Context, kind models.RefKind) ([]models.RefItem, error) {
-	var out []models.RefItem
-	err := s.r.WithContext(ctx).Table(string(kind)).Where("active").Order("name, id").Find(&out).Error
-	return out, err
+	items, err := s.cachedRefList(ctx, kind)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for n < len(items) && items[n].Active {
+		n++
+	}
+	return items[:n], nil
 }
 
 // RefByID loads one item.
