@@ -112,20 +112,7 @@ func (t *Translator) T(id string, data ...map[string]any) string {
 	if !ok {
 		return t.localize(id, data[0])
 	}
-	filled.mu.Lock()
-	s, ok := filled.m[key]
-	filled.mu.Unlock()
-	if ok {
-		return s
-	}
-	s = t.localize(id, data[0])
-	filled.mu.Lock()
-	if filled.m == nil || len(filled.m) >= maxFilled {
-		filled.m = map[string]string{}
-	}
-	filled.m[key] = s
-	filled.mu.Unlock()
-	return s
+	return filled.get(key, func() string { return t.localize(id, data[0]) })
 }
 
 // Count translates a message whose one placeholder, {{.Count}}, also picks the plural
@@ -133,20 +120,7 @@ func (t *Translator) T(id string, data ...map[string]any) string {
 // its key, which a list asks for on every row.
 func (t *Translator) Count(id string, n int) string {
 	key := countKey{lang: t.Lang, id: id, n: n}
-	counted.mu.Lock()
-	s, ok := counted.m[key]
-	counted.mu.Unlock()
-	if ok {
-		return s
-	}
-	s = t.localize(id, map[string]any{"Count": n})
-	counted.mu.Lock()
-	if counted.m == nil || len(counted.m) >= maxFilled {
-		counted.m = map[countKey]string{}
-	}
-	counted.m[key] = s
-	counted.mu.Unlock()
-	return s
+	return counted.get(key, func() string { return t.localize(id, map[string]any{"Count": n}) })
 }
 
 type countKey struct {
@@ -154,22 +128,40 @@ type countKey struct {
 	n        int
 }
 
-// counted keeps the messages Count filled in, at most maxFilled.
-var counted struct {
-	mu sync.Mutex
-	m  map[countKey]string
-}
-
-// filled keeps messages with placeholders once filled in, like plain: a list of 50
+// filled and counted keep messages with placeholders once filled in: a list of 50
 // rows says "in 4 hours" or "2 days overdue" on most of them, and go-i18n executes a
-// text/template per call (a quarter of a list page's time). Only data of whole
-// numbers and short strings is kept (dataKey), at most maxFilled messages.
-var filled struct {
+// text/template per call (a quarter of a list page's time). filled holds T's, for data
+// of whole numbers and short strings only (dataKey); counted holds Count's.
+var (
+	filled  keptMessages[string]
+	counted keptMessages[countKey]
+)
+
+// keptMessages is a map of filled-in messages that starts afresh at maxFilled.
+type keptMessages[K comparable] struct {
 	mu sync.Mutex
-	m  map[string]string
+	m  map[K]string
 }
 
 const maxFilled = 4096
+
+// get returns the message kept under key, or fills it in and keeps it.
+func (k *keptMessages[K]) get(key K, fill func() string) string {
+	k.mu.Lock()
+	s, ok := k.m[key]
+	k.mu.Unlock()
+	if ok {
+		return s
+	}
+	s = fill()
+	k.mu.Lock()
+	if k.m == nil || len(k.m) >= maxFilled {
+		k.m = map[K]string{}
+	}
+	k.m[key] = s
+	k.mu.Unlock()
+	return s
+}
 
 // dataKey is the key of a message filled in with data, or false when the data holds
 // something other than whole numbers and short strings.
