@@ -3,7 +3,6 @@ package components
 import (
 	"context"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/a-h/templ"
@@ -103,8 +102,3 @@ func writeElement(w io.Writer, name string, attrs []attr, bare, text string) err
 type stringWriter struct{ io.Writer }
 
 func (w stringWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
-
-// ImprovementURL is an improvement's page.
-func ImprovementURL(id int64) templ.SafeURL {
-	return templ.SafeURL("/improvements/" + strconv.FormatInt(id, 10))
-}
