@@ -11,3 +11,15 @@ func Class(c string) templ.OrderedAttributes {
 	}
 	return templ.OrderedAttributes{{Key: "class", Value: c}}
 }
+
+// ClassIf is the class base with extra added when on: templ.KV("extra", on) without
+// the class map.
+func ClassIf(base, extra string, on bool) templ.OrderedAttributes {
+	switch {
+	case !on:
+		return Class(base)
+	case base == "":
+		return Class(extra)
+	}
+	return Class(base + " " + extra)
+}

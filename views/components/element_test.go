@@ -3,6 +3,7 @@ package components
 import (
 	"context"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +47,24 @@ func TestGoComponentsWriteEscapedMarkup(t *testing.T) {
 		// A writer without WriteString gets the same.
 		if err := c.comp.Render(ctx, struct{ io.Writer }{&plain}); err != nil || plain.String() != c.want {
 			t.Errorf("%s to a plain writer: %q, %v", c.name, plain.String(), err)
+		}
+	}
+}
+
+// ClassIf gives the class templ.KV would, or none at all.
+func TestClassIf(t *testing.T) {
+	for _, c := range []struct {
+		base, extra string
+		on          bool
+		want        templ.OrderedAttributes
+	}{
+		{"count", "overdue", true, templ.OrderedAttributes{{Key: "class", Value: "count overdue"}}},
+		{"count", "overdue", false, templ.OrderedAttributes{{Key: "class", Value: "count"}}},
+		{"", "overdue", true, templ.OrderedAttributes{{Key: "class", Value: "overdue"}}},
+		{"", "overdue", false, nil},
+	} {
+		if got := ClassIf(c.base, c.extra, c.on); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("ClassIf(%q, %q, %v) = %v, want %v", c.base, c.extra, c.on, got, c.want)
 		}
 	}
 }

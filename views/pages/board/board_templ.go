@@ -1054,7 +1054,7 @@ func moveForm(v View, c models.BoardCard, action, label, field string) templ.Com
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templ.RenderAttributes(ctx, templ_7745c5c3_Buffer, components.Class(fieldClass(errs[field] != "")))
+			templ_7745c5c3_Err = templ.RenderAttributes(ctx, templ_7745c5c3_Buffer, components.ClassIf("field", "invalid", errs[field] != ""))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1065,7 +1065,7 @@ func moveForm(v View, c models.BoardCard, action, label, field string) templ.Com
 			var templ_7745c5c3_Var45 string
 			templ_7745c5c3_Var45, templ_7745c5c3_Err = templ.JoinStringErrs(field)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/board/board.templ`, Line: 218, Col: 81}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/board/board.templ`, Line: 218, Col: 91}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var45))
 			if templ_7745c5c3_Err != nil {
@@ -1352,14 +1352,6 @@ func YourFeedbackLedTo(items []models.LedTo) templ.Component {
 		}
 		return nil
 	})
-}
-
-// fieldClass marks a field whose input has a problem.
-func fieldClass(invalid bool) string {
-	if invalid {
-		return "field invalid"
-	}
-	return "field"
 }
 
 var _ = templruntime.GeneratedTemplate

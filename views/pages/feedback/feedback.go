@@ -109,14 +109,6 @@ func id64(n int64) string { return strconv.FormatInt(n, 10) }
 
 func feedbackHref(id int64) string { return "/feedback/" + strconv.FormatInt(id, 10) }
 
-// overdueClass marks the row of a detractor whose call-back is overdue.
-func overdueClass(overdue bool) string {
-	if overdue {
-		return "overdue"
-	}
-	return ""
-}
-
 func refLabel(it *models.RefItem) string {
 	if it == nil {
 		return ""

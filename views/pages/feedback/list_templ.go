@@ -687,7 +687,7 @@ func List(m ListPage) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templ.RenderAttributes(ctx, templ_7745c5c3_Buffer, components.Class(overdueClass(f.Overdue(m.Now))))
+					templ_7745c5c3_Err = templ.RenderAttributes(ctx, templ_7745c5c3_Buffer, components.ClassIf("", "overdue", f.Overdue(m.Now)))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
