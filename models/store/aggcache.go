@@ -107,6 +107,14 @@ func cachedPlan[T any](ctx context.Context, s *Store, key string, compute func(c
 
 // cachedIn is cachedFor in the cache a.
 func cachedIn[T any](ctx context.Context, s *Store, a *aggregates, key string, ttl time.Duration, compute func(context.Context) (T, error)) (T, error) {
+	return cachedJudged(ctx, s, a, key, ttl, compute, nil)
+}
+
+// cachedJudged is cachedIn for a value that may outlive the reader's own writes: when
+// unchanged says it still holds after them, it is shown as if computed after them
+// (ownwrites.go).
+func cachedJudged[T any](ctx context.Context, s *Store, a *aggregates, key string, ttl time.Duration,
+	compute func(context.Context) (T, error), unchanged unchangedBy[T]) (T, error) {
 	var zero T
 	now := time.Now()
 	need, current, notBefore := s.writes.seenBy(ctx), s.writes.all.Load(), s.writes.notBefore(ctx)
@@ -115,6 +123,22 @@ func cachedIn[T any](ctx context.Context, s *Store, a *aggregates, key string, t
 	}
 	a.mu.Lock()
 	need = max(need, a.floor)
+	if e, ok := a.entries[key]; ok && unchanged != nil && e.gen < need && e.gen >= a.floor &&
+		usable(e.gen, e.at, e.gen, current, notBefore, now, s.lag, ttl) {
+		// Kept from before the reader's latest write, and fresh enough otherwise: judged
+		// outside the lock, since the judgement may read the database.
+		a.mu.Unlock()
+		holds := false
+		if since, all := s.writes.ownSince(ctx, e.gen); all {
+			holds = unchanged(ctx, e.value.(T), since)
+		}
+		a.mu.Lock()
+		// The judgement is of this entry: not of one kept since, nor after an erasure.
+		if kept, ok := a.entries[key]; holds && ok && kept.gen == e.gen && kept.at.Equal(e.at) {
+			need = e.gen
+		}
+		need = max(need, a.floor)
+	}
 	if e, ok := a.entries[key]; ok && usable(e.gen, e.at, need, current, notBefore, now, s.lag, ttl) {
 		if _, running := a.flights[key]; !running && refreshDue(e.gen, e.at, current, now, s.lag, ttl) {
 			startFlight(ctx, s, a, key, ttl, compute, &flight{done: make(chan struct{})})

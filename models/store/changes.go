@@ -31,6 +31,8 @@ type writeLog struct {
 	tables map[string]uint64
 	// byUser is, per user, the generation their latest write made: what they must see.
 	byUser map[int64]uint64
+	// own is, per user, what their latest writes did (ownwrites.go).
+	own map[int64]*ownLog
 	// instance names this process in users.last_write_by (markWriters).
 	instance string
 }
@@ -68,6 +70,7 @@ func (w *writeLog) committed(ctx context.Context, tables map[string]bool) {
 	gen := w.all.Add(1)
 	if id, ok := userOf(ctx); ok {
 		w.byUser[id] = max(w.byUser[id], gen)
+		w.rememberOwn(id, gen, footprintOf(ctx))
 	}
 }
 
@@ -79,8 +82,9 @@ func (w *writeLog) table(t string) uint64 {
 }
 
 // sawOwnWrite records that ctx's user made a write that has committed by now (the
-// group commit's transaction runs for several users at once).
-func (w *writeLog) sawOwnWrite(ctx context.Context) {
+// group commit's transaction runs for several users at once); fw is what it wrote, nil
+// when not known.
+func (w *writeLog) sawOwnWrite(ctx context.Context, fw *feedbackWrite) {
 	id, ok := userOf(ctx)
 	if !ok {
 		return
@@ -90,7 +94,9 @@ func (w *writeLog) sawOwnWrite(ctx context.Context) {
 	if w.byUser == nil {
 		w.tables, w.byUser = map[string]uint64{}, map[int64]uint64{}
 	}
-	w.byUser[id] = max(w.byUser[id], w.all.Load())
+	gen := w.all.Load()
+	w.byUser[id] = max(w.byUser[id], gen)
+	w.rememberOwn(id, gen, fw)
 }
 
 // crossInstanceMargin is how much later than a user's latest write (as the instance

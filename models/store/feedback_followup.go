@@ -38,11 +38,14 @@ func (s *Store) RecordFollowUp(ctx context.Context, id int64, fu models.FollowUp
 	}
 	fu.At = fu.At.UTC().Truncate(time.Second)
 	fu.Note = strings.TrimSpace(strings.ReplaceAll(fu.Note, "\r\n", "\n"))
-	err := s.Tx(ctx, func(tx *gorm.DB) error {
+	// The kept lists judge by it whether this follow-up changed them (ownwrites.go).
+	wrote := &feedbackWrite{followUp: true}
+	err := s.Tx(withFootprint(ctx, wrote), func(tx *gorm.DB) error {
 		var fb models.Feedback
 		if err := tx.Take(&fb, id).Error; err != nil {
 			return notFound(err)
 		}
+		wrote.rows = []writtenRow{{id, fb.ReceivedAt}}
 		if fu.Version != 0 && fu.Version != fb.Version {
 			return fmt.Errorf("models: follow up feedback %d: stale version %d: %w", id, fu.Version, models.ErrConflict)
 		}

@@ -91,7 +91,8 @@ func (s *Store) applyFilter(db *gorm.DB, f models.FeedbackFilter, ordered bool) 
 		// Spelled like the partial index feedback_follow_up_open so that it is used.
 		db = db.Where("feedback.follow_up_due_at IS NOT NULL AND feedback.followed_up_at IS NULL AND feedback.follow_up_due_at < ?", s.now())
 	}
-	if q := strings.TrimSpace(f.Q); q != "" && len(models.SearchWords(q)) > 0 {
+	if searchesWords(f) {
+		q := strings.TrimSpace(f.Q)
 		if s.dialect == Postgres {
 			db = db.Where("feedback.search @@ to_tsquery('danish', ?)", tsQuery(q))
 		} else {
@@ -144,10 +145,14 @@ func (s *Store) searchByWindows(ctx context.Context, f models.FeedbackFilter, af
 	rest := f
 	rest.Q = ""
 	return s.walkWindows(ctx, rest, after, want,
-		func(db *gorm.DB, low, high int64) *gorm.DB {
-			return db.Where("+feedback.id IN (SELECT rowid FROM feedback_fts WHERE feedback_fts MATCH ? AND rowid BETWEEN ? AND ?)", match, low, high)
-		},
+		func(db *gorm.DB, low, high int64) *gorm.DB { return whereWordsBetween(db, match, low, high) },
 		func(db *gorm.DB, after models.Cursor, n int) *gorm.DB { return s.listQuery(db, f, after, n) })
+}
+
+// whereWordsBetween keeps, on SQLite, the feedback with ids low..high whose comment
+// matches the FTS query match, asking the full-text index only for that range.
+func whereWordsBetween(db *gorm.DB, match string, low, high int64) *gorm.DB {
+	return db.Where("+feedback.id IN (SELECT rowid FROM feedback_fts WHERE feedback_fts MATCH ? AND rowid BETWEEN ? AND ?)", match, low, high)
 }
 
 // walkWindows is the walk of searchByWindows: rest is the filter without the search,
@@ -195,9 +200,14 @@ func (s *Store) walkWindows(ctx context.Context, rest models.FeedbackFilter, aft
 	return out, nil
 }
 
+// searchesWords reports whether f searches for words (not only for signs).
+func searchesWords(f models.FeedbackFilter) bool {
+	return strings.TrimSpace(f.Q) != "" && len(models.SearchWords(f.Q)) > 0
+}
+
 // partsOf returns the parts search of f (NewPartsQuery), if it has one.
 func partsOf(f models.FeedbackFilter) (models.PartsQuery, bool) {
-	if strings.TrimSpace(f.Q) == "" || len(models.SearchWords(f.Q)) == 0 {
+	if !searchesWords(f) {
 		return models.PartsQuery{}, false
 	}
 	return models.NewPartsQuery(f.Q)
@@ -256,9 +266,11 @@ func (s *Store) ListFeedback(ctx context.Context, f models.FeedbackFilter, after
 		return s.listFeedback(ctx, f, after, limit)
 	}
 	key := fmt.Sprintf("%+v %d", f, limit)
-	kept, err := cachedIn(ctx, s, &s.pages, key, listTTL, func(ctx context.Context) (*models.FeedbackPage, error) {
+	kept, err := cachedJudged(ctx, s, &s.pages, key, listTTL, func(ctx context.Context) (*models.FeedbackPage, error) {
 		return s.listFeedback(ctx, f, after, limit)
-	})
+	}, filterUnchangedBy(s, f, func(page *models.FeedbackPage, id int64) bool {
+		return slices.ContainsFunc(page.Items, func(it models.Feedback) bool { return it.ID == id })
+	}))
 	if err != nil {
 		return nil, err
 	}
@@ -336,10 +348,10 @@ func (s *Store) CountFeedback(ctx context.Context, f models.FeedbackFilter) (n i
 		n      int
 		capped bool
 	}
-	c, err := cachedAggregate(ctx, s, fmt.Sprintf("count %+v", f), func(ctx context.Context) (count, error) {
+	c, err := cachedJudged(ctx, s, &s.aggs, fmt.Sprintf("count %+v", f), aggregateTTL, func(ctx context.Context) (count, error) {
 		n, capped, err := s.countFeedback(ctx, f)
 		return count{n, capped}, err
-	})
+	}, filterUnchangedBy(s, f, func(count, int64) bool { return false }))
 	return c.n, c.capped, err
 }
 
@@ -462,4 +474,59 @@ func (s *Store) FollowUpQueue(ctx context.Context, limit int) ([]models.Feedback
 		ptrs[i] = &items[i]
 	}
 	return items, s.fillRefs(ctx, ptrs)
+}
+
+// filterUnchangedBy judges what is kept of the feedback matching f (a first page, a
+// count) after the reader's own writes: a new feedback changes it only when it matches
+// f; a follow-up only when f keeps the overdue (it ends a row's being overdue) or the
+// followed-up row is shown.
+func filterUnchangedBy[T any](s *Store, f models.FeedbackFilter, shows func(kept T, id int64) bool) unchangedBy[T] {
+	return func(ctx context.Context, kept T, since []ownWrite) bool {
+		created, followedUp, ok := createdAndFollowedUp(since)
+		if !ok || f.Overdue && len(followedUp) > 0 {
+			return false
+		}
+		for _, r := range followedUp {
+			if shows(kept, r.id) {
+				return false
+			}
+		}
+		return s.noneMatches(ctx, f, created)
+	}
+}
+
+// noneMatches reports whether none of the rows matches f, with the list's own
+// conditions (a search matches by its words or by their parts); false when in doubt.
+func (s *Store) noneMatches(ctx context.Context, f models.FeedbackFilter, rows []writtenRow) bool {
+	if len(rows) == 0 {
+		return true
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.id
+	}
+	low, high := slices.Min(ids), slices.Max(ids)
+	rest := f
+	rest.Q = ""
+	written := func() *gorm.DB {
+		return s.applyFilter(s.r.WithContext(ctx).Model(&models.Feedback{}).Where("feedback.id IN ?", ids), rest, false)
+	}
+	checks := []*gorm.DB{written()}
+	if searchesWords(f) {
+		words := written().Where("feedback.search @@ to_tsquery('danish', ?)", tsQuery(f.Q))
+		if s.dialect == SQLite {
+			words = whereWordsBetween(written(), s.ftsMatch(ctx, f.Q), low, high)
+		}
+		checks = []*gorm.DB{words}
+		if pq, ok := partsOf(f); ok {
+			checks = append(checks, s.whereParts(ctx, written(), f.Q, pq, low, high, false))
+		}
+	}
+	for _, q := range checks {
+		var found []int64
+		if err := q.Limit(1).Pluck("feedback.id", &found).Error; err != nil || len(found) > 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -234,7 +234,8 @@ func (s *Store) insertFeedback(ctx context.Context, row models.Feedback, by *mod
 	}
 	// The batch's transaction runs for several users at once; each learns here that
 	// their feedback has committed, so their next page counts it.
-	defer s.writes.sawOwnWrite(ctx)
+	var wrote *feedbackWrite // nil, any write, unless it is known to be stored
+	defer func() { s.writes.sawOwnWrite(ctx, wrote) }()
 	j.result = make(chan feedbackResult, 1)
 	s.group.waiting.Add(1)
 	defer s.group.waiting.Add(-1)
@@ -246,5 +247,8 @@ func (s *Store) insertFeedback(ctx context.Context, row models.Feedback, by *mod
 		return 0, errStoreClosed
 	}
 	r := <-j.result
+	if r.err == nil {
+		wrote = newFeedbackWrite(r.id, row.ReceivedAt)
+	}
 	return r.id, r.err
 }

@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// A user's own write makes what is kept stale for them: their next page must show it
+// (read-your-writes). Most of a team's writes are new feedback and follow-ups, and most
+// kept pages cannot change by one: a filtered list the new feedback is not in, a search
+// for another word, an earlier month's report. So the write log remembers, per user,
+// what their latest writes did to the feedback, and such a page judges with a cheap
+// check whether it still holds, instead of being computed again after every write of
+// a user who writes all day (the soak's mixed load recomputed nearly every page).
+
+// ownWritesKept is how many of a user's latest writes are remembered; a page kept from
+// before all of them is computed again.
+const ownWritesKept = 32
+
+// ownWrite is one of a user's writes, as the kept pages judge it.
+type ownWrite struct {
+	gen uint64
+	// feedback is what the write did, when the store knows it wrote nothing but new
+	// feedback or follow-ups; nil for any other write, which may change anything.
+	feedback *feedbackWrite
+}
+
+// feedbackWrite is a write that created feedback rows, or recorded their follow-ups,
+// and changed no other column that a list filters or sorts on.
+type feedbackWrite struct {
+	followUp bool
+	rows     []writtenRow
+}
+
+// writtenRow is one feedback a write created or followed up.
+type writtenRow struct {
+	id         int64
+	receivedAt time.Time
+}
+
+// newFeedbackWrite is the footprint of storing one new feedback.
+func newFeedbackWrite(id int64, receivedAt time.Time) *feedbackWrite {
+	return &feedbackWrite{rows: []writtenRow{{id, receivedAt}}}
+}
+
+// ownLog is one user's latest writes, oldest first.
+type ownLog struct {
+	writes []ownWrite
+	// forgotten is the newest generation dropped from writes: what was kept before it
+	// cannot be judged.
+	forgotten uint64
+}
+
+func (l *ownLog) add(w ownWrite) {
+	if len(l.writes) == ownWritesKept {
+		l.forgotten = l.writes[0].gen
+		l.writes = slices.Delete(l.writes, 0, 1)
+	}
+	l.writes = append(l.writes, w)
+}
+
+type footprintKey struct{}
+
+// withFootprint marks ctx's write as fw, for the write log to remember once it commits
+// (Store.Tx); a method sets it only around a transaction that writes exactly that.
+func withFootprint(ctx context.Context, fw *feedbackWrite) context.Context {
+	return context.WithValue(ctx, footprintKey{}, fw)
+}
+
+func footprintOf(ctx context.Context) *feedbackWrite {
+	fw, _ := ctx.Value(footprintKey{}).(*feedbackWrite)
+	return fw
+}
+
+// rememberOwn records that user id's write made generation gen, with w.mu held.
+func (w *writeLog) rememberOwn(id int64, gen uint64, fw *feedbackWrite) {
+	if w.own == nil {
+		w.own = map[int64]*ownLog{}
+	}
+	l := w.own[id]
+	if l == nil {
+		l = &ownLog{}
+		w.own[id] = l
+	}
+	l.add(ownWrite{gen: gen, feedback: fw})
+}
+
+// ownSince returns ctx's user's writes after generation gen, and whether they are all
+// remembered.
+func (w *writeLog) ownSince(ctx context.Context, gen uint64) ([]ownWrite, bool) {
+	id, ok := userOf(ctx)
+	if !ok {
+		return nil, true
+	}
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	l := w.own[id]
+	if l == nil {
+		return nil, w.byUser[id] <= gen
+	}
+	if l.forgotten > gen {
+		return nil, false
+	}
+	i, _ := slices.BinarySearchFunc(l.writes, gen+1, func(ow ownWrite, g uint64) int {
+		switch {
+		case ow.gen < g:
+			return -1
+		case ow.gen > g:
+			return 1
+		}
+		return 0
+	})
+	return slices.Clone(l.writes[i:]), true
+}
+
+// unchangedBy judges whether a kept value still holds after the reader's own writes
+// since it was computed; it is asked only when they are all remembered, and answers
+// false when in doubt.
+type unchangedBy[T any] func(ctx context.Context, kept T, since []ownWrite) bool
+
+// createdAndFollowedUp splits own writes into the feedback they created and the
+// feedback they followed up; ok is false when one of them wrote anything else.
+func createdAndFollowedUp(since []ownWrite) (created, followedUp []writtenRow, ok bool) {
+	for _, w := range since {
+		switch {
+		case w.feedback == nil || len(w.feedback.rows) == 0: // a write that failed before it knew its rows
+			return nil, nil, false
+		case w.feedback.followUp:
+			followedUp = append(followedUp, w.feedback.rows...)
+		default:
+			created = append(created, w.feedback.rows...)
+		}
+	}
+	return created, followedUp, true
+}
+
+// allFrom reports whether every feedback the writes created or followed up was
+// received at or after t: a figure of earlier days cannot have changed by them.
+func allFrom(since []ownWrite, t time.Time) bool {
+	created, followedUp, ok := createdAndFollowedUp(since)
+	if !ok {
+		return false
+	}
+	for _, r := range slices.Concat(created, followedUp) {
+		if r.receivedAt.Before(t) {
+			return false
+		}
+	}
+	return true
+}

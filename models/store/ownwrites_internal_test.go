@@ -1,0 +1,65 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// ownSince returns a user's writes after a generation while they are all remembered,
+// and says so once the oldest of them are forgotten.
+func TestOwnSince(t *testing.T) {
+	var w writeLog
+	me := ForUser(context.Background(), 7)
+	w.committed(ForUser(context.Background(), 8), map[string]bool{"feedback": true}) // someone else's, gen 1
+	for i := range ownWritesKept + 3 {                                               // gens 2..36
+		w.committed(withFootprint(me, newFeedbackWrite(int64(i), time.Time{})), map[string]bool{"feedback": true})
+	}
+	for _, c := range []struct {
+		after uint64
+		want  int
+		all   bool
+	}{
+		{after: 36, want: 0, all: true},
+		{after: 35, want: 1, all: true},
+		{after: 4, want: ownWritesKept, all: true},
+		{after: 3, want: 0, all: false}, // gen 4's write is remembered, gen 3's is not
+		{after: 0, want: 0, all: false},
+	} {
+		got, all := w.ownSince(me, c.after)
+		if len(got) != c.want || all != c.all {
+			t.Errorf("ownSince(%d) = %d writes, all %v; want %d, %v", c.after, len(got), all, c.want, c.all)
+		}
+	}
+	if got, all := w.ownSince(ForUser(context.Background(), 9), 0); len(got) != 0 || !all {
+		t.Errorf("a user who never wrote: %d writes, all %v", len(got), all)
+	}
+}
+
+// Only writes known to create or follow up feedback can be judged; a follow-up that
+// failed before it read its row, or any other write, changes everything.
+func TestAllFrom(t *testing.T) {
+	day := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	created := func(at time.Time) ownWrite { return ownWrite{feedback: newFeedbackWrite(1, at)} }
+	followed := func(at time.Time) ownWrite {
+		return ownWrite{feedback: &feedbackWrite{followUp: true, rows: []writtenRow{{2, at}}}}
+	}
+	for _, c := range []struct {
+		name  string
+		since []ownWrite
+		want  bool
+	}{
+		{"none", nil, true},
+		{"created after", []ownWrite{created(day.Add(time.Hour))}, true},
+		{"created at", []ownWrite{created(day)}, true},
+		{"created before", []ownWrite{created(day.Add(-time.Second))}, false},
+		{"followed up after", []ownWrite{followed(day.AddDate(0, 1, 0))}, true},
+		{"followed up before", []ownWrite{created(day), followed(day.AddDate(0, -1, 0))}, false},
+		{"a follow-up that never read its row", []ownWrite{{feedback: &feedbackWrite{followUp: true}}}, false},
+		{"another write", []ownWrite{created(day), {}}, false},
+	} {
+		if got := allFrom(c.since, day); got != c.want {
+			t.Errorf("%s: allFrom = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,141 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/models/modeltest"
+	"github.com/improvementtracker/tracker/models/store"
+)
+
+// A kept list page, count or report outlives the reader's own writes that cannot change
+// it (a feedback the filter does not keep, a follow-up of a row it does not show, a
+// feedback received after the report's period), and is computed again after one that
+// can. Another user's write, hidden within the lag (an hour here), tells which: it
+// shows only on a page computed afresh.
+func TestKeptPagesOutliveOwnWritesThatCannotChangeThem(t *testing.T) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, modeltest.URL(t), store.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.SeedReference(ctx); err != nil {
+		t.Fatal(err)
+	}
+	me := modeltest.User(t, s, "me@example.com", models.RoleAmbassador)
+	other := modeltest.User(t, s, "other@example.com", models.RoleAmbassador)
+	as := func(u *models.User) context.Context { return store.ForUser(ctx, u.ID) }
+	create := func(by *models.User, channel string, nps int, comment string, at time.Time) *models.Feedback {
+		t.Helper()
+		fb, err := s.CreateFeedback(as(by), models.NewFeedback{ReceivedAt: at, Channel: channel, NPS: score(nps), Comment: comment}, by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fb
+	}
+	phone, err := s.ResolveRef(ctx, models.RefChannels, "phone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(f models.FeedbackFilter) []int64 {
+		t.Helper()
+		page, err := s.ListFeedback(as(me), f, models.Cursor{}, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, it := range page.Items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	count := func(f models.FeedbackFilter) int {
+		t.Helper()
+		n, _, err := s.CountFeedback(as(me), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	soon := time.Now().Add(-time.Minute)
+
+	t.Run("filter", func(t *testing.T) {
+		f := models.FeedbackFilter{ChannelID: phone.ID, Group: models.GroupDetractor}
+		shown := create(me, "phone", 2, "Ventede en time i telefonen", soon)
+		elsewhere := create(me, "web", 2, "Siden svarede ikke", soon)
+		ids(f)
+		count(f)
+		hidden := create(other, "phone", 1, "Ingen ringede tilbage", soon)
+
+		create(me, "web", 1, "Kunne ikke logge ind", soon)
+		create(me, "phone", 10, "Venlig rådgiver", soon)
+		if _, err := s.RecordFollowUp(as(me), elsewhere.ID, models.FollowUp{By: me, Note: "Ringede op"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(f); slices.Contains(got, hidden.ID) {
+			t.Fatal("the page was computed again after own writes the filter does not keep")
+		}
+		if got := count(f); got != 1 {
+			t.Fatalf("count %d after own writes the filter does not keep, want the kept 1", got)
+		}
+
+		// A follow-up of a row the page shows changes it.
+		if _, err := s.RecordFollowUp(as(me), shown.ID, models.FollowUp{By: me, Note: "Ringede op"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(f); !slices.Contains(got, hidden.ID) {
+			t.Fatal("a follow-up of a shown row did not bring a fresh page")
+		}
+		// So does a new feedback the filter keeps, and the count counts it.
+		mine := create(me, "phone", 0, "Lukket filial", soon)
+		if got := ids(f); !slices.Contains(got, mine.ID) {
+			t.Fatal("the reader's own detractor by phone is missing from their next page")
+		}
+		if got := count(f); got != 3 {
+			t.Fatalf("count %d after the reader's own detractor by phone, want 3", got)
+		}
+	})
+
+	t.Run("search", func(t *testing.T) {
+		f := models.FeedbackFilter{Q: "gebyr"}
+		create(me, "web", 5, "Gebyret for kortet er for højt", soon)
+		before := ids(f)
+		hidden := create(other, "web", 4, "Endnu et gebyr", soon)
+		create(me, "web", 3, "Lang ventetid i filialen", soon)
+		if got := ids(f); !slices.Equal(got, before) {
+			t.Fatalf("the search was computed again after an own feedback without the word: %v, kept %v", got, before)
+		}
+		mine := create(me, "web", 3, "Gebyrerne stiger igen", soon)
+		if got := ids(f); !slices.Contains(got, mine.ID) || !slices.Contains(got, hidden.ID) {
+			t.Fatalf("the reader's own feedback with a form of the word is missing: %v", got)
+		}
+	})
+
+	t.Run("report", func(t *testing.T) {
+		p := models.PeriodOf(models.PeriodMonth, time.Now().AddDate(0, -3, 0), modeltest.Copenhagen)
+		inPeriod := p.Start.Add(36 * time.Hour)
+		report := func() models.NPSCounts {
+			t.Helper()
+			r, err := s.Report(as(me), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r.Current
+		}
+		create(me, "phone", 9, "Fin service", inPeriod)
+		kept := report()
+		create(other, "phone", 2, "Dårlig service", inPeriod)
+		create(me, "phone", 2, "Stadig dårlig", soon) // received after the period
+		if got := report(); got != kept {
+			t.Fatalf("the report of %s was computed again after an own feedback received later: %+v, kept %+v", p, got, kept)
+		}
+		create(me, "phone", 10, "Meget fin service", inPeriod)
+		if got := report(); got.Promoters != kept.Promoters+1 || got.Detractors != kept.Detractors+1 {
+			t.Fatalf("report %+v after the reader's own feedback in the period, want one promoter and one detractor more than %+v", got, kept)
+		}
+	})
+}
