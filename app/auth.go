@@ -68,7 +68,7 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Set(ctxUser, user)
 			// The store keeps figures between writes; this makes everything it computes
 			// for the request include the user's own writes (read-your-writes).
-			c.SetRequest(c.Request().WithContext(store.WithLastWrite(store.ForUser(c.Request().Context(), user.ID), user.LastWriteAt, user.LastWriteBy)))
+			c.SetRequest(c.Request().WithContext(store.WithLastWrite(store.ForUser(c.Request().Context(), user.ID), user.LastWriteAt, user.LastWriteBy, user.ElsewhereWriteAt)))
 			// Pages and answers for a signed-in user hold what only that user may see
 			// (customers' names among them): no browser or proxy may keep a copy.
 			c.Response().Header().Set("Cache-Control", "no-store")

@@ -59,6 +59,9 @@ type User struct {
 	LastWriteAt *time.Time `json:"-"`
 	// LastWriteBy names the instance that made that write (a random id per process).
 	LastWriteBy string `json:"-"`
+	// ElsewhereWriteAt is when the user's latest write through another instance than
+	// LastWriteBy committed.
+	ElsewhereWriteAt *time.Time `json:"-"`
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }

@@ -124,7 +124,7 @@ func cachedJudged[T any](ctx context.Context, s *Store, a *aggregates, key strin
 	a.mu.Lock()
 	need = max(need, a.floor)
 	if e, ok := a.entries[key]; ok && unchanged != nil && e.gen < need && e.gen >= a.floor &&
-		usable(e.gen, e.at, e.gen, current, notBefore, now, s.lag, ttl) {
+		usable(e.gen, e.at, e.gen, current, notBefore, now, s.lag, ttl) && s.writes.judgeable(ctx, e.at) {
 		// Kept from before the reader's latest write, and fresh enough otherwise: judged
 		// outside the lock, since the judgement may read the database.
 		a.mu.Unlock()

@@ -311,9 +311,9 @@ func TestNotBefore(t *testing.T) {
 	}{
 		{"no user", context.Background(), true, time.Time{}},
 		{"never wrote", ForUser(context.Background(), 7), true, time.Time{}},
-		{"latest write through this instance", WithLastWrite(ForUser(context.Background(), 7), &now, "me"), true, time.Time{}},
-		{"through another, just now: afresh from this read on", WithLastWrite(ForUser(context.Background(), 7), &now, "other"), false, now},
-		{"through another, long ago: after the margin", WithLastWrite(ForUser(context.Background(), 7), ptr(now.Add(-time.Hour)), "other"), false, now.Add(-time.Hour).Add(crossInstanceMargin)},
+		{"latest write through this instance", WithLastWrite(ForUser(context.Background(), 7), &now, "me", nil), true, time.Time{}},
+		{"through another, just now: afresh from this read on", WithLastWrite(ForUser(context.Background(), 7), &now, "other", nil), false, now},
+		{"through another, long ago: after the margin", WithLastWrite(ForUser(context.Background(), 7), ptr(now.Add(-time.Hour)), "other", nil), false, now.Add(-time.Hour).Add(crossInstanceMargin)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -127,21 +127,27 @@ func (w *writeLog) notBefore(ctx context.Context) time.Time {
 
 type lastWriteKey struct{}
 
-// lastWrite is when a user's latest write was recorded, and by which instance.
+// lastWrite is when a user's latest write was recorded, and by which instance; and when
+// their latest write through another instance was (User.ElsewhereWriteAt).
 type lastWrite struct {
-	at time.Time
-	by string
+	at        time.Time
+	by        string
+	elsewhere time.Time
 }
 
 // WithLastWrite tells the store when ctx's user last wrote and through which instance
 // (User.LastWriteAt and LastWriteBy, read from the database with the user), so that
 // figures kept by this instance from before a write the user made through another
-// instance are not shown to them.
-func WithLastWrite(ctx context.Context, at *time.Time, by string) context.Context {
+// instance are not shown to them; elsewhere is User.ElsewhereWriteAt (ownwrites.go).
+func WithLastWrite(ctx context.Context, at *time.Time, by string, elsewhere *time.Time) context.Context {
 	if at == nil {
 		return ctx
 	}
-	return context.WithValue(ctx, lastWriteKey{}, lastWrite{at: *at, by: by})
+	last := lastWrite{at: *at, by: by}
+	if elsewhere != nil {
+		last.elsewhere = *elsewhere
+	}
+	return context.WithValue(ctx, lastWriteKey{}, last)
 }
 
 // quietKey marks a statement whose write changes no figure (the writer's last write time).
@@ -168,8 +174,11 @@ func (w *writeLog) markWriters(tx *gorm.DB, ids []int64) error {
 			return err
 		}
 	}
-	return quiet.Exec(`UPDATE users SET last_write_at = ?, last_write_by = ? WHERE id IN ?`,
-		time.Now().UTC(), w.instance, ids).Error
+	// The SET expressions read the row as it was: a write taking over from another
+	// instance keeps that instance's latest write as the one elsewhere.
+	return quiet.Exec(`UPDATE users SET elsewhere_write_at = CASE WHEN last_write_by <> ? THEN last_write_at ELSE elsewhere_write_at END,
+		last_write_at = ?, last_write_by = ? WHERE id IN ?`,
+		w.instance, time.Now().UTC(), w.instance, ids).Error
 }
 
 // seenBy returns the generation ctx's user must see: that of their latest write.

@@ -35,7 +35,7 @@ func TestOwnReferenceChangeShowsThroughTheOtherStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return store.WithLastWrite(store.ForUser(ctx, u.ID), u.LastWriteAt, u.LastWriteBy)
+		return store.WithLastWrite(store.ForUser(ctx, u.ID), u.LastWriteAt, u.LastWriteBy, u.ElsewhereWriteAt)
 	}
 	phone, err := b.ResolveRef(asUser(b), models.RefChannels, "phone") // b now keeps the list
 	if err != nil {

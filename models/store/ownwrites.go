@@ -86,6 +86,21 @@ func (w *writeLog) rememberOwn(id int64, gen uint64, fw *feedbackWrite) {
 	l.add(ownWrite{gen: gen, feedback: fw})
 }
 
+// judgeable says whether a value kept since at may be judged by this instance's own
+// writes for ctx's user: every write of theirs that is not in its log must be older
+// than at, by crossInstanceMargin. That is their latest write when another instance
+// made it (notBefore already keeps what is shown to after it), or else the latest one
+// another instance made before this one's run of their writes (ElsewhereWriteAt):
+// without this, a page kept from before a write through another instance passed for
+// fresh after a later write here, and the soak on PostgreSQL missed 19 own writes.
+func (w *writeLog) judgeable(ctx context.Context, at time.Time) bool {
+	last, ok := ctx.Value(lastWriteKey{}).(lastWrite)
+	if !ok || last.by != w.instance || last.elsewhere.IsZero() {
+		return true
+	}
+	return at.After(last.elsewhere.Add(crossInstanceMargin))
+}
+
 // ownSince returns ctx's user's writes after generation gen, and whether they are all
 // remembered.
 func (w *writeLog) ownSince(ctx context.Context, gen uint64) ([]ownWrite, bool) {

@@ -139,3 +139,61 @@ func TestKeptPagesOutliveOwnWritesThatCannotChangeThem(t *testing.T) {
 		}
 	})
 }
+
+// A page kept by one instance is not judged by its own writes alone when the reader
+// wrote through another instance since: their feedback through the other instance,
+// then one here that the page does not keep, and their next page here shows the first.
+func TestKeptPagesAreNotJudgedPastAWriteElsewhere(t *testing.T) {
+	ctx := context.Background()
+	url := modeltest.URL(t)
+	open := func() *store.Store {
+		s, err := store.Open(ctx, url, store.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	here, there := open(), open()
+	if err := here.SeedReference(ctx); err != nil {
+		t.Fatal(err)
+	}
+	me := modeltest.User(t, here, "me@example.com", models.RoleAmbassador)
+	// as reads the user's row as a request does, with their latest writes.
+	as := func() context.Context {
+		u, err := here.UserByID(ctx, me.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return store.WithLastWrite(store.ForUser(ctx, u.ID), u.LastWriteAt, u.LastWriteBy, u.ElsewhereWriteAt)
+	}
+	write := func(through *store.Store, comment string) int64 {
+		t.Helper()
+		fb, err := through.CreateFeedback(as(), models.NewFeedback{ReceivedAt: time.Now().Add(-time.Minute), Channel: "web",
+			NPS: score(3), Comment: comment}, me)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fb.ID
+	}
+	f := models.FeedbackFilter{Q: "gebyr"}
+	ids := func() []int64 {
+		t.Helper()
+		page, err := here.ListFeedback(as(), f, models.Cursor{}, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, it := range page.Items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	write(here, "Gebyret er for højt")
+	ids()
+	elsewhere := write(there, "Gebyrerne stiger")
+	write(here, "Lang ventetid")
+	if got := ids(); !slices.Contains(got, elsewhere) {
+		t.Fatalf("the reader's feedback through the other instance is missing from their next page here: %v", got)
+	}
+}

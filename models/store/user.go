@@ -76,7 +76,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*models.User, error) {
 	var u models.User
 	err := s.r.WithContext(ctx).Raw("SELECT "+userColumns+" FROM users WHERE id = ?", id).Row().Scan(
 		&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Roles, &u.Lang, &u.Active, &u.AuthVersion,
-		&u.LastChannelID, &u.LastBranchID, &u.OIDCSubject, &u.MailOptOut, &u.LastWriteAt, &u.LastWriteBy,
+		&u.LastChannelID, &u.LastBranchID, &u.OIDCSubject, &u.MailOptOut, &u.LastWriteAt, &u.LastWriteBy, &u.ElsewhereWriteAt,
 		&u.CreatedAt, &u.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, models.ErrNotFound
@@ -88,7 +88,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*models.User, error) {
 }
 
 const userColumns = "id, email, name, password_hash, roles, lang, active, auth_version, last_channel_id, " +
-	"last_branch_id, oidc_subject, mail_opt_out, last_write_at, last_write_by, created_at, updated_at"
+	"last_branch_id, oidc_subject, mail_opt_out, last_write_at, last_write_by, elsewhere_write_at, created_at, updated_at"
 
 // UserByEmail loads a user by address.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*models.User, error) {
