@@ -62,8 +62,8 @@ type User struct {
 	// ElsewhereWriteAt is when the user's latest write through another instance than
 	// LastWriteBy committed.
 	ElsewhereWriteAt *time.Time `json:"-"`
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // RoleList returns the user's roles.
