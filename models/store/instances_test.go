@@ -15,19 +15,7 @@ import (
 // although that instance never saw the write (others see it within refCacheTTL).
 func TestOwnReferenceChangeShowsThroughTheOtherStore(t *testing.T) {
 	ctx := context.Background()
-	url := modeltest.URL(t)
-	open := func() *store.Store {
-		s, err := store.Open(ctx, url, store.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
-	a, b := open(), open()
-	if err := a.SeedReference(ctx); err != nil {
-		t.Fatal(err)
-	}
+	a, b := twoInstances(t)
 	admin := modeltest.User(t, a, "admin@example.com", models.RoleAdmin)
 	// What the app does on each request: the user, read afresh, rides in the context.
 	asUser := func(s *store.Store) context.Context {
@@ -53,4 +41,24 @@ func TestOwnReferenceChangeShowsThroughTheOtherStore(t *testing.T) {
 			t.Errorf("through the other store the author still reads %q after renaming it", it.Name)
 		}
 	}
+}
+
+// twoInstances opens two stores on one database, as two instances of the app run, with
+// the reference lists seeded and other people's writes hidden for an hour.
+func twoInstances(t *testing.T) (*store.Store, *store.Store) {
+	t.Helper()
+	url := modeltest.URL(t)
+	open := func() *store.Store {
+		s, err := store.Open(context.Background(), url, store.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := open(), open()
+	if err := a.SeedReference(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return a, b
 }

@@ -18,14 +18,7 @@ import (
 // shows only on a page computed afresh.
 func TestKeptPagesOutliveOwnWritesThatCannotChangeThem(t *testing.T) {
 	ctx := context.Background()
-	s, err := store.Open(ctx, modeltest.URL(t), store.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.SeedReference(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s, _ := twoInstances(t)
 	me := modeltest.User(t, s, "me@example.com", models.RoleAmbassador)
 	other := modeltest.User(t, s, "other@example.com", models.RoleAmbassador)
 	as := func(u *models.User) context.Context { return store.ForUser(ctx, u.ID) }
@@ -41,18 +34,7 @@ func TestKeptPagesOutliveOwnWritesThatCannotChangeThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := func(f models.FeedbackFilter) []int64 {
-		t.Helper()
-		page, err := s.ListFeedback(as(me), f, models.Cursor{}, 50)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []int64
-		for _, it := range page.Items {
-			out = append(out, it.ID)
-		}
-		return out
-	}
+	ids := func(f models.FeedbackFilter) []int64 { return firstPageIDs(t, s, as(me), f) }
 	count := func(f models.FeedbackFilter) int {
 		t.Helper()
 		n, _, err := s.CountFeedback(as(me), f)
@@ -145,19 +127,7 @@ func TestKeptPagesOutliveOwnWritesThatCannotChangeThem(t *testing.T) {
 // then one here that the page does not keep, and their next page here shows the first.
 func TestKeptPagesAreNotJudgedPastAWriteElsewhere(t *testing.T) {
 	ctx := context.Background()
-	url := modeltest.URL(t)
-	open := func() *store.Store {
-		s, err := store.Open(ctx, url, store.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
-	here, there := open(), open()
-	if err := here.SeedReference(ctx); err != nil {
-		t.Fatal(err)
-	}
+	here, there := twoInstances(t)
 	me := modeltest.User(t, here, "me@example.com", models.RoleAmbassador)
 	// as reads the user's row as a request does, with their latest writes.
 	as := func() context.Context {
@@ -177,18 +147,7 @@ func TestKeptPagesAreNotJudgedPastAWriteElsewhere(t *testing.T) {
 		return fb.ID
 	}
 	f := models.FeedbackFilter{Q: "gebyr"}
-	ids := func() []int64 {
-		t.Helper()
-		page, err := here.ListFeedback(as(), f, models.Cursor{}, 50)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []int64
-		for _, it := range page.Items {
-			out = append(out, it.ID)
-		}
-		return out
-	}
+	ids := func() []int64 { return firstPageIDs(t, here, as(), f) }
 	write(here, "Gebyret er for højt")
 	ids()
 	elsewhere := write(there, "Gebyrerne stiger")
@@ -196,4 +155,18 @@ func TestKeptPagesAreNotJudgedPastAWriteElsewhere(t *testing.T) {
 	if got := ids(); !slices.Contains(got, elsewhere) {
 		t.Fatalf("the reader's feedback through the other instance is missing from their next page here: %v", got)
 	}
+}
+
+// firstPageIDs lists the ids on the first page of f, as ctx's reader gets it.
+func firstPageIDs(t *testing.T, s *store.Store, ctx context.Context, f models.FeedbackFilter) []int64 {
+	t.Helper()
+	page, err := s.ListFeedback(ctx, f, models.Cursor{}, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []int64
+	for _, it := range page.Items {
+		out = append(out, it.ID)
+	}
+	return out
 }
