@@ -12,11 +12,29 @@ import (
 // an index range or the daily rollup, and the figures are kept until the next write or
 // for aggregateTTL, so the busiest page does not recompute them for every visit.
 func (s *Store) Dashboard(ctx context.Context) (*models.Dashboard, error) {
-	key := "dashboard " + s.now().Truncate(time.Minute).Format(time.RFC3339)
-	return cachedAggregate(ctx, s, key, func(ctx context.Context) (*models.Dashboard, error) { return s.dashboard(ctx) })
+	minute := s.now().Truncate(time.Minute).Format(time.RFC3339)
+	// The improvements' figures are most of the cost, and a new feedback or a
+	// follow-up, most of a team's writes, leaves them as they are.
+	d, err := cachedJudged(ctx, s, &s.aggs, "dashboard improvements "+minute, aggregateTTL, s.dashboardImprovements,
+		func(_ context.Context, _ *models.Dashboard, since []ownWrite) bool {
+			_, _, onlyFeedback := createdAndFollowedUp(since)
+			return onlyFeedback
+		})
+	if err != nil {
+		return nil, err
+	}
+	fb, err := cachedAggregate(ctx, s, "dashboard feedback "+minute, s.dashboardFeedback)
+	if err != nil {
+		return nil, err
+	}
+	out := *d // both are shared: the answer is a copy of each
+	out.NPS30, out.NPSFrom, out.NPSTo, out.FollowUpsDue, out.FollowUpsOverdue = fb.NPS30, fb.NPSFrom, fb.NPSTo, fb.FollowUpsDue, fb.FollowUpsOverdue
+	return &out, nil
 }
 
-func (s *Store) dashboard(ctx context.Context) (*models.Dashboard, error) {
+// dashboardImprovements computes the dashboard's figures of improvements: the year's
+// goal, what was implemented by category and area, the savings and the latest ones.
+func (s *Store) dashboardImprovements(ctx context.Context) (*models.Dashboard, error) {
 	now := s.now().In(s.Location)
 	d := &models.Dashboard{}
 	var err error
@@ -33,16 +51,24 @@ func (s *Store) dashboard(ctx context.Context) (*models.Dashboard, error) {
 	if d.Savings, err = s.SavingsImplemented(ctx, start, end); err != nil {
 		return nil, err
 	}
-	today := dayKey(now, s.Location)
+	if d.Latest, _, err = s.ImplementedPage(ctx, nil, 5, 1); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// dashboardFeedback computes the dashboard's figures of feedback: the NPS of the last
+// 30 days and the follow-ups due and overdue.
+func (s *Store) dashboardFeedback(ctx context.Context) (*models.Dashboard, error) {
+	d := &models.Dashboard{}
+	today := dayKey(s.now().In(s.Location), s.Location)
 	d.NPSFrom, d.NPSTo = today.AddDate(0, 0, -(models.NPSWindowDays-1)), today
+	var err error
 	if d.NPS30, err = s.npsBetweenDays(ctx, d.NPSFrom, today.AddDate(0, 0, 1)); err != nil {
 		return nil, err
 	}
 	// Only the follow-ups: the navigation's other counts are not on the dashboard.
 	if d.FollowUpsOverdue, d.FollowUpsDue, err = s.followUpCounts(s.r.WithContext(ctx), 0); err != nil {
-		return nil, err
-	}
-	if d.Latest, _, err = s.ImplementedPage(ctx, nil, 5, 1); err != nil {
 		return nil, err
 	}
 	return d, nil

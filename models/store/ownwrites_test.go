@@ -122,6 +122,44 @@ func TestKeptPagesOutliveOwnWritesThatCannotChangeThem(t *testing.T) {
 	})
 }
 
+// The dashboard's figures of improvements outlive a user's own feedback, which cannot
+// change them, while its figures of feedback count it at once; an own write to an
+// improvement brings them afresh.
+func TestDashboardImprovementsOutliveOwnFeedback(t *testing.T) {
+	ctx := context.Background()
+	here, there := twoInstances(t)
+	me := modeltest.User(t, here, "me@example.com", models.RoleSteering, models.RoleAmbassador)
+	as := store.ForUser(ctx, me.ID)
+	dashboard := func() *models.Dashboard {
+		t.Helper()
+		d, err := here.Dashboard(as)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	before := dashboard()
+	implement(t, there, me, "Shorter phone queue", models.EffortXS, "", time.Now()) // unseen here until the figures expire
+	if _, err := here.CreateFeedback(as, models.NewFeedback{Channel: "phone", NPS: score(9), Comment: "Fint"}, me); err != nil {
+		t.Fatal(err)
+	}
+	after := dashboard()
+	if after.Goal.QuickWin != before.Goal.QuickWin {
+		t.Fatalf("the improvements' figures were computed again after an own feedback: %d quick wins, kept %d",
+			after.Goal.QuickWin, before.Goal.QuickWin)
+	}
+	if after.NPS30.Promoters != before.NPS30.Promoters+1 {
+		t.Fatalf("promoters %d after the reader's own, want %d", after.NPS30.Promoters, before.NPS30.Promoters+1)
+	}
+	if _, err := here.CreateImprovement(as, models.NewImprovement{Title: "Call back sooner", Impact: 3, Effort: models.EffortXS}, me); err != nil {
+		t.Fatal(err)
+	}
+	if got := dashboard(); got.Goal.QuickWin != before.Goal.QuickWin+1 {
+		t.Fatalf("%d quick wins after the reader's own improvement, want the one implemented elsewhere counted: %d",
+			got.Goal.QuickWin, before.Goal.QuickWin+1)
+	}
+}
+
 // A page kept by one instance is not judged by its own writes alone when the reader
 // wrote through another instance since: their feedback through the other instance,
 // then one here that the page does not keep, and their next page here shows the first.
