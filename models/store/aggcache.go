@@ -111,10 +111,10 @@ func cachedIn[T any](ctx context.Context, s *Store, a *aggregates, key string, t
 }
 
 // cachedJudged is cachedIn for a value that may outlive the reader's own writes: when
-// unchanged says it still holds after them, it is shown as if computed after them
-// (ownwrites.go).
+// after judges that it holds after them (or amends it with them), the reader is shown
+// that instead of waiting for a computation (ownwrites.go).
 func cachedJudged[T any](ctx context.Context, s *Store, a *aggregates, key string, ttl time.Duration,
-	compute func(context.Context) (T, error), unchanged unchangedBy[T]) (T, error) {
+	compute func(context.Context) (T, error), after afterOwnWrites[T]) (T, error) {
 	var zero T
 	now := time.Now()
 	need, current, notBefore := s.writes.seenBy(ctx), s.writes.all.Load(), s.writes.notBefore(ctx)
@@ -123,19 +123,23 @@ func cachedJudged[T any](ctx context.Context, s *Store, a *aggregates, key strin
 	}
 	a.mu.Lock()
 	need = max(need, a.floor)
-	if e, ok := a.entries[key]; ok && unchanged != nil && e.gen < need && e.gen >= a.floor &&
+	if e, ok := a.entries[key]; ok && after != nil && e.gen < need && e.gen >= a.floor &&
 		usable(e.gen, e.at, e.gen, current, notBefore, now, s.lag, ttl) && s.writes.judgeable(ctx, e.at) {
 		// Kept from before the reader's latest write, and fresh enough otherwise: judged
 		// outside the lock, since the judgement may read the database.
 		a.mu.Unlock()
-		holds := false
+		shown, holds := zero, false
 		if since, all := s.writes.ownSince(ctx, e.gen); all {
-			holds = unchanged(ctx, e.value.(T), since)
+			shown, holds = after(ctx, e.value.(T), since)
 		}
 		a.mu.Lock()
 		// The judgement is of this entry: not of one kept since, nor after an erasure.
-		if kept, ok := a.entries[key]; holds && ok && kept.gen == e.gen && kept.at.Equal(e.at) {
-			need = e.gen
+		if kept, ok := a.entries[key]; holds && ok && kept.gen == e.gen && kept.at.Equal(e.at) && kept.gen >= a.floor {
+			if _, running := a.flights[key]; !running && refreshDue(e.gen, e.at, current, now, s.lag, ttl) {
+				startFlight(ctx, s, a, key, ttl, compute, &flight{done: make(chan struct{})})
+			}
+			a.mu.Unlock()
+			return shown, nil
 		}
 		need = max(need, a.floor)
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -268,9 +269,7 @@ func (s *Store) ListFeedback(ctx context.Context, f models.FeedbackFilter, after
 	key := fmt.Sprintf("%+v %d", f, limit)
 	kept, err := cachedJudged(ctx, s, &s.pages, key, listTTL, func(ctx context.Context) (*models.FeedbackPage, error) {
 		return s.listFeedback(ctx, f, after, limit)
-	}, filterUnchangedBy(s, f, func(page *models.FeedbackPage, id int64) bool {
-		return slices.ContainsFunc(page.Items, func(it models.Feedback) bool { return it.ID == id })
-	}))
+	}, s.pageAfterOwnWrites(f, limit))
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +350,10 @@ func (s *Store) CountFeedback(ctx context.Context, f models.FeedbackFilter) (n i
 	c, err := cachedJudged(ctx, s, &s.aggs, fmt.Sprintf("count %+v", f), aggregateTTL, func(ctx context.Context) (count, error) {
 		n, capped, err := s.countFeedback(ctx, f)
 		return count{n, capped}, err
-	}, filterUnchangedBy(s, f, func(count, int64) bool { return false }))
+	}, func(ctx context.Context, kept count, since []ownWrite) (count, bool) {
+		words, parts, ok := s.ownRowsOf(ctx, f, since, func(int64) bool { return false })
+		return kept, ok && len(words)+len(parts) == 0
+	})
 	return c.n, c.capped, err
 }
 
@@ -476,30 +478,52 @@ func (s *Store) FollowUpQueue(ctx context.Context, limit int) ([]models.Feedback
 	return items, s.fillRefs(ctx, ptrs)
 }
 
-// filterUnchangedBy judges what is kept of the feedback matching f (a first page, a
-// count) after the reader's own writes: a new feedback changes it only when it matches
-// f; a follow-up only when f keeps the overdue (it ends a row's being overdue) or the
-// followed-up row is shown.
-func filterUnchangedBy[T any](s *Store, f models.FeedbackFilter, shows func(kept T, id int64) bool) unchangedBy[T] {
-	return func(ctx context.Context, kept T, since []ownWrite) bool {
-		created, followedUp, ok := createdAndFollowedUp(since)
-		if !ok || f.Overdue && len(followedUp) > 0 {
-			return false
+// pageAfterOwnWrites judges a kept first page of f after the reader's own writes: it
+// holds when none of their new feedback matches f and no follow-up of theirs touches a
+// shown row (or the overdue filter); new feedback that matches is merged in, unless it
+// matches a search only by parts of words, or the page lists such matches already,
+// whose order a merge would not keep.
+func (s *Store) pageAfterOwnWrites(f models.FeedbackFilter, limit int) afterOwnWrites[*models.FeedbackPage] {
+	return func(ctx context.Context, kept *models.FeedbackPage, since []ownWrite) (*models.FeedbackPage, bool) {
+		shown := func(id int64) bool {
+			return slices.ContainsFunc(kept.Items, func(it models.Feedback) bool { return it.ID == id })
 		}
-		for _, r := range followedUp {
-			if shows(kept, r.id) {
-				return false
-			}
+		words, parts, ok := s.ownRowsOf(ctx, f, since, shown)
+		switch {
+		case !ok || len(parts) > 0 || len(words) > 0 && kept.PartsFrom >= 0:
+			return nil, false
+		case len(words) == 0:
+			return kept, true
 		}
-		return s.noneMatches(ctx, f, created)
+		page, err := s.withNewRows(ctx, kept, words, limit)
+		return page, err == nil
 	}
 }
 
-// noneMatches reports whether none of the rows matches f, with the list's own
-// conditions (a search matches by its words or by their parts); false when in doubt.
-func (s *Store) noneMatches(ctx context.Context, f models.FeedbackFilter, rows []writtenRow) bool {
+// ownRowsOf finds which of the feedback the reader's own writes created f keeps: by its
+// conditions and the words of its search (words), or by parts of the words only (parts).
+// ok is false when a write may have changed what is kept of f otherwise: a write other
+// than new feedback and follow-ups, or a follow-up while f keeps the overdue (it ends a
+// row's being overdue) or of a row shown.
+func (s *Store) ownRowsOf(ctx context.Context, f models.FeedbackFilter, since []ownWrite, shown func(id int64) bool) (words, parts []int64, ok bool) {
+	created, followedUp, ok := createdAndFollowedUp(since)
+	if !ok || f.Overdue && len(followedUp) > 0 {
+		return nil, nil, false
+	}
+	for _, r := range followedUp {
+		if shown(r.id) {
+			return nil, nil, false
+		}
+	}
+	words, parts, err := s.matchingRows(ctx, f, created)
+	return words, parts, err == nil
+}
+
+// matchingRows returns the ids of the rows that f keeps, with the list's own conditions:
+// by its conditions and the words of its search (words), or by parts of the words only.
+func (s *Store) matchingRows(ctx context.Context, f models.FeedbackFilter, rows []writtenRow) (words, parts []int64, err error) {
 	if len(rows) == 0 {
-		return true
+		return nil, nil, nil
 	}
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
@@ -511,22 +535,55 @@ func (s *Store) noneMatches(ctx context.Context, f models.FeedbackFilter, rows [
 	written := func() *gorm.DB {
 		return s.applyFilter(s.r.WithContext(ctx).Model(&models.Feedback{}).Where("feedback.id IN ?", ids), rest, false)
 	}
-	checks := []*gorm.DB{written()}
-	if searchesWords(f) {
-		words := written().Where("feedback.search @@ to_tsquery('danish', ?)", tsQuery(f.Q))
-		if s.dialect == SQLite {
-			words = whereWordsBetween(written(), s.ftsMatch(ctx, f.Q), low, high)
-		}
-		checks = []*gorm.DB{words}
-		if pq, ok := partsOf(f); ok {
-			checks = append(checks, s.whereParts(ctx, written(), f.Q, pq, low, high, false))
-		}
+	if !searchesWords(f) {
+		err = written().Pluck("feedback.id", &words).Error
+		return words, nil, err
 	}
-	for _, q := range checks {
-		var found []int64
-		if err := q.Limit(1).Pluck("feedback.id", &found).Error; err != nil || len(found) > 0 {
-			return false
-		}
+	byWords := written().Where("feedback.search @@ to_tsquery('danish', ?)", tsQuery(f.Q))
+	if s.dialect == SQLite {
+		byWords = whereWordsBetween(written(), s.ftsMatch(ctx, f.Q), low, high)
 	}
-	return true
+	if err = byWords.Pluck("feedback.id", &words).Error; err != nil {
+		return nil, nil, err
+	}
+	if pq, ok := partsOf(f); ok {
+		err = s.whereParts(ctx, written(), f.Q, pq, low, high, false).Pluck("feedback.id", &parts).Error
+	}
+	return words, parts, err
+}
+
+// withNewRows returns the kept page with the feedback ids merged in where a computation
+// would list them, newest first, still limit long; the rows already on it stay as kept.
+func (s *Store) withNewRows(ctx context.Context, kept *models.FeedbackPage, ids []int64, limit int) (*models.FeedbackPage, error) {
+	var rows []models.Feedback
+	if err := s.r.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	rows = slices.DeleteFunc(rows, func(r models.Feedback) bool {
+		return slices.ContainsFunc(kept.Items, func(it models.Feedback) bool { return it.ID == r.ID })
+	})
+	ptrs := make([]*models.Feedback, len(rows))
+	for i := range rows {
+		ptrs[i] = &rows[i]
+	}
+	if err := s.fillRefs(ctx, ptrs); err != nil {
+		return nil, err
+	}
+	page := *kept
+	page.Items = slices.Concat(kept.Items, rows)
+	slices.SortStableFunc(page.Items, newestFirst)
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		page.Next = models.Cursor{ReceivedAt: last.ReceivedAt.UTC(), ID: last.ID}
+	}
+	return &page, nil
+}
+
+// newestFirst orders feedback as the list does: by receipt, newest first, then by id.
+func newestFirst(a, b models.Feedback) int {
+	if c := b.ReceivedAt.Compare(a.ReceivedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(b.ID, a.ID)
 }

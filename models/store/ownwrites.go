@@ -129,10 +129,16 @@ func (w *writeLog) ownSince(ctx context.Context, gen uint64) ([]ownWrite, bool) 
 	return slices.Clone(l.writes[i:]), true
 }
 
-// unchangedBy judges whether a kept value still holds after the reader's own writes
-// since it was computed; it is asked only when they are all remembered, and answers
-// false when in doubt.
-type unchangedBy[T any] func(ctx context.Context, kept T, since []ownWrite) bool
+// afterOwnWrites judges a kept value after the reader's own writes since it was
+// computed: it returns what the reader may be shown (the kept value, or one amended with
+// their writes) and whether it could tell. It is asked only when the writes are all
+// remembered, and answers false when in doubt.
+type afterOwnWrites[T any] func(ctx context.Context, kept T, since []ownWrite) (shown T, ok bool)
+
+// unchanged is an afterOwnWrites for a value that holds after writes that pass holds.
+func unchanged[T any](holds func(ctx context.Context, kept T, since []ownWrite) bool) afterOwnWrites[T] {
+	return func(ctx context.Context, kept T, since []ownWrite) (T, bool) { return kept, holds(ctx, kept, since) }
+}
 
 // createdAndFollowedUp splits own writes into the feedback they created and the
 // feedback they followed up; ok is false when one of them wrote anything else.

@@ -91,9 +91,11 @@ func TestKeptPagesOutliveOwnWritesThatCannotChangeThem(t *testing.T) {
 		if got := ids(f); !slices.Equal(got, before) {
 			t.Fatalf("the search was computed again after an own feedback without the word: %v, kept %v", got, before)
 		}
+		// The reader's own feedback with a form of the word is merged into the kept page
+		// where a computation would list it (newest first); the other user's still waits.
 		mine := create(me, "web", 3, "Gebyrerne stiger igen", soon)
-		if got := ids(f); !slices.Contains(got, mine.ID) || !slices.Contains(got, hidden.ID) {
-			t.Fatalf("the reader's own feedback with a form of the word is missing: %v", got)
+		if got, want := ids(f), append([]int64{mine.ID}, before...); !slices.Equal(got, want) {
+			t.Fatalf("after the reader's own feedback with a form of the word: %v, want %v (%d hidden)", got, want, hidden.ID)
 		}
 	})
 
@@ -207,4 +209,64 @@ func firstPageIDs(t *testing.T, s *store.Store, ctx context.Context, f models.Fe
 		out = append(out, it.ID)
 	}
 	return out
+}
+
+// A kept first page amended with the reader's own new feedback is the page a computation
+// would give, rows and cursor, whether the feedback goes first, in the middle or past
+// the page's end (compared with the other instance's computation made at the same point).
+func TestOwnFeedbackMergesAsAComputationListsIt(t *testing.T) {
+	ctx := context.Background()
+	here, there := twoInstances(t)
+	me := modeltest.User(t, here, "me@example.com", models.RoleAmbassador)
+	as := store.ForUser(ctx, me.ID)
+	base := time.Now().Add(-time.Hour)
+	create := func(comment string, at time.Time) {
+		t.Helper()
+		if _, err := here.CreateFeedback(as, models.NewFeedback{ReceivedAt: at, Channel: "web", NPS: score(2), Comment: comment}, me); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 4 {
+		create("Gebyr nummer "+string(rune('a'+i)), base.Add(time.Duration(i)*time.Minute))
+	}
+	for _, f := range []models.FeedbackFilter{{}, {Q: "gebyr"}, {Group: models.GroupDetractor}} {
+		page := func(s *store.Store) *models.FeedbackPage {
+			t.Helper()
+			p, err := s.ListFeedback(as, f, models.Cursor{}, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		page(here)
+		create("Gebyret igen, nyeste", time.Now().Add(-time.Minute))
+		create("Gebyret i midten", base.Add(150*time.Second))
+		create("Gebyret, ældst", base.Add(-time.Hour))
+		want := page(there)
+		// Unseen here until the page expires: a page computed here would list it first.
+		hidden, err := there.CreateFeedback(as, models.NewFeedback{ReceivedAt: time.Now(), Channel: "web", NPS: score(1),
+			Comment: "Gebyr, skrevet andetsteds"}, me)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := page(here)
+		ids := func(p *models.FeedbackPage) []int64 {
+			var out []int64
+			for _, it := range p.Items {
+				out = append(out, it.ID)
+			}
+			return out
+		}
+		if slices.Contains(ids(got), hidden.ID) {
+			t.Fatalf("%+v: the page was computed again, not amended", f)
+		}
+		if !slices.Equal(ids(got), ids(want)) || got.Next != want.Next || got.PartsFrom != want.PartsFrom {
+			t.Errorf("%+v: amended page %v next %+v, a computation gives %v next %+v", f, ids(got), got.Next, ids(want), want.Next)
+		}
+		for _, it := range got.Items {
+			if it.Channel == nil || it.Channel.Code != "web" {
+				t.Errorf("%+v: row %d without its channel: %+v", f, it.ID, it.Channel)
+			}
+		}
+	}
 }
