@@ -12,11 +12,36 @@ import (
 	"gorm.io/gorm"
 )
 
-// preloadImprovement loads the names an improvement page shows, in one query each.
+// preloadImprovement loads the owner and assignee with improvements; their category
+// and functional area come from the kept reference lists (fillImprovementRefs), which
+// saves two statements per improvement read.
 func preloadImprovement(db *gorm.DB) *gorm.DB {
-	return db.Preload("Category", func(db *gorm.DB) *gorm.DB { return db.Table("categories") }).
-		Preload("FunctionalArea", func(db *gorm.DB) *gorm.DB { return db.Table("functional_areas") }).
-		Preload("Owner").Preload("Assignee")
+	return db.Preload("Owner").Preload("Assignee")
+}
+
+// fillImprovementRefs sets each improvement's category and functional area.
+func (s *Store) fillImprovementRefs(ctx context.Context, imps []*models.Improvement) error {
+	if len(imps) == 0 {
+		return nil
+	}
+	idx, err := s.loadRefIndex(ctx, models.RefCategories, models.RefFunctionalAreas)
+	if err != nil {
+		return fmt.Errorf("models: load reference: %w", err)
+	}
+	for _, imp := range imps {
+		imp.Category = idx.get(models.RefCategories, imp.CategoryID)
+		imp.FunctionalArea = idx.get(models.RefFunctionalAreas, imp.FunctionalAreaID)
+	}
+	return nil
+}
+
+// fillImprovementListRefs is fillImprovementRefs for a list.
+func (s *Store) fillImprovementListRefs(ctx context.Context, imps []models.Improvement) error {
+	ptrs := make([]*models.Improvement, len(imps))
+	for i := range imps {
+		ptrs[i] = &imps[i]
+	}
+	return s.fillImprovementRefs(ctx, ptrs)
 }
 
 // CreateImprovement stores an improvement, routes it, and links its feedback (which
@@ -130,7 +155,7 @@ func (s *Store) ImprovementByID(ctx context.Context, id int64) (*models.Improvem
 	if err := preloadImprovement(s.r.WithContext(ctx)).Take(&imp, id).Error; err != nil {
 		return nil, notFound(err)
 	}
-	return &imp, nil
+	return &imp, s.fillImprovementRefs(ctx, []*models.Improvement{&imp})
 }
 
 // LinkedFeedbackIDs returns the ids of the feedback linked to an improvement.

@@ -30,6 +30,9 @@ func (s *Store) ListImprovements(ctx context.Context, f models.ImprovementFilter
 	if err := db.Order("priority DESC, id").Limit(limit + 1).Find(&items).Error; err != nil {
 		return nil, fmt.Errorf("models: list improvements: %w", err)
 	}
+	if err := s.fillImprovementListRefs(ctx, items); err != nil {
+		return nil, err
+	}
 	page := &models.ImprovementPage{Items: items}
 	if len(items) > limit {
 		page.Items = items[:limit]
@@ -170,6 +173,9 @@ func (s *Store) EditImprovement(ctx context.Context, id int64, e models.Improvem
 		var imp models.Improvement
 		if err := preloadImprovement(tx).Take(&imp, id).Error; err != nil {
 			return notFound(err)
+		}
+		if err := s.fillImprovementRefs(ctx, []*models.Improvement{&imp}); err != nil {
+			return err
 		}
 		if imp.MergedIntoID != nil {
 			return fmt.Errorf("models: improvement %d was merged into %d: %w", id, *imp.MergedIntoID, models.ErrNotAllowed)

@@ -21,6 +21,9 @@ func (s *Store) Initiatives(ctx context.Context) ([]models.Initiative, error) {
 	if err != nil {
 		return nil, fmt.Errorf("models: initiatives: %w", err)
 	}
+	if err := s.fillImprovementListRefs(ctx, imps); err != nil {
+		return nil, err
+	}
 	ids := make([]int64, len(imps))
 	for i, imp := range imps {
 		ids[i] = imp.ID

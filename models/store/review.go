@@ -17,6 +17,9 @@ func (s *Store) ReviewQueue(ctx context.Context) ([]models.ReviewItem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("models: review queue: %w", err)
 	}
+	if err := s.fillImprovementListRefs(ctx, imps); err != nil {
+		return nil, err
+	}
 	ids := make([]int64, len(imps))
 	for i, imp := range imps {
 		ids[i] = imp.ID

@@ -20,5 +20,8 @@ func (s *Store) Roadmap(ctx context.Context) ([]models.RoadmapQuarter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("models: roadmap: %w", err)
 	}
+	if err := s.fillImprovementListRefs(ctx, items); err != nil {
+		return nil, err
+	}
 	return models.GroupByQuarter(items), nil
 }
