@@ -70,7 +70,7 @@ func (w *writeLog) committed(ctx context.Context, tables map[string]bool) {
 	gen := w.all.Add(1)
 	if id, ok := userOf(ctx); ok {
 		w.byUser[id] = max(w.byUser[id], gen)
-		w.rememberOwn(id, gen, footprintOf(ctx))
+		w.rememberOwn(id, gen, footprintOf(ctx), tables["feedback"] || tables[anyTable])
 	}
 }
 
@@ -96,7 +96,7 @@ func (w *writeLog) sawOwnWrite(ctx context.Context, fw *feedbackWrite) {
 	}
 	gen := w.all.Load()
 	w.byUser[id] = max(w.byUser[id], gen)
-	w.rememberOwn(id, gen, fw)
+	w.rememberOwn(id, gen, fw, true)
 }
 
 // crossInstanceMargin is how much later than a user's latest write (as the instance

@@ -502,11 +502,12 @@ func (s *Store) pageAfterOwnWrites(f models.FeedbackFilter, limit int) afterOwnW
 
 // ownRowsOf finds which of the feedback the reader's own writes created f keeps: by its
 // conditions and the words of its search (words), or by parts of the words only (parts).
-// ok is false when a write may have changed what is kept of f otherwise: a write other
-// than new feedback and follow-ups, or a follow-up while f keeps the overdue (it ends a
-// row's being overdue) or of a row shown.
+// Writes that did not touch the feedback table are passed over; ok is false when a write
+// may have changed what is kept of f otherwise: one that wrote the feedback otherwise
+// than by new feedback and follow-ups, or a follow-up while f keeps the overdue (it ends
+// a row's being overdue) or of a row shown.
 func (s *Store) ownRowsOf(ctx context.Context, f models.FeedbackFilter, since []ownWrite, shown func(id int64) bool) (words, parts []int64, ok bool) {
-	created, followedUp, ok := createdAndFollowedUp(since)
+	created, followedUp, ok := createdAndFollowedUp(slices.DeleteFunc(slices.Clone(since), func(w ownWrite) bool { return !w.feedbackTable }))
 	if !ok || f.Overdue && len(followedUp) > 0 {
 		return nil, nil, false
 	}

@@ -24,6 +24,9 @@ type ownWrite struct {
 	// feedback is what the write did, when the store knows it wrote nothing but new
 	// feedback or follow-ups; nil for any other write, which may change anything.
 	feedback *feedbackWrite
+	// feedbackTable says whether it wrote the feedback table at all: one that did not
+	// (an improvement moved, a meeting held) leaves the feedback list as it is.
+	feedbackTable bool
 }
 
 // feedbackWrite is a write that created feedback rows, or recorded their follow-ups,
@@ -74,7 +77,7 @@ func footprintOf(ctx context.Context) *feedbackWrite {
 }
 
 // rememberOwn records that user id's write made generation gen, with w.mu held.
-func (w *writeLog) rememberOwn(id int64, gen uint64, fw *feedbackWrite) {
+func (w *writeLog) rememberOwn(id int64, gen uint64, fw *feedbackWrite, feedbackTable bool) {
 	if w.own == nil {
 		w.own = map[int64]*ownLog{}
 	}
@@ -83,7 +86,7 @@ func (w *writeLog) rememberOwn(id int64, gen uint64, fw *feedbackWrite) {
 		l = &ownLog{}
 		w.own[id] = l
 	}
-	l.add(ownWrite{gen: gen, feedback: fw})
+	l.add(ownWrite{gen: gen, feedback: fw, feedbackTable: feedbackTable})
 }
 
 // judgeable says whether a value kept since at may be judged by this instance's own

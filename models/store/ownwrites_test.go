@@ -58,6 +58,9 @@ func TestKeptPagesOutliveOwnWritesThatCannotChangeThem(t *testing.T) {
 		if _, err := s.RecordFollowUp(as(me), elsewhere.ID, models.FollowUp{By: me, Note: "Ringede op"}); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := s.CreateImprovement(as(me), models.NewImprovement{Title: "Kortere kø", Impact: 3, Effort: models.EffortXS}, me); err != nil {
+			t.Fatal(err) // writes no feedback
+		}
 		if got := ids(f); slices.Contains(got, hidden.ID) {
 			t.Fatal("the page was computed again after own writes the filter does not keep")
 		}
