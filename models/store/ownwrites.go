@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -120,15 +121,7 @@ func (w *writeLog) ownSince(ctx context.Context, gen uint64) ([]ownWrite, bool) 
 	if l.forgotten > gen {
 		return nil, false
 	}
-	i, _ := slices.BinarySearchFunc(l.writes, gen+1, func(ow ownWrite, g uint64) int {
-		switch {
-		case ow.gen < g:
-			return -1
-		case ow.gen > g:
-			return 1
-		}
-		return 0
-	})
+	i, _ := slices.BinarySearchFunc(l.writes, gen+1, func(ow ownWrite, g uint64) int { return cmp.Compare(ow.gen, g) })
 	return slices.Clone(l.writes[i:]), true
 }
 
@@ -143,7 +136,7 @@ func unchanged[T any](holds func(ctx context.Context, kept T, since []ownWrite) 
 	return func(ctx context.Context, kept T, since []ownWrite) (T, bool) { return kept, holds(ctx, kept, since) }
 }
 
-// createdAndFollowedUp splits own writes into the feedback they created and the
+// createdAndFollowedUp splits writes into the feedback they created and the
 // feedback they followed up; ok is false when one of them wrote anything else.
 func createdAndFollowedUp(since []ownWrite) (created, followedUp []writtenRow, ok bool) {
 	for _, w := range since {
