@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/improvementtracker/tracker/models"
@@ -54,21 +55,45 @@ func (s *Store) SetNPSTarget(ctx context.Context, year, target int, by *models.U
 
 // NPSTrend returns the NPS responses of every month from January of firstYear to
 // December of lastYear (months without responses included, empty), from the monthly
-// rollup, with the NPS targets of those years. Kept like the dashboard's figures.
+// rollup, with the NPS targets of those years. Kept like the dashboard's figures, in two
+// parts: the months before this one change only by feedback received in them, so they
+// outlive the feedback written since (nearly all of it received this month), and only
+// this month and the later ones are read again after each.
 func (s *Store) NPSTrend(ctx context.Context, firstYear, lastYear int) ([]models.NPSMonth, map[int]int, error) {
 	type trend struct {
 		months  []models.NPSMonth
 		targets map[int]int
 	}
-	t, err := cachedAggregate(ctx, s, fmt.Sprintf("nps trend %d %d", firstYear, lastYear), func(ctx context.Context) (trend, error) {
-		months, err := s.monthlyNPS(ctx, time.Date(firstYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(lastYear+1, 1, 1, 0, 0, 0, 0, time.UTC))
-		if err != nil {
-			return trend{}, err
-		}
-		targets, err := s.NPSTargets(ctx)
-		return trend{months, targets}, err
-	})
-	return t.months, t.targets, err
+	first, end := time.Date(firstYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(lastYear+1, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := s.now().In(s.Location)
+	split := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC) // months are keyed by their first day
+	if split.Before(first) {
+		split = first
+	} else if split.After(end) {
+		split = end
+	}
+	past, err := cachedJudged(ctx, s, &s.aggs, fmt.Sprintf("nps trend %d %d before %s", firstYear, lastYear, monthKey(split)), aggregateTTL,
+		func(ctx context.Context) (trend, error) {
+			months, err := s.monthlyNPS(ctx, first, split)
+			if err != nil {
+				return trend{}, err
+			}
+			targets, err := s.NPSTargets(ctx)
+			return trend{months, targets}, err
+		},
+		unchanged(func(_ context.Context, _ trend, since []ownWrite) bool {
+			// A day more covers a month's first day drawn in another zone.
+			return allFrom(since, time.Date(now.Year(), now.Month(), 2, 0, 0, 0, 0, s.Location))
+		}))
+	if err != nil {
+		return nil, nil, err
+	}
+	recent, err := cachedAggregate(ctx, s, fmt.Sprintf("nps trend from %s to %d", monthKey(split), lastYear),
+		func(ctx context.Context) ([]models.NPSMonth, error) { return s.monthlyNPS(ctx, split, end) })
+	if err != nil {
+		return nil, nil, err
+	}
+	return slices.Concat(past.months, recent), past.targets, nil
 }
 
 // monthlyNPS returns the NPS responses of every month from first up to end (first days

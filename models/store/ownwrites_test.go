@@ -273,3 +273,45 @@ func TestOwnFeedbackMergesAsAComputationListsIt(t *testing.T) {
 		}
 	}
 }
+
+// The NPS trend's months before this one outlive the reader's own feedback received
+// this month, which still counts in this month's at once; their own feedback received in
+// an earlier month brings the earlier months afresh.
+func TestNPSTrendPastMonthsOutliveOwnFeedbackOfThisMonth(t *testing.T) {
+	ctx := context.Background()
+	here, there := twoInstances(t)
+	now := time.Date(2026, time.June, 15, 12, 0, 0, 0, modeltest.Copenhagen)
+	here.Now, there.Now = func() time.Time { return now }, func() time.Time { return now }
+	me := modeltest.User(t, here, "me@example.com", models.RoleAmbassador)
+	as := store.ForUser(ctx, me.ID)
+	lastMonth := time.Date(2026, time.May, 15, 12, 0, 0, 0, modeltest.Copenhagen)
+	counts := func() (may, june models.NPSCounts) {
+		t.Helper()
+		months, _, err := here.NPSTrend(as, 2026, 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return months[time.May-1].NPSCounts, months[time.June-1].NPSCounts
+	}
+	write := func(s *store.Store, nps int, at time.Time) {
+		t.Helper()
+		if _, err := s.CreateFeedback(as, models.NewFeedback{Channel: "web", NPS: score(nps), Comment: "Trend", ReceivedAt: at}, me); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(here, 9, lastMonth)
+	may, june := counts()
+	write(there, 1, lastMonth) // unseen here until the figures expire
+	write(here, 10, now)
+	gotMay, gotJune := counts()
+	if gotMay != may {
+		t.Fatalf("May's figures were computed again after an own feedback of June: %+v, kept %+v", gotMay, may)
+	}
+	if gotJune.Promoters != june.Promoters+1 {
+		t.Fatalf("June's promoters %d after the reader's own, want %d", gotJune.Promoters, june.Promoters+1)
+	}
+	write(here, 9, lastMonth)
+	if gotMay, _ = counts(); gotMay.Promoters != may.Promoters+1 || gotMay.Detractors != may.Detractors+1 {
+		t.Fatalf("May %+v after the reader's own feedback in it, want one promoter and one detractor more than %+v", gotMay, may)
+	}
+}
