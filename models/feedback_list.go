@@ -3,6 +3,7 @@ package models
 import (
 	"encoding/base64"
 	"encoding/binary"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -94,6 +95,11 @@ type FeedbackPage struct {
 	// PartsFrom is the index in Items of the first feedback a search found only inside
 	// longer words (listed after the whole words), -1 when there is none.
 	PartsFrom int
+}
+
+// Shows reports whether the feedback with id is on the page.
+func (p *FeedbackPage) Shows(id int64) bool {
+	return slices.ContainsFunc(p.Items, func(f Feedback) bool { return f.ID == id })
 }
 
 // MaxPageSize caps a page of feedback, as the API's limit does.

@@ -132,6 +132,16 @@ func (idx refIndex) get(k models.RefKind, id *int64) *models.RefItem {
 	return idx[k][*id]
 }
 
+// pointersTo returns a pointer to each element of items, for the fill functions that
+// set fields in place (fillRefs, fillImprovementRefs).
+func pointersTo[T any](items []T) []*T {
+	out := make([]*T, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out
+}
+
 // fillRefs sets the reference items of each feedback.
 func (s *Store) fillRefs(ctx context.Context, list []*models.Feedback) error {
 	if len(list) == 0 {

@@ -325,11 +325,7 @@ func (s *Store) listFeedback(ctx context.Context, f models.FeedbackFilter, after
 	if page.PartsFrom >= len(items) {
 		page.PartsFrom = -1
 	}
-	ptrs := make([]*models.Feedback, len(items))
-	for i := range items {
-		ptrs[i] = &items[i]
-	}
-	if err := s.fillRefs(ctx, ptrs); err != nil {
+	if err := s.fillRefs(ctx, pointersTo(items)); err != nil {
 		return nil, err
 	}
 	page.Items = items
@@ -471,11 +467,7 @@ func (s *Store) FollowUpQueue(ctx context.Context, limit int) ([]models.Feedback
 	if err != nil {
 		return nil, fmt.Errorf("models: follow-up queue: %w", err)
 	}
-	ptrs := make([]*models.Feedback, len(items))
-	for i := range items {
-		ptrs[i] = &items[i]
-	}
-	return items, s.fillRefs(ctx, ptrs)
+	return items, s.fillRefs(ctx, pointersTo(items))
 }
 
 // pageAfterOwnWrites judges a kept first page of f after the reader's own writes: it
@@ -485,10 +477,7 @@ func (s *Store) FollowUpQueue(ctx context.Context, limit int) ([]models.Feedback
 // whose order a merge would not keep.
 func (s *Store) pageAfterOwnWrites(f models.FeedbackFilter, limit int) afterOwnWrites[*models.FeedbackPage] {
 	return func(ctx context.Context, kept *models.FeedbackPage, since []ownWrite) (*models.FeedbackPage, bool) {
-		shown := func(id int64) bool {
-			return slices.ContainsFunc(kept.Items, func(it models.Feedback) bool { return it.ID == id })
-		}
-		words, parts, ok := s.ownRowsOf(ctx, f, since, shown)
+		words, parts, ok := s.ownRowsOf(ctx, f, since, kept.Shows)
 		switch {
 		case !ok || len(parts) > 0 || len(words) > 0 && kept.PartsFrom >= 0:
 			return nil, false
@@ -560,14 +549,8 @@ func (s *Store) withNewRows(ctx context.Context, kept *models.FeedbackPage, ids 
 	if err := s.r.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	rows = slices.DeleteFunc(rows, func(r models.Feedback) bool {
-		return slices.ContainsFunc(kept.Items, func(it models.Feedback) bool { return it.ID == r.ID })
-	})
-	ptrs := make([]*models.Feedback, len(rows))
-	for i := range rows {
-		ptrs[i] = &rows[i]
-	}
-	if err := s.fillRefs(ctx, ptrs); err != nil {
+	rows = slices.DeleteFunc(rows, func(r models.Feedback) bool { return kept.Shows(r.ID) })
+	if err := s.fillRefs(ctx, pointersTo(rows)); err != nil {
 		return nil, err
 	}
 	page := *kept

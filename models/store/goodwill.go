@@ -50,11 +50,7 @@ func (s *Store) GoodwillEntries(ctx context.Context, branchID int64, month time.
 	if err != nil {
 		return nil, fmt.Errorf("models: goodwill entries: %w", err)
 	}
-	ptrs := make([]*models.Feedback, len(items))
-	for i := range items {
-		ptrs[i] = &items[i]
-	}
-	if err := s.fillRefs(ctx, ptrs); err != nil {
+	if err := s.fillRefs(ctx, pointersTo(items)); err != nil {
 		return nil, err
 	}
 	// Who spent it matters in a ledger; load those users in one query.

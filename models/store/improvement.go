@@ -35,15 +35,6 @@ func (s *Store) fillImprovementRefs(ctx context.Context, imps []*models.Improvem
 	return nil
 }
 
-// fillImprovementListRefs is fillImprovementRefs for a list.
-func (s *Store) fillImprovementListRefs(ctx context.Context, imps []models.Improvement) error {
-	ptrs := make([]*models.Improvement, len(imps))
-	for i := range imps {
-		ptrs[i] = &imps[i]
-	}
-	return s.fillImprovementRefs(ctx, ptrs)
-}
-
 // CreateImprovement stores an improvement, routes it, and links its feedback (which
 // thereby counts as triaged).
 func (s *Store) CreateImprovement(ctx context.Context, n models.NewImprovement, by *models.User) (*models.Improvement, error) {

@@ -30,7 +30,7 @@ func (s *Store) ListImprovements(ctx context.Context, f models.ImprovementFilter
 	if err := db.Order("priority DESC, id").Limit(limit + 1).Find(&items).Error; err != nil {
 		return nil, fmt.Errorf("models: list improvements: %w", err)
 	}
-	if err := s.fillImprovementListRefs(ctx, items); err != nil {
+	if err := s.fillImprovementRefs(ctx, pointersTo(items)); err != nil {
 		return nil, err
 	}
 	page := &models.ImprovementPage{Items: items}

@@ -21,7 +21,7 @@ func (s *Store) Initiatives(ctx context.Context) ([]models.Initiative, error) {
 	if err != nil {
 		return nil, fmt.Errorf("models: initiatives: %w", err)
 	}
-	if err := s.fillImprovementListRefs(ctx, imps); err != nil {
+	if err := s.fillImprovementRefs(ctx, pointersTo(imps)); err != nil {
 		return nil, err
 	}
 	ids := make([]int64, len(imps))

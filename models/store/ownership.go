@@ -185,11 +185,7 @@ func (s *Store) afterFeedbackStored(tx *gorm.DB, now time.Time, rows []models.Fe
 	if len(s.targetsFor(models.EventFeedbackCreated)) == 0 {
 		return nil
 	}
-	ptrs := make([]*models.Feedback, len(rows))
-	for i := range rows {
-		ptrs[i] = &rows[i]
-	}
-	if err := s.fillRefs(tx.Statement.Context, ptrs); err != nil {
+	if err := s.fillRefs(tx.Statement.Context, pointersTo(rows)); err != nil {
 		return err
 	}
 	for i := range rows {
@@ -397,11 +393,7 @@ func (s *Store) MyFollowUps(ctx context.Context, userID int64) ([]models.OwnedFo
 	if err := db.Where("id IN ?", ids).Order("follow_up_due_at, id").Find(&fbs).Error; err != nil {
 		return nil, err
 	}
-	ptrs := make([]*models.Feedback, len(fbs))
-	for i := range fbs {
-		ptrs[i] = &fbs[i]
-	}
-	if err := s.fillRefs(ctx, ptrs); err != nil {
+	if err := s.fillRefs(ctx, pointersTo(fbs)); err != nil {
 		return nil, err
 	}
 	out := make([]models.OwnedFollowUp, len(fbs))

@@ -17,7 +17,7 @@ func (s *Store) ReviewQueue(ctx context.Context) ([]models.ReviewItem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("models: review queue: %w", err)
 	}
-	if err := s.fillImprovementListRefs(ctx, imps); err != nil {
+	if err := s.fillImprovementRefs(ctx, pointersTo(imps)); err != nil {
 		return nil, err
 	}
 	ids := make([]int64, len(imps))

@@ -20,7 +20,7 @@ func (s *Store) Roadmap(ctx context.Context) ([]models.RoadmapQuarter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("models: roadmap: %w", err)
 	}
-	if err := s.fillImprovementListRefs(ctx, items); err != nil {
+	if err := s.fillImprovementRefs(ctx, pointersTo(items)); err != nil {
 		return nil, err
 	}
 	return models.GroupByQuarter(items), nil
