@@ -155,7 +155,7 @@ func (s *Server) feedbackList(c echo.Context) error {
 		return err
 	}
 	m := feedback.ListPage{Page: s.page(c, "feedback.list_title", "feedback"), Filter: view, Items: page.Items,
-		PartsFrom: page.PartsFrom, Count: count, Capped: capped, Now: s.store.Now(), Loc: s.store.Location}
+		PartsFrom: page.PartsFrom, Count: count, Capped: capped, Now: s.store.Now(), Loc: s.store.Location, Drawn: page.Drawn}
 	if m.Channels, err = s.store.RefList(ctx, models.RefChannels); err != nil {
 		return err
 	}

@@ -95,6 +95,8 @@ type FeedbackPage struct {
 	// PartsFrom is the index in Items of the first feedback a search found only inside
 	// longer words (listed after the whole words), -1 when there is none.
 	PartsFrom int
+	// Drawn keeps the views' drawings of a first page the store keeps; nil on others.
+	Drawn *Drawings `json:"-"`
 }
 
 // Shows reports whether the feedback with id is on the page.

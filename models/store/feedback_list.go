@@ -268,7 +268,11 @@ func (s *Store) ListFeedback(ctx context.Context, f models.FeedbackFilter, after
 	}
 	key := fmt.Sprintf("%+v %d", f, limit)
 	kept, err := cachedJudged(ctx, s, &s.pages, key, listTTL, func(ctx context.Context) (*models.FeedbackPage, error) {
-		return s.listFeedback(ctx, f, after, limit)
+		page, err := s.listFeedback(ctx, f, after, limit)
+		if err == nil {
+			page.Drawn = new(models.Drawings)
+		}
+		return page, err
 	}, s.pageAfterOwnWrites(f, limit))
 	if err != nil {
 		return nil, err
@@ -554,6 +558,7 @@ func (s *Store) withNewRows(ctx context.Context, kept *models.FeedbackPage, ids 
 		return nil, err
 	}
 	page := *kept
+	page.Drawn = new(models.Drawings) // other rows: the kept page's drawings are not of it
 	page.Items = slices.Concat(kept.Items, rows)
 	slices.SortStableFunc(page.Items, newestFirst)
 	if len(page.Items) > limit {

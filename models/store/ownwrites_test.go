@@ -241,7 +241,9 @@ func TestOwnFeedbackMergesAsAComputationListsIt(t *testing.T) {
 			}
 			return p
 		}
-		page(here)
+		kept := page(here)
+		drawnAt := time.Now()
+		kept.Drawn.Draw("en", drawnAt, func() ([]byte, error) { return []byte("the kept rows"), nil })
 		create("Gebyret igen, nyeste", time.Now().Add(-time.Minute))
 		create("Gebyret i midten", base.Add(150*time.Second))
 		create("Gebyret, ældst", base.Add(-time.Hour))
@@ -270,6 +272,11 @@ func TestOwnFeedbackMergesAsAComputationListsIt(t *testing.T) {
 			if it.Channel == nil || it.Channel.Code != "web" {
 				t.Errorf("%+v: row %d without its channel: %+v", f, it.ID, it.Channel)
 			}
+		}
+		// Its rows are not those a view drew of the kept page in the same second.
+		drawn, _ := got.Drawn.Draw("en", drawnAt, func() ([]byte, error) { return []byte("the amended rows"), nil })
+		if string(drawn) != "the amended rows" {
+			t.Errorf("%+v: the amended page is shown with the kept page's drawing %q", f, drawn)
 		}
 	}
 }

@@ -3,11 +3,17 @@
 package feedback
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/views/components"
+	"github.com/improvementtracker/tracker/views/i18n"
 	"github.com/improvementtracker/tracker/views/layout"
 	"github.com/improvementtracker/tracker/views/pages/followups"
 	"github.com/improvementtracker/tracker/views/pages/loop"
@@ -61,6 +67,10 @@ type ListPage struct {
 	ExportXLSXHref                  string
 	Channels, Touchpoints, Branches []models.RefItem
 	Users                           []models.User
+	// Drawn is the store's page's: set, the rows are drawn once a second for all who
+	// read that page in one language and zone (keptRows). Items must then be the
+	// page's rows as the store gave them.
+	Drawn *models.Drawings
 }
 
 // ShowPage is the view model of one feedback.
@@ -144,4 +154,24 @@ func userName(u *models.User) string {
 		return ""
 	}
 	return u.Name
+}
+
+// keptRows draws the list's rows at m.Now to the second, so that they are the same
+// for every reader of the page in that second, language and zone, and draws them
+// once for all of them (models.Drawings).
+func keptRows(m ListPage) templ.Component {
+	m.Now = m.Now.Truncate(time.Second)
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		key := i18n.FromContext(ctx).Lang + " " + i18n.Location(ctx).String() + " " + m.Loc.String()
+		rows, err := m.Drawn.Draw(key, m.Now, func() ([]byte, error) {
+			var b bytes.Buffer
+			err := feedbackRows(m).Render(ctx, &b)
+			return b.Bytes(), err
+		})
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(rows)
+		return err
+	})
 }
