@@ -24,9 +24,9 @@ func TestDrawingsDrawOncePerKeyAndSecond(t *testing.T) {
 	}{
 		{"en", at, "a", "a", 1},
 		{"en", at.Add(999 * time.Millisecond), "b", "a", 1}, // same second: kept
-		{"da", at, "c", "c", 2},                              // another language
-		{"en", at.Add(time.Second), "d", "d", 3},             // the next second
-		{"en", at, "e", "e", 4},                              // an earlier second is not kept beside it
+		{"da", at, "c", "c", 2},                             // another language
+		{"en", at.Add(time.Second), "d", "d", 3},            // the next second
+		{"en", at, "e", "e", 4},                             // an earlier second is not kept beside it
 		{"da", at.Add(500 * time.Millisecond), "f", "c", 4},
 	}
 	for i, st := range steps {
