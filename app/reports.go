@@ -91,25 +91,32 @@ func (s *Server) renderReport(c echo.Context, p models.Period, status int, comme
 		kinds = append(kinds, reports.KindLink{Label: k.label,
 			Href: reportHref("/reports", models.PeriodOf(k.kind, p.Start, s.store.Location)), Current: k.kind == p.Kind})
 	}
-	var trend *components.NPSTrend
+	// A year shows its climb over several years; a month or a quarter its last 13 months.
+	var years *components.KeptTrend
+	var months *components.NPSTrend
 	if p.Kind == models.PeriodYear {
-		if trend, err = s.npsTrend(ctx, p.Start.In(s.store.Location).Year()); err != nil {
+		trend, err := s.npsTrend(ctx, p.Start.In(s.store.Location).Year())
+		if err != nil {
 			return err
 		}
+		years = &trend
+	} else {
+		trend := components.NewNPSTrend(ctx, t.T("report.trend"), components.TrendDesc(ctx, r.Trend), r.Trend, nil, components.MonthLabels)
+		months = &trend
 	}
 	page := s.page(c, "nav.reports", "reports")
 	label := periodLabel(ctx, p)
 	page.Title = t.T("report.title", map[string]any{"Period": label})
 	u := currentUser(c)
 	return render(c, status, reports.Index(reports.IndexPage{Page: page, R: r, Label: label,
-		Trend: components.NewNPSTrend(ctx, t.T("report.trend"), components.TrendDesc(ctx, r.Trend), r.Trend, nil, components.MonthLabels), Kind: string(p.Kind), Period: p.String(),
+		Trend: months, Kind: string(p.Kind), Period: p.String(),
 		CanComment: u != nil && u.Has(models.RoleSteering), Comment: comment, CommentError: problem,
 		PrevHref: reportHref("/reports", p.Previous()), NextHref: reportHref("/reports", p.Next()),
 		CSVHref: reportHref("/reports/export.csv", p), XLSXHref: reportHref("/reports/export.xlsx", p), Kinds: kinds,
 		Groups: npsBar(ctx, r.Current),
 		Goal: components.NewProgressBar(t.T("goal.progress_title", map[string]any{"Done": r.Goal.Implemented, "Target": r.Goal.Target}),
 			r.Goal.Implemented, r.Goal.Target, r.Goal.ExpectedByToday),
-		From: p.Start, To: p.LastDay(), YearsTrend: trend}))
+		From: p.Start, To: p.LastDay(), YearsTrend: years}))
 }
 
 // reportComment saves the steering group's comment on a period and returns to its report.

@@ -9,16 +9,15 @@ import (
 	"github.com/improvementtracker/tracker/views/i18n"
 )
 
-// npsTrend lays out the NPS by month of the models.TrendYears years up to lastYear,
-// against each year's NPS target.
-func (s *Server) npsTrend(ctx context.Context, lastYear int) (*components.NPSTrend, error) {
+// npsTrend is the NPS by month of the models.TrendYears years up to lastYear, against
+// each year's NPS target, as the store keeps it.
+func (s *Server) npsTrend(ctx context.Context, lastYear int) (components.KeptTrend, error) {
 	first := lastYear - models.TrendYears + 1
-	months, targets, err := s.store.NPSTrend(ctx, first, lastYear)
+	h, err := s.store.NPSTrend(ctx, first, lastYear)
 	if err != nil {
-		return nil, err
+		return components.KeptTrend{}, err
 	}
 	t := i18n.FromContext(ctx)
-	c := components.NewNPSTrend(ctx, t.T("trend.title", map[string]any{"From": strconv.Itoa(first), "To": strconv.Itoa(lastYear)}),
-		t.T("trend.desc"), months, targets, components.YearLabels)
-	return &c, nil
+	return components.KeptTrend{Title: t.T("trend.title", map[string]any{"From": strconv.Itoa(first), "To": strconv.Itoa(lastYear)}),
+		Desc: t.T("trend.desc"), History: h}, nil
 }

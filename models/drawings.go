@@ -1,15 +1,12 @@
 package models
 
-import (
-	"sync"
-	"time"
-)
+import "sync"
 
 // Drawings keeps what a view drew from one value the store keeps, for the readers who
-// ask for it in the same second, language and zone. A first page of the feedback list
-// is read by a whole team, and drawing its fifty rows is most of the work of serving
-// it; the value's figures are kept already, so drawing them again is the same work
-// done for the same bytes.
+// ask for it while what it was drawn from is the same. A first page of the feedback
+// list or the NPS trend of several years is read by a whole team, and drawing it is
+// most of the work of serving it; the value is kept already, so drawing it again is
+// the same work done for the same bytes.
 //
 // The store gives every value it makes a new Drawings (the zero value is ready), and
 // shares it only between copies of that value; so a drawing never outlives what it
@@ -20,21 +17,22 @@ type Drawings struct {
 }
 
 type drawing struct {
-	second int64
-	bytes  []byte
+	version string
+	bytes   []byte
 }
 
-// Draw returns what draw returns for key in the second of at, and draws it only for
-// the first reader in that second; the others wait for that drawing rather than draw
-// it beside it. A failed drawing is not kept. The bytes returned must not be changed.
-func (d *Drawings) Draw(key string, at time.Time, draw func() ([]byte, error)) ([]byte, error) {
+// Draw returns what draw returns for key and version, and draws it only for the first
+// reader of that version: the others wait for that drawing rather than draw it beside
+// it. The version names all the drawing depends on beyond the value and the key (the
+// second a list's relative times are drawn at, the trend's figures of this month). A
+// failed drawing is not kept. The bytes returned must not be changed.
+func (d *Drawings) Draw(key, version string, draw func() ([]byte, error)) ([]byte, error) {
 	if d == nil {
 		return draw()
 	}
-	second := at.Unix()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if kept, ok := d.by[key]; ok && kept.second == second {
+	if kept, ok := d.by[key]; ok && kept.version == version {
 		return kept.bytes, nil
 	}
 	b, err := draw()
@@ -44,8 +42,8 @@ func (d *Drawings) Draw(key string, at time.Time, draw func() ([]byte, error)) (
 	if d.by == nil {
 		d.by = map[string]drawing{}
 	}
-	// One drawing per key: the one of an earlier second is replaced, so a page read
-	// all day holds as many as there are languages and zones reading it.
-	d.by[key] = drawing{second: second, bytes: b}
+	// One drawing per key: an earlier version's is replaced, so a value read all day
+	// holds as many as there are languages and zones reading it.
+	d.by[key] = drawing{version: version, bytes: b}
 	return b, nil
 }

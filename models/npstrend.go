@@ -27,3 +27,13 @@ type NPSMonth struct {
 
 // TrendYears is how many calendar years the NPS trend shows, this year included.
 const TrendYears = 4
+
+// NPSHistory is the NPS trend of several years: every month's responses, oldest first,
+// and the NPS targets of the years, by year.
+type NPSHistory struct {
+	Months  []NPSMonth
+	Targets map[int]int
+	// Drawn keeps the views' drawings of the trend while the months before this one
+	// stay as the store keeps them.
+	Drawn *Drawings
+}

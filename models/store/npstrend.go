@@ -59,10 +59,11 @@ func (s *Store) SetNPSTarget(ctx context.Context, year, target int, by *models.U
 // parts: the months before this one change only by feedback received in them, so they
 // outlive the feedback written since (nearly all of it received this month), and only
 // this month and the later ones are read again after each.
-func (s *Store) NPSTrend(ctx context.Context, firstYear, lastYear int) ([]models.NPSMonth, map[int]int, error) {
+func (s *Store) NPSTrend(ctx context.Context, firstYear, lastYear int) (models.NPSHistory, error) {
 	type trend struct {
 		months  []models.NPSMonth
 		targets map[int]int
+		drawn   *models.Drawings
 	}
 	first, end := time.Date(firstYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(lastYear+1, 1, 1, 0, 0, 0, 0, time.UTC)
 	now := s.now().In(s.Location)
@@ -79,21 +80,23 @@ func (s *Store) NPSTrend(ctx context.Context, firstYear, lastYear int) ([]models
 				return trend{}, err
 			}
 			targets, err := s.NPSTargets(ctx)
-			return trend{months, targets}, err
+			return trend{months, targets, new(models.Drawings)}, err
 		},
 		unchanged(func(_ context.Context, _ trend, since []ownWrite) bool {
 			// A day more covers a month's first day drawn in another zone.
 			return allFrom(since, time.Date(now.Year(), now.Month(), 2, 0, 0, 0, 0, s.Location))
 		}))
 	if err != nil {
-		return nil, nil, err
+		return models.NPSHistory{}, err
 	}
 	recent, err := cachedAggregate(ctx, s, fmt.Sprintf("nps trend from %s to %d", monthKey(split), lastYear),
 		func(ctx context.Context) ([]models.NPSMonth, error) { return s.monthlyNPS(ctx, split, end) })
 	if err != nil {
-		return nil, nil, err
+		return models.NPSHistory{}, err
 	}
-	return slices.Concat(past.months, recent), past.targets, nil
+	// The drawings are the past part's: they are of the months before this one as kept,
+	// and a view tells this month's figures apart by their version.
+	return models.NPSHistory{Months: slices.Concat(past.months, recent), Targets: past.targets, Drawn: past.drawn}, nil
 }
 
 // monthlyNPS returns the NPS responses of every month from first up to end (first days

@@ -54,7 +54,8 @@ func TestRollupsFollowEveryWrite(t *testing.T) {
 				t.Errorf("%s: NPS %s..%s = %+v, feedback table says %+v", step, r[0].Format(time.DateOnly), r[1].Format(time.DateOnly), got, w)
 			}
 		}
-		months, _, err := s.NPSTrend(ctx, 2026, 2026)
+		h, err := s.NPSTrend(ctx, 2026, 2026)
+		months := h.Months
 		if err != nil {
 			t.Fatal(err)
 		}

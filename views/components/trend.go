@@ -1,9 +1,14 @@
 package components
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/a-h/templ"
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/views/i18n"
@@ -129,4 +134,63 @@ func TrendDesc(ctx context.Context, months []models.NPSMonth) string {
 		return t.MonthShort(m.Month) + " " + strconv.Itoa(m.Year)
 	}
 	return t.T("report.trend_desc", map[string]any{"From": name(months[0]), "To": name(months[len(months)-1])})
+}
+
+// KeptTrend is the NPS of several years by month against their targets (YearLabels),
+// as the store keeps it: laid out and drawn once for all who read it in one language
+// until its figures change (models.Drawings), instead of once per reader of the
+// dashboard and the yearly report.
+type KeptTrend struct {
+	Title, Desc string
+	History     models.NPSHistory
+}
+
+// Section is TrendSection of the trend.
+func (k KeptTrend) Section() templ.Component {
+	return k.drawn("section", func(c NPSTrend) templ.Component { return TrendSection(c) })
+}
+
+// SVG is NPSTrendSVG of the trend.
+func (k KeptTrend) SVG() templ.Component {
+	return k.drawn("svg", func(c NPSTrend) templ.Component { return NPSTrendSVG(c) })
+}
+
+func (k KeptTrend) drawn(kind string, as func(NPSTrend) templ.Component) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		key := i18n.FromContext(ctx).Lang + "\x00" + kind + "\x00" + k.Title + "\x00" + k.Desc
+		b, err := k.History.Drawn.Draw(key, trendVersion(k.History), func() ([]byte, error) {
+			var buf bytes.Buffer
+			err := as(NewNPSTrend(ctx, k.Title, k.Desc, k.History.Months, k.History.Targets, YearLabels)).Render(ctx, &buf)
+			return buf.Bytes(), err
+		})
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	})
+}
+
+// trendVersion names all of a trend's figures, each month's and each target, so that a
+// drawing is reused only for the same figures (this month's change with every response).
+func trendVersion(h models.NPSHistory) string {
+	b := make([]byte, 0, 16*len(h.Months)+16*len(h.Targets))
+	for _, m := range h.Months {
+		b = strconv.AppendInt(b, int64(m.Year), 10)
+		b = strconv.AppendInt(append(b, '-'), int64(m.Month), 10)
+		b = strconv.AppendInt(append(b, ':'), int64(m.Promoters), 10)
+		b = strconv.AppendInt(append(b, '/'), int64(m.Passives), 10)
+		b = strconv.AppendInt(append(b, '/'), int64(m.Detractors), 10)
+		b = append(b, ' ')
+	}
+	years := make([]int, 0, len(h.Targets))
+	for y := range h.Targets {
+		years = append(years, y)
+	}
+	slices.Sort(years)
+	for _, y := range years {
+		b = strconv.AppendInt(append(b, 'T'), int64(y), 10)
+		b = strconv.AppendInt(append(b, '='), int64(h.Targets[y]), 10)
+	}
+	return string(b)
 }

@@ -163,7 +163,7 @@ func keptRows(m ListPage) templ.Component {
 	m.Now = m.Now.Truncate(time.Second)
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		key := i18n.FromContext(ctx).Lang + " " + i18n.Location(ctx).String() + " " + m.Loc.String()
-		rows, err := m.Drawn.Draw(key, m.Now, func() ([]byte, error) {
+		rows, err := m.Drawn.Draw(key, strconv.FormatInt(m.Now.Unix(), 10), func() ([]byte, error) {
 			var b bytes.Buffer
 			err := feedbackRows(m).Render(ctx, &b)
 			return b.Bytes(), err

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/improvementtracker/tracker/models"
 )
 
@@ -72,4 +74,53 @@ func TestKeptListRowsAreDrawnPerLanguageOwnWriteAndSecond(t *testing.T) {
 			t.Errorf("a second after the due time: %d rows overdue, want 1", n)
 		}
 	})
+}
+
+// The trend of several years is drawn once for all its readers in one language while
+// its figures are the same (components.KeptTrend): a response this month is on the
+// responder's next dashboard and yearly report at once, and each language has its own.
+func TestKeptTrendFollowsThisMonthAndLanguage(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	amb := a.user("amb@example.com", ambassador)
+	a.feedbackAt(amb, cphTime(2026, time.February, 3, 12, 0), models.NewFeedback{NPS: score(9), Comment: "z"})
+	a.store.Now = func() time.Time { return cphTime(2026, time.March, 10, 12, 0) }
+	en := a.signIn("en@example.com", ambassador)
+	da := a.signIn("da@example.com", ambassador)
+	u, err := a.store.UserByEmail(ctx, "da@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.SetLanguage(ctx, u.ID, "da"); err != nil {
+		t.Fatal(err)
+	}
+	points := func(c *client, path string) string {
+		t.Helper()
+		res := c.get(path)
+		if res.Code != http.StatusOK {
+			t.Fatalf("%s: %d", path, res.Code)
+		}
+		var titles []string
+		doc(t, res).Find(`[data-testid="nps-trend"] circle.trend-point title`).Each(func(_ int, s *goquery.Selection) {
+			titles = append(titles, s.Text())
+		})
+		return strings.Join(titles, " | ")
+	}
+	for _, path := range []string{"/", "/reports?kind=year&period=2026"} {
+		if got := points(en, path); !strings.Contains(got, "from 1 responses") || strings.Contains(got, "Mar") {
+			t.Errorf("%s in English before March's response: %q", path, got)
+		}
+		if got := points(da, path); !strings.Contains(got, "af 1 besvarelser") {
+			t.Errorf("%s in Danish, drawn after the English: %q", path, got)
+		}
+	}
+	res := en.postForm("/feedback/new", url.Values{"nps": {"10"}, "channel": {"web"}, "comment": {"Ventetid"}, "then": {"another"}})
+	if res.Code != http.StatusSeeOther {
+		t.Fatalf("post: %d", res.Code)
+	}
+	for _, path := range []string{"/", "/reports?kind=year&period=2026"} {
+		if got := points(en, path); !strings.Contains(got, "Mar 2026: NPS 100.0 from 1 responses") {
+			t.Errorf("%s after the responder's own response in March: %q", path, got)
+		}
+	}
 }
