@@ -124,3 +124,38 @@ func TestKeptTrendFollowsThisMonthAndLanguage(t *testing.T) {
 		}
 	}
 }
+
+// The dashboard's goal chart is drawn once per language for the improvements' figures
+// the store keeps: each reader gets it in their language, and an improvement
+// implemented is on the implementer's next dashboard.
+func TestKeptGoalChartFollowsImprovementsAndLanguage(t *testing.T) {
+	a := newTestApp(t)
+	ctx := context.Background()
+	lead := a.signIn("lead@example.com", steering, quickwin)
+	da := a.signIn("da@example.com", ambassador)
+	u, err := a.store.UserByEmail(ctx, "da@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.SetLanguage(ctx, u.ID, "da"); err != nil {
+		t.Fatal(err)
+	}
+	desc := func(c *client) string {
+		t.Helper()
+		return doc(t, c.get("/")).Find(`[data-testid="goal-chart"] desc`).Text()
+	}
+	if got := desc(lead); !strings.HasPrefix(got, "0 of 50 implemented") {
+		t.Errorf("English goal chart: %q", got)
+	}
+	if got := desc(da); !strings.HasPrefix(got, "0 af 50 gennemført") {
+		t.Errorf("Danish goal chart, drawn after the English: %q", got)
+	}
+	me, err := a.store.UserByEmail(ctx, "lead@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.implementAt(me, "Ring tilbage samme dag", models.EffortXS, time.Now())
+	if got := desc(lead); !strings.HasPrefix(got, "1 of 50 implemented") {
+		t.Errorf("after implementing one: %q", got)
+	}
+}

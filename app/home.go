@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/improvementtracker/tracker/models"
@@ -38,7 +39,9 @@ func (s *Server) home(c echo.Context) error {
 	t := i18n.FromContext(ctx)
 	return render(c, http.StatusOK, home.Index(home.IndexPage{Trend: trend,
 		Page: s.page(c, "nav.home", "home"), D: d, Work: work, Now: s.store.Now().In(s.store.Location), Today: s.store.Today(), LedTo: ledTo,
-		Chart:    goalChart(ctx, d.Goal),
+		Chart: components.Kept(d.Drawn, "goal chart", "", func(ctx context.Context) templ.Component {
+			return components.GoalChartSVG(goalChart(ctx, d.Goal))
+		}),
 		Progress: components.NewProgressBar(t.T("goal.progress_title", map[string]any{"Done": d.Goal.Implemented, "Target": d.Goal.Target}), d.Goal.Implemented, d.Goal.Target, d.Goal.ExpectedByToday),
 		NPSBar:   npsBar(ctx, d.NPS30),
 	}))

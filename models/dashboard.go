@@ -24,6 +24,9 @@ type Dashboard struct {
 	Latest []ImplementedItem
 	// Savings add up the savings of this year's implemented improvements.
 	Savings SavingsTotals
+	// Drawn keeps the views' drawings of the improvements' figures (Goal, ByCategory,
+	// ByArea, Latest, Savings) as the store keeps them; not of the feedback's.
+	Drawn *Drawings `json:"-"`
 }
 
 // Quote is a customer's words from feedback linked to an improvement.

@@ -36,7 +36,7 @@ func (s *Store) Dashboard(ctx context.Context) (*models.Dashboard, error) {
 // goal, what was implemented by category and area, the savings and the latest ones.
 func (s *Store) dashboardImprovements(ctx context.Context) (*models.Dashboard, error) {
 	now := s.now().In(s.Location)
-	d := &models.Dashboard{}
+	d := &models.Dashboard{Drawn: new(models.Drawings)}
 	var err error
 	if d.Goal, err = s.YearProgress(ctx, now.Year()); err != nil {
 		return nil, err

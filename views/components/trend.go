@@ -1,9 +1,7 @@
 package components
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -156,18 +154,8 @@ func (k KeptTrend) SVG() templ.Component {
 }
 
 func (k KeptTrend) drawn(kind string, as func(NPSTrend) templ.Component) templ.Component {
-	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		key := i18n.FromContext(ctx).Lang + "\x00" + kind + "\x00" + k.Title + "\x00" + k.Desc
-		b, err := k.History.Drawn.Draw(key, trendVersion(k.History), func() ([]byte, error) {
-			var buf bytes.Buffer
-			err := as(NewNPSTrend(ctx, k.Title, k.Desc, k.History.Months, k.History.Targets, YearLabels)).Render(ctx, &buf)
-			return buf.Bytes(), err
-		})
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
+	return Kept(k.History.Drawn, kind+"\x00"+k.Title+"\x00"+k.Desc, trendVersion(k.History), func(ctx context.Context) templ.Component {
+		return as(NewNPSTrend(ctx, k.Title, k.Desc, k.History.Months, k.History.Targets, YearLabels))
 	})
 }
 

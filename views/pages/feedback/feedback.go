@@ -3,9 +3,7 @@
 package feedback
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"strconv"
 	"time"
 
@@ -13,7 +11,6 @@ import (
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/views/components"
-	"github.com/improvementtracker/tracker/views/i18n"
 	"github.com/improvementtracker/tracker/views/layout"
 	"github.com/improvementtracker/tracker/views/pages/followups"
 	"github.com/improvementtracker/tracker/views/pages/loop"
@@ -158,20 +155,9 @@ func userName(u *models.User) string {
 
 // keptRows draws the list's rows at m.Now to the second, so that they are the same
 // for every reader of the page in that second, language and zone, and draws them
-// once for all of them (models.Drawings).
+// once for all of them (components.Kept).
 func keptRows(m ListPage) templ.Component {
 	m.Now = m.Now.Truncate(time.Second)
-	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		key := i18n.FromContext(ctx).Lang + " " + i18n.Location(ctx).String() + " " + m.Loc.String()
-		rows, err := m.Drawn.Draw(key, strconv.FormatInt(m.Now.Unix(), 10), func() ([]byte, error) {
-			var b bytes.Buffer
-			err := feedbackRows(m).Render(ctx, &b)
-			return b.Bytes(), err
-		})
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(rows)
-		return err
-	})
+	return components.Kept(m.Drawn, "rows\x00"+m.Loc.String(), strconv.FormatInt(m.Now.Unix(), 10),
+		func(context.Context) templ.Component { return feedbackRows(m) })
 }
