@@ -159,3 +159,49 @@ func TestKeptGoalChartFollowsImprovementsAndLanguage(t *testing.T) {
 		t.Errorf("after implementing one: %q", got)
 	}
 }
+
+// The list's filter bar is drawn once for all readers of a kept page, yet shows what
+// each asked for: a user renamed is in the "logged by" choices of the renamer's next
+// page, though the page's rows are kept (the rename touched no feedback), and the
+// filter typed is the one shown.
+func TestKeptFilterBarFollowsChoicesAndFilter(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.signIn("admin@example.com", adminRole, steering)
+	amb := a.user("amb@example.com", ambassador)
+	if _, err := a.store.CreateFeedback(context.Background(), models.NewFeedback{Channel: "phone", NPS: fbScore(9),
+		Comment: "Rådgiveren var god", ReceivedAt: time.Now().Add(-time.Hour)}, amb); err != nil {
+		t.Fatal(err)
+	}
+	loggedBy := func(path string) string {
+		t.Helper()
+		res := admin.get(path)
+		if res.Code != http.StatusOK {
+			t.Fatalf("%s: %d", path, res.Code)
+		}
+		return doc(t, res).Find(`#f-logged_by`).Text()
+	}
+	path := "/feedback?q=" + url.QueryEscape("rådgiver")
+	if got := loggedBy(path); !strings.Contains(got, amb.Name) {
+		t.Fatalf("logged-by choices %q lack %q", got, amb.Name)
+	}
+	res := admin.postForm("/admin/users/"+itoa64(amb.ID), url.Values{"name": {"Birgitte Ny"},
+		"roles": {ambassador}, "lang": {"en"}, "active": {"on"}})
+	if res.Code != http.StatusSeeOther {
+		t.Fatalf("rename: %d %s", res.Code, res.Body.String())
+	}
+	if got := loggedBy(path); !strings.Contains(got, "Birgitte Ny") {
+		t.Errorf("after the rename, the renamer's list offers %q", got)
+	}
+	// "07" and "7" are one filter, so one kept page; the bar shows each as typed.
+	selected := func(id string) string {
+		d := doc(t, admin.get(path+"&logged_by="+id))
+		return d.Find(`#f-logged_by option[selected]`).AttrOr("value", "")
+	}
+	id := itoa64(amb.ID)
+	if got := selected(id); got != id {
+		t.Errorf("logged_by=%s: the bar selects %q", id, got)
+	}
+	if got := selected("0" + id); got != "" {
+		t.Errorf("logged_by=0%s, drawn after logged_by=%s: the bar selects %q, as if the other was typed", id, id, got)
+	}
+}

@@ -161,3 +161,34 @@ func keptRows(m ListPage) templ.Component {
 	return components.Kept(m.Drawn, "rows\x00"+m.Loc.String(), strconv.FormatInt(m.Now.Unix(), 10),
 		func(context.Context) templ.Component { return feedbackRows(m) })
 }
+
+// keptFilters draws the filter bar once for all readers of the page in one language
+// and zone whose filter and choices (reference lists, users) are the same.
+func keptFilters(m ListPage) templ.Component {
+	return components.Kept(m.Drawn, "filters", filtersVersion(m), func(context.Context) templ.Component { return filters(m) })
+}
+
+// filtersVersion names all the filter bar shows beyond its labels: the filter as typed,
+// and each choice's code and name (each length first, so none can pose as another).
+func filtersVersion(m ListPage) string {
+	f := m.Filter
+	b := make([]byte, 0, 1024)
+	for _, v := range []string{f.From, f.To, f.Channel, f.Touchpoint, f.Branch, f.Segment, f.Group, f.Triage, f.LoggedBy, f.Q,
+		strconv.FormatBool(f.Overdue)} {
+		b = appendField(b, v)
+	}
+	for _, items := range [][]models.RefItem{m.Channels, m.Touchpoints, m.Branches} {
+		b = append(strconv.AppendInt(b, int64(len(items)), 10), ';')
+		for _, it := range items {
+			b = appendField(appendField(b, it.Code), it.Name)
+		}
+	}
+	for _, u := range m.Users {
+		b = appendField(append(strconv.AppendInt(b, u.ID, 10), '='), u.Name)
+	}
+	return string(b)
+}
+
+func appendField(b []byte, s string) []byte {
+	return append(append(strconv.AppendInt(b, int64(len(s)), 10), ':'), s...)
+}
