@@ -20,15 +20,8 @@ import (
 func TestKeptListRowsAreDrawnPerLanguageOwnWriteAndSecond(t *testing.T) {
 	a := newTestApp(t)
 	ctx := context.Background()
-	da := a.signIn("da@example.com", ambassador)
+	da := a.signInSpeaking("da@example.com", "da", ambassador)
 	en := a.signIn("en@example.com", ambassador)
-	u, err := a.store.UserByEmail(ctx, "da@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.store.SetLanguage(ctx, u.ID, "da"); err != nil {
-		t.Fatal(err)
-	}
 	now := time.Now().Truncate(time.Second)
 	if _, err := a.store.CreateFeedback(ctx, models.NewFeedback{Channel: "phone", NPS: fbScore(2),
 		Comment: "Rådgiveren ringede aldrig", ReceivedAt: now.Add(-25 * time.Hour)}, nil); err != nil {
@@ -81,19 +74,11 @@ func TestKeptListRowsAreDrawnPerLanguageOwnWriteAndSecond(t *testing.T) {
 // responder's next dashboard and yearly report at once, and each language has its own.
 func TestKeptTrendFollowsThisMonthAndLanguage(t *testing.T) {
 	a := newTestApp(t)
-	ctx := context.Background()
 	amb := a.user("amb@example.com", ambassador)
 	a.feedbackAt(amb, cphTime(2026, time.February, 3, 12, 0), models.NewFeedback{NPS: score(9), Comment: "z"})
 	a.store.Now = func() time.Time { return cphTime(2026, time.March, 10, 12, 0) }
 	en := a.signIn("en@example.com", ambassador)
-	da := a.signIn("da@example.com", ambassador)
-	u, err := a.store.UserByEmail(ctx, "da@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.store.SetLanguage(ctx, u.ID, "da"); err != nil {
-		t.Fatal(err)
-	}
+	da := a.signInSpeaking("da@example.com", "da", ambassador)
 	points := func(c *client, path string) string {
 		t.Helper()
 		res := c.get(path)
@@ -132,14 +117,7 @@ func TestKeptGoalChartFollowsImprovementsAndLanguage(t *testing.T) {
 	a := newTestApp(t)
 	ctx := context.Background()
 	lead := a.signIn("lead@example.com", steering, quickwin)
-	da := a.signIn("da@example.com", ambassador)
-	u, err := a.store.UserByEmail(ctx, "da@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.store.SetLanguage(ctx, u.ID, "da"); err != nil {
-		t.Fatal(err)
-	}
+	da := a.signInSpeaking("da@example.com", "da", ambassador)
 	desc := func(c *client) string {
 		t.Helper()
 		return doc(t, c.get("/")).Find(`[data-testid="goal-chart"] desc`).Text()
@@ -204,4 +182,15 @@ func TestKeptFilterBarFollowsChoicesAndFilter(t *testing.T) {
 	if got := selected("0" + id); got != "" {
 		t.Errorf("logged_by=0%s, drawn after logged_by=%s: the bar selects %q, as if the other was typed", id, id, got)
 	}
+}
+
+// signInSpeaking creates a user holding roles who reads the app in lang, and signs
+// them in.
+func (a *testApp) signInSpeaking(email, lang string, roles ...string) *client {
+	a.t.Helper()
+	u := a.user(email, roles...)
+	if err := a.store.SetLanguage(context.Background(), u.ID, lang); err != nil {
+		a.t.Fatal(err)
+	}
+	return a.signIn(email)
 }
