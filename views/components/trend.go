@@ -2,6 +2,7 @@ package components
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -171,12 +172,7 @@ func trendVersion(h models.NPSHistory) string {
 		b = strconv.AppendInt(append(b, '/'), int64(m.Detractors), 10)
 		b = append(b, ' ')
 	}
-	years := make([]int, 0, len(h.Targets))
-	for y := range h.Targets {
-		years = append(years, y)
-	}
-	slices.Sort(years)
-	for _, y := range years {
+	for _, y := range slices.Sorted(maps.Keys(h.Targets)) {
 		b = strconv.AppendInt(append(b, 'T'), int64(y), 10)
 		b = strconv.AppendInt(append(b, '='), int64(h.Targets[y]), 10)
 	}
