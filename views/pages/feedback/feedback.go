@@ -64,9 +64,9 @@ type ListPage struct {
 	ExportXLSXHref                  string
 	Channels, Touchpoints, Branches []models.RefItem
 	Users                           []models.User
-	// Drawn is the store's page's: set, the rows are drawn once a second for all who
-	// read that page in one language and zone (keptRows). Items must then be the
-	// page's rows as the store gave them.
+	// Drawn is the store's page's: set, the rows (keptRows) and the filter bar
+	// (keptFilters) are drawn once for all who read that page in one language and
+	// zone. Items must then be the page's rows as the store gave them.
 	Drawn *models.Drawings
 }
 
