@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -181,6 +183,72 @@ func TestKeptFilterBarFollowsChoicesAndFilter(t *testing.T) {
 	}
 	if got := selected("0" + id); got != "" {
 		t.Errorf("logged_by=0%s, drawn after logged_by=%s: the bar selects %q, as if the other was typed", id, id, got)
+	}
+}
+
+// The board's columns are drawn once for the quick-win team (components.KeptForms), and
+// each member still gets forms that work for them alone: their own CSRF token in every
+// card's form, which the move then accepts; "start" on a held card offered to its
+// holder only; a refused move shown on its card to the one it was refused, and gone
+// from their next board.
+func TestKeptBoardFormsAreEachReadersOwn(t *testing.T) {
+	a := newTestApp(t)
+	st := a.user("st@example.com", steering)
+	imp, err := a.store.CreateImprovement(context.Background(), models.NewImprovement{Title: "Typo in the letter", Impact: 3, Effort: models.EffortXS}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anna := a.signIn("anna@example.com", quickwin)
+	bo := a.signIn("bo@example.com", quickwin)
+	card := fmt.Sprintf("[data-testid=card][data-id='%d'] ", imp.ID)
+	board := func(who string, c *client) *goquery.Document {
+		t.Helper()
+		res := c.get("/quick-wins")
+		if res.Code != http.StatusOK {
+			t.Fatalf("%s's board: %d", who, res.Code)
+		}
+		d := doc(t, res)
+		tokens := d.Find("[data-testid=card] input[name=_csrf]")
+		if tokens.Length() == 0 {
+			t.Fatalf("%s's board has no card forms", who)
+		}
+		tokens.Each(func(_ int, s *goquery.Selection) {
+			if s.AttrOr("value", "") != c.csrf() {
+				t.Errorf("%s's card form carries another token", who)
+			}
+		})
+		return d
+	}
+	board("Anna", anna)
+	d := board("Bo", bo)
+	// Bo posts the claim form exactly as his board drew it, token included.
+	form := url.Values{}
+	d.Find(card + "[data-testid=move-claim] input").Each(func(_ int, s *goquery.Selection) {
+		form.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
+	})
+	req := httptest.NewRequest(http.MethodPost, fmt.Sprintf("/quick-wins/%d/claim", imp.ID), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if res := bo.do(req); res.Code != http.StatusSeeOther {
+		t.Fatalf("Bo's claim with his board's form: %d %s", res.Code, res.Body.String())
+	}
+	if n := board("Bo", bo).Find(card + "[data-testid=move-start]").Length(); n != 1 {
+		t.Errorf("Bo, who holds the card, is offered %d starts, want 1", n)
+	}
+	d = board("Anna", anna)
+	if n := d.Find(card + "[data-testid=move-start]").Length(); n != 0 {
+		t.Errorf("Anna is offered to start Bo's card")
+	}
+	if got := d.Find(card + "[data-testid=holder]").Text(); got != "B" {
+		t.Errorf("holder on Anna's board: %q", got)
+	}
+	res := anna.postForm(fmt.Sprintf("/quick-wins/%d/escalate", imp.ID), url.Values{"version": {cardVersion(t, d, imp.ID)}})
+	if res.Code != http.StatusBadRequest || doc(t, res).Find(card+"[data-testid=error-reason]").Length() != 1 {
+		t.Fatalf("escalation without a reason: %d, want 400 with the problem on the card", res.Code)
+	}
+	for who, c := range map[string]*client{"Anna": anna, "Bo": bo} {
+		if n := board(who, c).Find("[data-testid=error-reason]").Length(); n != 0 {
+			t.Errorf("%s's next board still shows the refused escalation", who)
+		}
 	}
 }
 

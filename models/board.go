@@ -46,6 +46,8 @@ type Board struct {
 	// ImplementedThisYear counts every quick win implemented this year; Implemented
 	// holds the latest boardImplementedShown of them.
 	ImplementedThisYear int
+	// Drawn keeps the views' drawings of the columns while the store keeps the board.
+	Drawn *Drawings `json:"-"`
 }
 
 // Key identifies the filter in the cache.

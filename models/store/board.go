@@ -65,7 +65,7 @@ func (s *Store) quickWinBoard(ctx context.Context, f models.BoardFilter) (*model
 		err := s.r.WithContext(ctx).Raw(q+cond+extra+` ORDER BY `+order+` LIMIT ?`, args...).Scan(&out).Error
 		return out, err
 	}
-	var b models.Board
+	b := models.Board{Drawn: new(models.Drawings)}
 	var err error
 	byPriority := "i.priority DESC, i.id"
 	if b.Queued, err = column(models.StatusQueued, "", byPriority, boardLimit); err != nil {
