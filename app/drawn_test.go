@@ -112,6 +112,40 @@ func TestKeptTrendFollowsThisMonthAndLanguage(t *testing.T) {
 	}
 }
 
+// The yearly report's parts are drawn once per language for the report the store keeps:
+// each reader gets them in their own language, and a response the reader gives in the
+// year is in their next report's figures and in its follow-up card.
+func TestKeptReportPartsFollowFiguresAndLanguage(t *testing.T) {
+	a := newTestApp(t)
+	amb := a.user("amb@example.com", ambassador)
+	a.feedbackAt(amb, cphTime(2026, time.February, 3, 12, 0), models.NewFeedback{NPS: score(9), Comment: "z"})
+	a.store.Now = func() time.Time { return cphTime(2026, time.March, 10, 12, 0) }
+	en := a.signIn("en@example.com", ambassador)
+	da := a.signInSpeaking("da@example.com", "da", ambassador)
+	report := func(c *client) (responses, followUp string) {
+		t.Helper()
+		res := c.get("/reports?kind=year&period=2026")
+		if res.Code != http.StatusOK {
+			t.Fatalf("report: %d", res.Code)
+		}
+		d := doc(t, res)
+		return d.Find(`[data-testid="responses"]`).Text(), strings.Join(strings.Fields(d.Find(`[data-testid="report-followup"]`).Text()), " ")
+	}
+	if got, f := report(en); got != "1 response" || !strings.Contains(f, "No detractors") {
+		t.Errorf("English report: %q, follow-up %q", got, f)
+	}
+	if got, f := report(da); got != "1 besvarelse" || !strings.Contains(f, "Ingen kritikere") {
+		t.Errorf("Danish report, drawn after the English: %q, follow-up %q", got, f)
+	}
+	res := en.postForm("/feedback/new", url.Values{"nps": {"2"}, "channel": {"web"}, "comment": {"Ventetid"}, "then": {"another"}})
+	if res.Code != http.StatusSeeOther {
+		t.Fatalf("post: %d", res.Code)
+	}
+	if got, f := report(en); got != "2 responses" || strings.Contains(f, "No detractors") {
+		t.Errorf("English report after the reader's detractor: %q, follow-up %q", got, f)
+	}
+}
+
 // The dashboard's goal chart is drawn once per language for the improvements' figures
 // the store keeps: each reader gets it in their language, and an improvement
 // implemented is on the implementer's next dashboard.

@@ -42,6 +42,9 @@ type Report struct {
 	ServiceByTouchpoint      []TouchpointService
 	// Savings add up the savings of the improvements implemented in the period.
 	Savings SavingsTotals
+
+	// Drawn keeps the views' drawings of the report while the store keeps it.
+	Drawn *Drawings `json:"-"`
 }
 
 // NPSChange returns the change in NPS from before to now, in points; ok is false when

@@ -289,7 +289,7 @@ func (s *Store) Report(ctx context.Context, p models.Period) (*models.Report, er
 }
 
 func (s *Store) report(ctx context.Context, p models.Period) (*models.Report, error) {
-	r := &models.Report{Period: p}
+	r := &models.Report{Period: p, Drawn: new(models.Drawings)}
 	var err error
 	for _, x := range []struct {
 		period models.Period
