@@ -26,6 +26,9 @@ type aggregates struct {
 	// writeBlind keeps what no write can make wrong (the search's plan choices, see
 	// cachedPlan) for its whole TTL, whoever wrote since.
 	writeBlind bool
+	// byTables keeps values whose keys name the generations of the tables they read
+	// (cachedByTables): a write to one of them makes a new key, so no write is waited for.
+	byTables bool
 	mu         sync.Mutex
 	// floor is the oldest write generation whose figures may still be shown (forget).
 	floor   uint64
@@ -105,6 +108,21 @@ func cachedPlan[T any](ctx context.Context, s *Store, key string, compute func(c
 	return cachedIn(ctx, s, &s.plans, key, planTTL, compute)
 }
 
+// cachedByTables keeps a value that reads only the given tables (what it reads of any
+// other never changes after insert) until one of them is written: a write through this
+// instance to one of them, the reader's or anyone's, makes a new key and so a new value
+// at once, while the feedback the whole team logs all day leaves it. A write through
+// another instance shows within aggregateTTL, to its author at once (notBefore). The
+// tables' generations are read before the computation starts, so a write that commits
+// while it runs makes the next reader compute again.
+func cachedByTables[T any](ctx context.Context, s *Store, key string, tables []string, compute func(context.Context) (T, error)) (T, error) {
+	var gens uint64
+	for _, t := range tables {
+		gens += s.writes.table(t)
+	}
+	return cachedIn(ctx, s, &s.byTables, fmt.Sprintf("%s @%d", key, gens), aggregateTTL, compute)
+}
+
 // cachedIn is cachedFor in the cache a.
 func cachedIn[T any](ctx context.Context, s *Store, a *aggregates, key string, ttl time.Duration, compute func(context.Context) (T, error)) (T, error) {
 	return cachedJudged(ctx, s, a, key, ttl, compute, nil)
@@ -120,6 +138,9 @@ func cachedJudged[T any](ctx context.Context, s *Store, a *aggregates, key strin
 	need, current, notBefore := s.writes.seenBy(ctx), s.writes.all.Load(), s.writes.notBefore(ctx)
 	if a.writeBlind {
 		need, current, notBefore = 0, 0, time.Time{}
+	}
+	if a.byTables {
+		need, current = 0, 0
 	}
 	a.mu.Lock()
 	need = max(need, a.floor)
@@ -181,7 +202,7 @@ func cachedJudged[T any](ctx context.Context, s *Store, a *aggregates, key strin
 func startFlight[T any](ctx context.Context, s *Store, a *aggregates, key string, ttl time.Duration,
 	compute func(context.Context) (T, error), f *flight) {
 	f.gen, f.at = s.writes.all.Load(), time.Now()
-	if a.writeBlind {
+	if a.writeBlind || a.byTables {
 		f.gen = 0
 	}
 	if a.flights == nil {

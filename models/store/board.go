@@ -175,14 +175,20 @@ func (s *Store) StartQuickWin(ctx context.Context, id int64, version int, by *mo
 
 // ImplementedForAmbassador lists the implemented improvements linked to feedback the
 // user logged, most recently implemented first: "your customers' feedback led to this".
-// Kept like the dashboard's figures (until the next write or aggregateTTL): it is on
-// every ambassador's home page and walks all the feedback they ever logged.
+// It is on every ambassador's home page and walks all the feedback they ever logged,
+// so it is kept until an improvement or a link to one is written (cachedByTables): of
+// the feedback it reads only who logged it, which no write changes, and new feedback
+// has no link until one is written.
 func (s *Store) ImplementedForAmbassador(ctx context.Context, userID int64, limit int) ([]models.LedTo, error) {
 	limit = clampLimit(limit, 5)
-	return cachedAggregate(ctx, s, fmt.Sprintf("led to %d %d", userID, limit), func(ctx context.Context) ([]models.LedTo, error) {
+	key := fmt.Sprintf("led to %d %d", userID, limit)
+	return cachedByTables(ctx, s, key, ledToTables, func(ctx context.Context) ([]models.LedTo, error) {
 		return s.implementedForAmbassador(ctx, userID, limit)
 	})
 }
+
+// ledToTables are the tables whose writes change what an ambassador's feedback led to.
+var ledToTables = []string{"improvements", "improvement_feedback"}
 
 func (s *Store) implementedForAmbassador(ctx context.Context, userID int64, limit int) ([]models.LedTo, error) {
 	out := []models.LedTo{}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/models/modeltest"
+	"github.com/improvementtracker/tracker/models/store"
 )
 
 func TestClaimQuickWinExactlyOneWins(t *testing.T) {
@@ -157,5 +158,57 @@ func TestStartDoesNotTakeAnItemSomeoneHolds(t *testing.T) {
 	big, _ := s.CreateImprovement(ctx, models.NewImprovement{Title: "Big", Impact: 3, Effort: models.EffortXL}, st)
 	if err := s.ClaimQuickWin(ctx, big.ID, anna); !errors.Is(err, models.ErrNotAllowed) {
 		t.Fatalf("claim steering item: %v", err)
+	}
+}
+
+// What an ambassador's feedback led to is kept through feedback, which the whole team
+// logs all day and which cannot change it, their own included; a write to an
+// improvement shows on the next read, whoever made it. Two instances: what the other
+// one wrote is what the kept value would have missed.
+func TestLedToIsKeptThroughFeedbackUntilAnImprovementIsWritten(t *testing.T) {
+	a, b := twoInstances(t)
+	ctx := context.Background()
+	st := modeltest.User(t, a, "st@example.com", models.RoleSteering)
+	qw := modeltest.User(t, a, "qw@example.com", models.RoleQuickWin)
+	amb := modeltest.User(t, a, "amb@example.com", models.RoleAmbassador)
+	asAmb := store.ForUser(ctx, amb.ID)
+	fb := rawFeedback(t, a, time.Now(), npsOf(3), "typo", amb, "north")
+	imp, err := a.CreateImprovement(ctx, models.NewImprovement{Title: "Fix the letter", Impact: 5, Effort: models.EffortXS, FeedbackIDs: []int64{fb}}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.StartQuickWin(ctx, imp.ID, 1, qw); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.TransitionImprovement(ctx, imp.ID, models.TransitionInput{To: models.StatusImplemented, Version: 2, Note: "fixed"}, qw); err != nil {
+		t.Fatal(err)
+	}
+	title := func(step string) string {
+		t.Helper()
+		led, err := a.ImplementedForAmbassador(asAmb, amb.ID, 5)
+		if err != nil || len(led) != 1 {
+			t.Fatalf("%s: led to %+v, %v", step, led, err)
+		}
+		return led[0].Title
+	}
+	if got := title("implemented"); got != "Fix the letter" {
+		t.Fatalf("implemented: %q", got)
+	}
+	// Renamed through the other instance, which this one is not told of.
+	if err := b.Writer(ctx).Exec(`UPDATE improvements SET title = 'Fix the welcome letter' WHERE id = ?`, imp.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.CreateFeedback(asAmb, models.NewFeedback{Channel: "phone", NPS: npsOf(9), Comment: "Quick"}, amb); err != nil {
+		t.Fatal(err)
+	}
+	if got := title("after the ambassador's own feedback"); got != "Fix the letter" {
+		t.Errorf("after the ambassador's own feedback: %q, want the kept value", got)
+	}
+	other, err := a.CreateImprovement(ctx, models.NewImprovement{Title: "Longer opening hours", Impact: 2, Effort: models.EffortS}, st)
+	if err != nil || other == nil {
+		t.Fatal(err)
+	}
+	if got := title("after an improvement was written"); got != "Fix the welcome letter" {
+		t.Errorf("after an improvement was written through this instance: %q, want it read again", got)
 	}
 }

@@ -74,6 +74,8 @@ type Store struct {
 	pages aggregates
 	// plans keeps the search's plan choices (cachedPlan).
 	plans aggregates
+	// byTables keeps values until a table they read is written (cachedByTables).
+	byTables aggregates
 	// writes tells the caches what each commit changed.
 	writes writeLog
 	// lag is how long cached figures may miss other people's writes; see Options.
@@ -119,7 +121,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		opt.ReadPool = DefaultReadPool()
 	}
 	s := &Store{Now: time.Now, Location: opt.Location, lag: max(opt.OthersLag, 0), Login: models.DefaultLoginPolicy,
-		pages: aggregates{limit: keptPages}, plans: aggregates{writeBlind: true}}
+		pages: aggregates{limit: keptPages}, plans: aggregates{writeBlind: true}, byTables: aggregates{byTables: true}}
 	s.hooks.wake = make(chan struct{}, 1)
 	s.writes.instance = rand.Text()
 	var err error
