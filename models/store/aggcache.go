@@ -29,7 +29,7 @@ type aggregates struct {
 	// byTables keeps values whose keys name the generations of the tables they read
 	// (cachedByTables): a write to one of them makes a new key, so no write is waited for.
 	byTables bool
-	mu         sync.Mutex
+	mu       sync.Mutex
 	// floor is the oldest write generation whose figures may still be shown (forget).
 	floor   uint64
 	entries map[string]aggregateEntry
