@@ -212,3 +212,48 @@ func TestLedToIsKeptThroughFeedbackUntilAnImprovementIsWritten(t *testing.T) {
 		t.Errorf("after an improvement was written through this instance: %q, want it read again", got)
 	}
 }
+
+// The links of a page of feedback are kept for the clients polling it, and every link
+// written shows on the next read: a new improvement's, a link added, a merge's.
+func TestLinksOfAPageShowEveryLinkWritten(t *testing.T) {
+	s := modeltest.Open(t)
+	ctx := context.Background()
+	st := modeltest.User(t, s, "st@example.com", models.RoleSteering)
+	amb := modeltest.User(t, s, "amb@example.com", models.RoleAmbassador)
+	fb1 := rawFeedback(t, s, time.Now(), npsOf(3), "typo", amb, "north")
+	fb2 := rawFeedback(t, s, time.Now(), npsOf(4), "queue", amb, "north")
+	links := func() string {
+		t.Helper()
+		got, err := s.ImprovementIDsFor(ctx, []int64{fb1, fb2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(got[fb1], got[fb2])
+	}
+	if got := links(); got != "[] []" {
+		t.Fatalf("before any link: %s", got)
+	}
+	first, err := s.CreateImprovement(ctx, models.NewImprovement{Title: "Fix the letter", Impact: 5, Effort: models.EffortXS, FeedbackIDs: []int64{fb1}}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := links(), fmt.Sprintf("[%d] []", first.ID); got != want {
+		t.Errorf("after a new improvement linked the first: %s, want %s", got, want)
+	}
+	second, err := s.CreateImprovement(ctx, models.NewImprovement{Title: "Shorter queue", Impact: 3, Effort: models.EffortS}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LinkFeedback(ctx, second.ID, []int64{fb2}, st); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := links(), fmt.Sprintf("[%d] [%d]", first.ID, second.ID); got != want {
+		t.Errorf("after a link was added: %s, want %s", got, want)
+	}
+	if _, err := s.MergeImprovements(ctx, models.MergeInput{SurvivorID: first.ID, MergedID: second.ID, SeenID: first.ID, SeenVersion: first.Version}, st); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := links(), fmt.Sprintf("[%d] [%d]", first.ID, first.ID); got != want {
+		t.Errorf("after a merge: %s, want %s", got, want)
+	}
+}

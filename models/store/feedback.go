@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/improvementtracker/tracker/models"
@@ -213,12 +214,28 @@ func (s *Store) FeedbackImprovements(ctx context.Context, id int64) ([]models.Li
 }
 
 // ImprovementIDsFor returns the improvements each feedback is linked to, in one query
-// for a whole page.
+// for a whole page. A page of the API's list is read by every client polling it, and
+// its links change only when a link is written: they are kept until then
+// (cachedByTables), a fifth of serving the page otherwise. Callers only read the map.
 func (s *Store) ImprovementIDsFor(ctx context.Context, ids []int64) (map[int64][]int64, error) {
-	out := make(map[int64][]int64, len(ids))
 	if len(ids) == 0 {
-		return out, nil
+		return map[int64][]int64{}, nil
 	}
+	key := make([]byte, 0, len("links of")+8*len(ids))
+	key = append(key, "links of"...)
+	for _, id := range ids {
+		key = strconv.AppendInt(append(key, ' '), id, 10)
+	}
+	return cachedByTables(ctx, s, string(key), linkTables, func(ctx context.Context) (map[int64][]int64, error) {
+		return s.improvementIDsFor(ctx, ids)
+	})
+}
+
+// linkTables holds the links of feedback to improvements.
+var linkTables = []string{"improvement_feedback"}
+
+func (s *Store) improvementIDsFor(ctx context.Context, ids []int64) (map[int64][]int64, error) {
+	out := make(map[int64][]int64, len(ids))
 	var links []struct{ FeedbackID, ImprovementID int64 }
 	err := s.r.WithContext(ctx).Table("improvement_feedback").Select("feedback_id, improvement_id").
 		Where("feedback_id IN ?", ids).Order("feedback_id, improvement_id").Scan(&links).Error
