@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -48,21 +50,24 @@ func (s *Store) CreateTokenExpiring(ctx context.Context, userID int64, name stri
 
 // UserByToken returns the active user a working token belongs to, or ErrNotFound, and
 // notes the token's use (see TokenUseInterval).
+//
+// Every API call asks, so the token and its user are read in one statement, scanned by
+// hand (as UserByID is): two statements, one through GORM's reflection, were a fifth of
+// serving a page of the API's feedback list.
 func (s *Store) UserByToken(ctx context.Context, token string) (*models.User, error) {
 	var t models.APIToken
-	err := s.r.WithContext(ctx).Where("token_hash = ?", hashToken(token)).Take(&t).Error
-	if err != nil {
-		return nil, notFound(err)
-	}
-	now := s.now()
-	if !t.Active(now) {
+	var u models.User
+	err := s.r.WithContext(ctx).Raw("SELECT t.id, t.user_id, t.last_used_at, t.expires_at, t.revoked_at, "+userColumnsOfU+
+		" FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?", hashToken(token)).Row().Scan(
+		append([]any{&t.ID, &t.UserID, &t.LastUsedAt, &t.ExpiresAt, &t.RevokedAt}, userFields(&u)...)...)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, models.ErrNotFound
 	}
-	u, err := s.UserByID(ctx, t.UserID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("models: user by token: %w", err)
 	}
-	if !u.Active {
+	now := s.now()
+	if !t.Active(now) || !u.Active {
 		return nil, models.ErrNotFound
 	}
 	last, ok := s.tokenUses.Load(t.ID)
@@ -75,8 +80,11 @@ func (s *Store) UserByToken(ctx context.Context, token string) (*models.User, er
 			return nil, fmt.Errorf("models: note token use: %w", err)
 		}
 	}
-	return u, nil
+	return &u, nil
 }
+
+// userColumnsOfU is userColumns of the users table named u.
+var userColumnsOfU = "u." + strings.ReplaceAll(userColumns, ", ", ", u.")
 
 // Tokens lists the tokens of a user (userID 0: of everyone), newest first, with their
 // users.

@@ -74,10 +74,7 @@ func (s *Store) EnsureFirstAdmin(ctx context.Context) (string, error) {
 // (TestUserByIDReadsEveryColumn).
 func (s *Store) UserByID(ctx context.Context, id int64) (*models.User, error) {
 	var u models.User
-	err := s.r.WithContext(ctx).Raw("SELECT "+userColumns+" FROM users WHERE id = ?", id).Row().Scan(
-		&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Roles, &u.Lang, &u.Active, &u.AuthVersion,
-		&u.LastChannelID, &u.LastBranchID, &u.OIDCSubject, &u.MailOptOut, &u.LastWriteAt, &u.LastWriteBy, &u.ElsewhereWriteAt,
-		&u.CreatedAt, &u.UpdatedAt)
+	err := s.r.WithContext(ctx).Raw("SELECT "+userColumns+" FROM users WHERE id = ?", id).Row().Scan(userFields(&u)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, models.ErrNotFound
 	}
@@ -89,6 +86,13 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*models.User, error) {
 
 const userColumns = "id, email, name, password_hash, roles, lang, active, auth_version, last_channel_id, " +
 	"last_branch_id, oidc_subject, mail_opt_out, last_write_at, last_write_by, elsewhere_write_at, created_at, updated_at"
+
+// userFields are u's fields in the order of userColumns, for Scan.
+func userFields(u *models.User) []any {
+	return []any{&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Roles, &u.Lang, &u.Active, &u.AuthVersion,
+		&u.LastChannelID, &u.LastBranchID, &u.OIDCSubject, &u.MailOptOut, &u.LastWriteAt, &u.LastWriteBy, &u.ElsewhereWriteAt,
+		&u.CreatedAt, &u.UpdatedAt}
+}
 
 // UserByEmail loads a user by address.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*models.User, error) {

@@ -67,3 +67,54 @@ func TestUserByIDReadsEveryColumn(t *testing.T) {
 		t.Errorf("a missing user: %v, want ErrNotFound", err)
 	}
 }
+
+// A token gives its user, read as UserByID reads them, while the token works and the
+// user is active; every other token gives no one.
+func TestUserByTokenOnlyForAWorkingTokenOfAnActiveUser(t *testing.T) {
+	s := modeltest.Open(t)
+	ctx := context.Background()
+	db := s.Writer(ctx)
+	u := modeltest.User(t, s, "api@example.com", models.RoleAmbassador)
+	token := func(name string, change map[string]any) string {
+		t.Helper()
+		tok, err := s.CreateToken(ctx, u.ID, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if change != nil {
+			if err := db.Model(&models.APIToken{}).Where("name = ?", name).Updates(change).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		return tok
+	}
+	hourAgo := time.Now().Add(-time.Hour).UTC()
+	tests := []struct {
+		name              string
+		token             string
+		userActive, works bool
+	}{
+		{"working", token("working", nil), true, true},
+		{"expiring tomorrow", token("tomorrow", map[string]any{"expires_at": time.Now().Add(24 * time.Hour).UTC()}), true, true},
+		{"revoked", token("revoked", map[string]any{"revoked_at": hourAgo}), true, false},
+		{"expired", token("expired", map[string]any{"expires_at": hourAgo}), true, false},
+		{"unknown", "not-a-token", true, false},
+		{"of an inactive user", token("inactive", nil), false, false},
+	}
+	for _, tt := range tests {
+		if err := db.Model(&models.User{}).Where("id = ?", u.ID).Update("active", tt.userActive).Error; err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.UserByToken(ctx, tt.token)
+		if !tt.works {
+			if !errors.Is(err, models.ErrNotFound) {
+				t.Errorf("%s: %+v, %v; want ErrNotFound", tt.name, got, err)
+			}
+			continue
+		}
+		want, wantErr := s.UserByID(ctx, u.ID)
+		if err != nil || wantErr != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %+v, %v; want %+v", tt.name, got, err, want)
+		}
+	}
+}
