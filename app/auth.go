@@ -154,7 +154,11 @@ func (s *Server) identify(c echo.Context) (*models.User, error) {
 	if id == 0 {
 		return nil, nil
 	}
-	u, err := s.store.UserByID(ctx, id)
+	u := store.SessionUser(ctx, id)
+	var err error
+	if u == nil {
+		u, err = s.store.UserByID(ctx, id)
+	}
 	if errors.Is(err, models.ErrNotFound) || (err == nil && (!u.Active || u.AuthVersion != s.sessions.GetInt(ctx, sessionAuthV))) {
 		return nil, s.sessions.Destroy(ctx)
 	}

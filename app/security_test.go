@@ -241,3 +241,29 @@ func TestFormsWithInvalidUTF8AreRefused(t *testing.T) {
 		t.Fatal("a form with invalid UTF-8 stored feedback")
 	}
 }
+
+// A signed-in page reads its session and its user in one statement (the session names
+// its user): what the user is now, a role given a moment ago included, is what the next
+// page shows, and the session row names them.
+func TestSessionNamesItsUserAndThePageSeesTheUserAsTheyAreNow(t *testing.T) {
+	a := newTestApp(t)
+	admin := a.signIn("admin@example.com", adminRole)
+	u := a.user("amb@example.com", ambassador)
+	c := a.signIn("amb@example.com")
+	var named int64
+	if err := a.store.Writer(context.Background()).Raw("SELECT COUNT(*) FROM sessions WHERE user_id = ?", u.ID).Scan(&named).Error; err != nil || named == 0 {
+		t.Fatalf("sessions naming the user: %d, %v", named, err)
+	}
+	steeringLinks := func() int { return doc(t, c.get("/")).Find("[data-testid=nav-steering]").Length() }
+	if n := steeringLinks(); n != 0 {
+		t.Fatalf("an ambassador sees %d steering links", n)
+	}
+	res := admin.postForm("/admin/users/"+itoa64(u.ID), url.Values{"name": {u.Name}, "roles": {ambassador, steering},
+		"lang": {"en"}, "active": {"true"}})
+	if res.Code != http.StatusSeeOther {
+		t.Fatalf("give the steering role: %d %s", res.Code, res.Body.String())
+	}
+	if n := steeringLinks(); n == 0 {
+		t.Error("the next page after the steering role was given does not show it")
+	}
+}

@@ -39,7 +39,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) *Server {
 	s.sessions = scs.New()
 	// Pages only push the idle expiry on; write that at most once a minute (see
 	// session_throttle.go), so that a page view is not a database write.
-	s.sessions.Store = newThrottledSessions(st.Sessions(), time.Minute)
+	s.sessions.Store = newThrottledSessions(st.Sessions(sessionUserOf), time.Minute)
 	s.sessions.Codec = sessionCodec{}
 	s.sessions.Lifetime = 12 * time.Hour
 	s.sessions.IdleTimeout = 2 * time.Hour
@@ -139,6 +139,8 @@ func (s *Server) sessionsFor(next echo.HandlerFunc) echo.HandlerFunc {
 		if isAPI(c) || isStatic(c) || c.Path() == "/healthz" || c.Path() == "/metrics" {
 			return next(c)
 		}
+		// The session's user is read with it (store.WithSessionUser, identify).
+		c.SetRequest(c.Request().WithContext(store.WithSessionUser(c.Request().Context())))
 		return withSession(c)
 	}
 }

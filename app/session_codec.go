@@ -124,3 +124,14 @@ func (r *sessionReader) string() string {
 	r.b = r.b[w+int(n):]
 	return s
 }
+
+// sessionUserOf reads who a session's data is signed in as, for the session store
+// (store.Store.Sessions).
+func sessionUserOf(data []byte) (int64, bool) {
+	_, values, err := sessionCodec{}.Decode(data)
+	if err != nil {
+		return 0, false
+	}
+	id, ok := values[sessionUserID].(int64)
+	return id, ok && id != 0
+}

@@ -17,7 +17,7 @@ import (
 func TestThrottledSessionsSkipOnlyExpiryTouches(t *testing.T) {
 	ctx := context.Background()
 	store := modeltest.Open(t)
-	inner := store.Sessions()
+	inner := store.Sessions(sessionUserOf)
 	// The session store reads only unexpired sessions by the wall clock.
 	clock := time.Now().UTC().Truncate(time.Second)
 	ts := newThrottledSessions(inner, time.Minute)

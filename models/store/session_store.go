@@ -6,6 +6,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/improvementtracker/tracker/models"
+
 	"gorm.io/gorm/clause"
 )
 
@@ -16,23 +18,69 @@ type sessionRow struct {
 	Token  string `gorm:"primaryKey"`
 	Data   []byte
 	Expiry time.Time
+	// UserID is who the session is signed in as (SessionStore.userOf).
+	UserID *int64
 }
 
 func (sessionRow) TableName() string { return "sessions" }
 
 // SessionStore keeps scs sessions in the application's database, so several app
 // instances behind a load balancer share them. It implements scs.CtxStore.
-type SessionStore struct{ s *Store }
+type SessionStore struct {
+	s *Store
+	// userOf reads who a session's data is signed in as; nil: no one is told.
+	userOf func(data []byte) (int64, bool)
+}
 
-// Sessions returns the session store over this database.
-func (s *Store) Sessions() *SessionStore { return &SessionStore{s: s} }
+// Sessions returns the session store over this database. userOf reads who a session's
+// data is signed in as (the data is the app's to encode), so that a signed-in page
+// reads its session and its user in one statement (WithSessionUser).
+func (s *Store) Sessions(userOf func(data []byte) (int64, bool)) *SessionStore {
+	return &SessionStore{s: s, userOf: userOf}
+}
 
-// FindCtx returns the data of an unexpired session. Every signed-in request asks, so
-// it reads the one column without GORM's statement building and reflection.
+type sessionUserKey struct{}
+
+// sessionUser is where FindCtx leaves the user it read with the session.
+type sessionUser struct{ u *models.User }
+
+// WithSessionUser readies a request's context to carry the user read with its session
+// (SessionUser): a page then reads them in one statement instead of two, which were a
+// fifth of serving a kept page.
+func WithSessionUser(ctx context.Context) context.Context {
+	return context.WithValue(ctx, sessionUserKey{}, &sessionUser{})
+}
+
+// SessionUser returns the user read with ctx's session, read as UserByID reads them,
+// when that is user id; nil otherwise (then read them with UserByID).
+func SessionUser(ctx context.Context, id int64) *models.User {
+	if su, ok := ctx.Value(sessionUserKey{}).(*sessionUser); ok && su.u != nil && su.u.ID == id {
+		return su.u
+	}
+	return nil
+}
+
+// FindCtx returns the data of an unexpired session, and with a context readied by
+// WithSessionUser, its user too. Every signed-in request asks, so it reads without
+// GORM's statement building and reflection.
 func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	hash, now := hashToken(token), time.Now().UTC()
+	if su, ok := ctx.Value(sessionUserKey{}).(*sessionUser); ok {
+		var data []byte
+		var u models.User
+		err := ss.s.r.WithContext(ctx).Raw("SELECT s.data, "+userColumnsOfU+" FROM sessions s JOIN users u ON u.id = s.user_id"+
+			" WHERE s.token = ? AND s.expiry > ?", hash, now).Row().Scan(append([]any{&data}, userFields(&u)...)...)
+		if err == nil {
+			su.u = &u
+			return data, true, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, false, err
+		}
+		// A visitor's session, one saved before sessions named their user, or none.
+	}
 	var data []byte
-	err := ss.s.r.WithContext(ctx).Raw("SELECT data FROM sessions WHERE token = ? AND expiry > ?",
-		hashToken(token), time.Now().UTC()).Row().Scan(&data)
+	err := ss.s.r.WithContext(ctx).Raw("SELECT data FROM sessions WHERE token = ? AND expiry > ?", hash, now).Row().Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -45,9 +93,14 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 // CommitCtx inserts or replaces a session.
 func (ss *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	row := sessionRow{Token: hashToken(token), Data: b, Expiry: expiry.UTC()}
+	if ss.userOf != nil {
+		if id, ok := ss.userOf(b); ok {
+			row.UserID = &id
+		}
+	}
 	return ss.s.w.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "token"}},
-		DoUpdates: clause.AssignmentColumns([]string{"data", "expiry"}),
+		DoUpdates: clause.AssignmentColumns([]string{"data", "expiry", "user_id"}),
 	}).Create(&row).Error
 }
 
