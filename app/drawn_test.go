@@ -146,31 +146,37 @@ func TestKeptReportPartsFollowFiguresAndLanguage(t *testing.T) {
 	}
 }
 
-// The dashboard's goal chart is drawn once per language for the improvements' figures
-// the store keeps: each reader gets it in their language, and an improvement
-// implemented is on the implementer's next dashboard.
-func TestKeptGoalChartFollowsImprovementsAndLanguage(t *testing.T) {
+// The dashboard's parts that show only the improvements' figures (the goal with its
+// chart, the split by track, category and area, the latest implemented) are drawn once
+// per language for the figures the store keeps: each reader gets them in their
+// language, and an improvement implemented is in every one of them on the
+// implementer's next dashboard.
+func TestKeptDashboardPartsFollowImprovementsAndLanguage(t *testing.T) {
 	a := newTestApp(t)
 	ctx := context.Background()
 	lead := a.signIn("lead@example.com", steering, quickwin)
 	da := a.signInSpeaking("da@example.com", "da", ambassador)
-	desc := func(c *client) string {
+	type parts struct{ chart, quickWins, latest string }
+	dashboard := func(c *client) parts {
 		t.Helper()
-		return doc(t, c.get("/")).Find(`[data-testid="goal-chart"] desc`).Text()
+		d := doc(t, c.get("/"))
+		return parts{chart: d.Find(`[data-testid="goal-chart"] desc`).Text(),
+			quickWins: strings.TrimSpace(d.Find(`[data-testid="split-track"] td.num`).First().Text()),
+			latest:    strings.Join(strings.Fields(d.Find(`[data-testid="latest"] h3`).Text()), " ")}
 	}
-	if got := desc(lead); !strings.HasPrefix(got, "0 of 50 implemented") {
-		t.Errorf("English goal chart: %q", got)
+	if got := dashboard(lead); !strings.HasPrefix(got.chart, "0 of 50 implemented") || got.quickWins != "0" || got.latest != "" {
+		t.Errorf("English dashboard: %+v", got)
 	}
-	if got := desc(da); !strings.HasPrefix(got, "0 af 50 gennemført") {
-		t.Errorf("Danish goal chart, drawn after the English: %q", got)
+	if got := dashboard(da); !strings.HasPrefix(got.chart, "0 af 50 gennemført") {
+		t.Errorf("Danish goal chart, drawn after the English: %q", got.chart)
 	}
 	me, err := a.store.UserByEmail(ctx, "lead@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.implementAt(me, "Ring tilbage samme dag", models.EffortXS, time.Now())
-	if got := desc(lead); !strings.HasPrefix(got, "1 of 50 implemented") {
-		t.Errorf("after implementing one: %q", got)
+	if got := dashboard(lead); !strings.HasPrefix(got.chart, "1 of 50 implemented") || got.quickWins != "1" || got.latest != "Ring tilbage samme dag" {
+		t.Errorf("after implementing one: %+v", got)
 	}
 }
 

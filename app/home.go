@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"time"
 
@@ -39,8 +40,8 @@ func (s *Server) home(c echo.Context) error {
 	t := i18n.FromContext(ctx)
 	return render(c, http.StatusOK, home.Index(home.IndexPage{Trend: trend,
 		Page: s.page(c, "nav.home", "home"), D: d, Work: work, Now: s.store.Now().In(s.store.Location), Today: s.store.Today(), LedTo: ledTo,
-		Chart: components.Kept(d.Drawn, "goal chart", "", func(ctx context.Context) templ.Component {
-			return components.GoalChartSVG(goalChart(ctx, d.Goal))
+		Chart: templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+			return components.GoalChartSVG(goalChart(ctx, d.Goal)).Render(ctx, w)
 		}),
 		Progress: components.NewProgressBar(t.T("goal.progress_title", map[string]any{"Done": d.Goal.Implemented, "Target": d.Goal.Target}), d.Goal.Implemented, d.Goal.Target, d.Goal.ExpectedByToday),
 		NPSBar:   npsBar(ctx, d.NPS30),

@@ -25,7 +25,8 @@ type drawing struct {
 // reader of that version: the others wait for that drawing rather than draw it beside
 // it. The version names all the drawing depends on beyond the value and the key (the
 // second a list's relative times are drawn at, the trend's figures of this month). A
-// failed drawing is not kept. The bytes returned must not be changed.
+// failed drawing is not kept. The bytes returned must not be changed. A drawing must not
+// draw from the same Drawings: it would wait for itself.
 func (d *Drawings) Draw(key, version string, draw func() ([]byte, error)) ([]byte, error) {
 	if d == nil {
 		return draw()
