@@ -26,6 +26,12 @@ func Kept(d *models.Drawings, name, version string, draw func(context.Context) t
 	})
 }
 
+// KeptPart is Kept for a part of a page that shows nothing but the value d belongs to:
+// part draws it from the page's model m, once per language and zone.
+func KeptPart[M any](d *models.Drawings, name string, m M, part func(M) templ.Component) templ.Component {
+	return Kept(d, name, "", func(context.Context) templ.Component { return part(m) })
+}
+
 // csrfHole stands in for the reader's CSRF token in a drawing shared by readers
 // (KeptForms). It is random per process and never sent: every copy of the drawing has
 // it replaced by the reader's token, so no one can write it into a title to be filled.
