@@ -127,7 +127,11 @@ func (s *Store) erase(ctx context.Context, by *models.User, reason string, known
 		}
 		erased = append(erased, batchValues...)
 		total += n
-		s.pages.forget(s.writes.all.Load())
+		// Kept pages and figures quote what customers wrote (the dashboard's and the
+		// reports' latest improvements): every reader sees them computed afresh.
+		gen := s.writes.all.Load()
+		s.pages.forget(gen)
+		s.aggs.forget(gen)
 		if n < eraseBatch {
 			break
 		}

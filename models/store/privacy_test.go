@@ -174,3 +174,63 @@ func TestRetentionErasesOldPersonalData(t *testing.T) {
 		t.Errorf("retention not recorded: %+v", log)
 	}
 }
+
+// An erasure drops every kept figure at once, for every reader, not only the kept pages
+// of the feedback list: the dashboard's latest improvements quote what customers said,
+// and a colleague who wrote nothing must not see the erased name there, however long
+// kept figures may miss other people's writes.
+func TestErasureDropsKeptFiguresForEveryone(t *testing.T) {
+	s, err := store.Open(context.Background(), modeltest.URL(t), store.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	if err := s.SeedReference(ctx); err != nil {
+		t.Fatal(err)
+	}
+	admin := modeltest.User(t, s, "admin@example.com", models.RoleAdmin)
+	amb := modeltest.User(t, s, "amb@example.com", models.RoleAmbassador)
+	st := modeltest.User(t, s, "st@example.com", models.RoleSteering)
+	qw := modeltest.User(t, s, "qw@example.com", models.RoleQuickWin)
+	colleague := store.ForUser(ctx, modeltest.User(t, s, "colleague@example.com", models.RoleAmbassador).ID)
+	const name, email = "Birgitte Kjærsgaard", "birgitte.k@example.dk"
+	fb, err := s.CreateFeedback(ctx, models.NewFeedback{Channel: "meeting", NPS: score(3),
+		Comment: "Birgitte Kjærsgaard waited an hour", CustomerName: name, CustomerEmail: email, Consent: true}, amb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp, err := s.CreateImprovement(ctx, models.NewImprovement{Title: "Shorter queue", Impact: 5, Effort: models.EffortXS, FeedbackIDs: []int64{fb.ID}}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartQuickWin(ctx, imp.ID, 1, qw); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.TransitionImprovement(ctx, imp.ID, models.TransitionInput{To: models.StatusImplemented, Version: 2, Note: "a second desk"}, qw); err != nil {
+		t.Fatal(err)
+	}
+	quoted := func() string {
+		t.Helper()
+		d, err := s.Dashboard(colleague)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, it := range d.Latest {
+			for _, q := range it.Quotes {
+				b.WriteString(q.Comment + "\n")
+			}
+		}
+		return b.String()
+	}
+	if got := quoted(); !strings.Contains(got, "Kjærsgaard") {
+		t.Fatalf("before the erasure the latest quote %q lacks the name; the test would prove nothing", got)
+	}
+	if n, err := s.EraseCustomer(ctx, email, admin); err != nil || n != 1 {
+		t.Fatalf("erased %d, %v", n, err)
+	}
+	if got := quoted(); strings.Contains(got, "Kjærsgaard") {
+		t.Errorf("after the erasure a colleague's dashboard still quotes %q", got)
+	}
+}
