@@ -169,20 +169,10 @@ func TestLedToIsKeptThroughFeedbackUntilAnImprovementIsWritten(t *testing.T) {
 	a, b := twoInstances(t)
 	ctx := context.Background()
 	st := modeltest.User(t, a, "st@example.com", models.RoleSteering)
-	qw := modeltest.User(t, a, "qw@example.com", models.RoleQuickWin)
 	amb := modeltest.User(t, a, "amb@example.com", models.RoleAmbassador)
 	asAmb := store.ForUser(ctx, amb.ID)
 	fb := rawFeedback(t, a, time.Now(), npsOf(3), "typo", amb, "north")
-	imp, err := a.CreateImprovement(ctx, models.NewImprovement{Title: "Fix the letter", Impact: 5, Effort: models.EffortXS, FeedbackIDs: []int64{fb}}, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.StartQuickWin(ctx, imp.ID, 1, qw); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.TransitionImprovement(ctx, imp.ID, models.TransitionInput{To: models.StatusImplemented, Version: 2, Note: "fixed"}, qw); err != nil {
-		t.Fatal(err)
-	}
+	imp := implement(t, a, st, "Fix the letter", models.EffortXS, "", time.Now(), fb)
 	title := func(step string) string {
 		t.Helper()
 		led, err := a.ImplementedForAmbassador(asAmb, amb.ID, 5)

@@ -48,17 +48,21 @@ func TestOwnReferenceChangeShowsThroughTheOtherStore(t *testing.T) {
 func twoInstances(t *testing.T) (*store.Store, *store.Store) {
 	t.Helper()
 	url := modeltest.URL(t)
-	open := func() *store.Store {
-		s, err := store.Open(context.Background(), url, store.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
-	a, b := open(), open()
+	a, b := openLagging(t, url), openLagging(t, url)
 	if err := a.SeedReference(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return a, b
+}
+
+// openLagging opens a store on url whose kept figures miss other people's writes for an
+// hour, so that a test sees what only a cache could show.
+func openLagging(t *testing.T, url string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), url, store.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }

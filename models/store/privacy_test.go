@@ -180,11 +180,7 @@ func TestRetentionErasesOldPersonalData(t *testing.T) {
 // and a colleague who wrote nothing must not see the erased name there, however long
 // kept figures may miss other people's writes.
 func TestErasureDropsKeptFiguresForEveryone(t *testing.T) {
-	s, err := store.Open(context.Background(), modeltest.URL(t), store.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := openLagging(t, modeltest.URL(t))
 	ctx := context.Background()
 	if err := s.SeedReference(ctx); err != nil {
 		t.Fatal(err)
@@ -192,7 +188,6 @@ func TestErasureDropsKeptFiguresForEveryone(t *testing.T) {
 	admin := modeltest.User(t, s, "admin@example.com", models.RoleAdmin)
 	amb := modeltest.User(t, s, "amb@example.com", models.RoleAmbassador)
 	st := modeltest.User(t, s, "st@example.com", models.RoleSteering)
-	qw := modeltest.User(t, s, "qw@example.com", models.RoleQuickWin)
 	colleague := store.ForUser(ctx, modeltest.User(t, s, "colleague@example.com", models.RoleAmbassador).ID)
 	const name, email = "Birgitte Kjærsgaard", "birgitte.k@example.dk"
 	fb, err := s.CreateFeedback(ctx, models.NewFeedback{Channel: "meeting", NPS: score(3),
@@ -200,16 +195,7 @@ func TestErasureDropsKeptFiguresForEveryone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	imp, err := s.CreateImprovement(ctx, models.NewImprovement{Title: "Shorter queue", Impact: 5, Effort: models.EffortXS, FeedbackIDs: []int64{fb.ID}}, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.StartQuickWin(ctx, imp.ID, 1, qw); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.TransitionImprovement(ctx, imp.ID, models.TransitionInput{To: models.StatusImplemented, Version: 2, Note: "a second desk"}, qw); err != nil {
-		t.Fatal(err)
-	}
+	implement(t, s, st, "Shorter queue", models.EffortXS, "", time.Now(), fb.ID)
 	quoted := func() string {
 		t.Helper()
 		d, err := s.Dashboard(colleague)
