@@ -139,7 +139,7 @@ func TestReadYourWritesThroughEveryWritePath(t *testing.T) {
 		return want("untriaged", f.triage, b.triage+1) + changed("report responses", b.responses, f.responses)
 	})
 	step("feedback import", func() {
-		csv := "external_id,received_at,channel,nps,comment\r\nryw-1," + time.Now().Format(time.DateOnly) + ",survey,9,Imported\r\n"
+		csv := "external_id,received_at,channel,nps,comment\r\nryw-1," + time.Now().In(modeltest.Copenhagen).Format(time.DateOnly) + ",survey,9,Imported\r\n"
 		ok(c.upload("/feedback/import", "survey.csv", csv, nil), http.StatusOK)
 	}, func(b, f figures) string {
 		return want("untriaged", f.triage, b.triage+1) + changed("report responses", b.responses, f.responses)
@@ -176,7 +176,7 @@ func TestReadYourWritesThroughEveryWritePath(t *testing.T) {
 		st.Reader(ctx).Raw(`SELECT MAX(id) FROM improvements`).Scan(&review)
 	}, func(b, f figures) string { return want("in review", f.review, b.review+1) })
 	step("meeting decision", func() {
-		res := c.postForm("/steering/meetings", url.Values{"held_on": {time.Now().Format(time.DateOnly)}, "title": {"Weekly"},
+		res := c.postForm("/steering/meetings", url.Values{"held_on": {time.Now().In(modeltest.Copenhagen).Format(time.DateOnly)}, "title": {"Weekly"},
 			"attendees": {fmt.Sprint(me.ID)}})
 		ok(res, http.StatusSeeOther)
 		m, err := st.MeetingByID(ctx, mustID(t, res.Header().Get("Location"), "/steering/meetings/"))
