@@ -83,8 +83,9 @@ func (s *Store) NPSTrend(ctx context.Context, firstYear, lastYear int) (models.N
 			return trend{months, targets, new(models.Drawings)}, err
 		},
 		unchanged(func(_ context.Context, _ trend, since []ownWrite) bool {
-			// A day more covers a month's first day drawn in another zone.
-			return allFrom(since, time.Date(now.Year(), now.Month(), 2, 0, 0, 0, 0, s.Location))
+			// The rollup's months are of received_on, the day in s.Location: feedback
+			// received from this month's first midnight there counts in this month.
+			return allFrom(since, time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.Location))
 		}))
 	if err != nil {
 		return models.NPSHistory{}, err

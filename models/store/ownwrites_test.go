@@ -117,11 +117,12 @@ func TestKeptPagesOutliveOwnWritesThatCannotChangeThem(t *testing.T) {
 		create(me, "phone", 9, "Fin service", inPeriod)
 		kept := report()
 		create(other, "phone", 2, "Dårlig service", inPeriod)
-		create(me, "phone", 2, "Stadig dårlig", soon) // received after the period
+		create(me, "phone", 2, "Stadig dårlig", soon)                    // received after the period
+		create(me, "phone", 2, "Dårlig igen", p.End.Add(30*time.Minute)) // the next period's first half hour, still the period's last day in UTC
 		if got := report(); got != kept {
 			t.Fatalf("the report of %s was computed again after an own feedback received later: %+v, kept %+v", p, got, kept)
 		}
-		create(me, "phone", 10, "Meget fin service", inPeriod)
+		create(me, "phone", 10, "Meget fin service", p.End.Add(-5*time.Minute))
 		if got := report(); got.Promoters != kept.Promoters+1 || got.Detractors != kept.Detractors+1 {
 			t.Fatalf("report %+v after the reader's own feedback in the period, want one promoter and one detractor more than %+v", got, kept)
 		}
@@ -322,5 +323,47 @@ func TestNPSTrendPastMonthsOutliveOwnFeedbackOfThisMonth(t *testing.T) {
 	write(here, 9, lastMonth)
 	if gotMay, _ = counts(); gotMay.Promoters != may.Promoters+1 || gotMay.Detractors != may.Detractors+1 {
 		t.Fatalf("May %+v after the reader's own feedback in it, want one promoter and one detractor more than %+v", gotMay, may)
+	}
+}
+
+// On a month's first day the months before it still outlive the reader's feedback
+// received since midnight in TIME_ZONE (still the day before in UTC), and not their
+// feedback received in the last minutes of the month before.
+func TestNPSTrendPastMonthsOutliveOwnFeedbackOfAMonthsFirstHours(t *testing.T) {
+	ctx := context.Background()
+	here, there := twoInstances(t)
+	now := time.Date(2026, time.June, 1, 1, 30, 0, 0, modeltest.Copenhagen)
+	here.Now, there.Now = func() time.Time { return now }, func() time.Time { return now }
+	me := modeltest.User(t, here, "me@example.com", models.RoleAmbassador)
+	as := store.ForUser(ctx, me.ID)
+	counts := func() (may, june models.NPSCounts) {
+		t.Helper()
+		h, err := here.NPSTrend(as, 2026, 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.Months[time.May-1].NPSCounts, h.Months[time.June-1].NPSCounts
+	}
+	write := func(s *store.Store, nps int, at time.Time) {
+		t.Helper()
+		if _, err := s.CreateFeedback(as, models.NewFeedback{Channel: "web", NPS: score(nps), Comment: "Trend", ReceivedAt: at}, me); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lastMonth := time.Date(2026, time.May, 20, 12, 0, 0, 0, modeltest.Copenhagen)
+	write(here, 9, lastMonth)
+	may, june := counts()
+	write(there, 1, lastMonth)                                                       // unseen here until the figures expire
+	write(here, 10, time.Date(2026, time.June, 1, 0, 5, 0, 0, modeltest.Copenhagen)) // 31 May 22:05 UTC
+	gotMay, gotJune := counts()
+	if gotMay != may {
+		t.Fatalf("May's figures were computed again after an own feedback of 1 June 00:05: %+v, kept %+v", gotMay, may)
+	}
+	if gotJune.Promoters != june.Promoters+1 {
+		t.Fatalf("June's promoters %d after the reader's own of 1 June 00:05, want %d", gotJune.Promoters, june.Promoters+1)
+	}
+	write(here, 9, time.Date(2026, time.May, 31, 23, 55, 0, 0, modeltest.Copenhagen))
+	if gotMay, _ = counts(); gotMay.Promoters != may.Promoters+1 || gotMay.Detractors != may.Detractors+1 {
+		t.Fatalf("May %+v after the reader's feedback of 31 May 23:55, want one promoter and one detractor more than %+v", gotMay, may)
 	}
 }

@@ -282,9 +282,9 @@ func (s *Store) Report(ctx context.Context, p models.Period) (*models.Report, er
 	key := fmt.Sprintf("report %v %s", p, s.now().Truncate(time.Minute).Format(time.RFC3339))
 	return cachedJudged(ctx, s, &s.aggs, key, aggregateTTL, func(ctx context.Context) (*models.Report, error) { return s.report(ctx, p) },
 		unchanged(func(_ context.Context, _ *models.Report, since []ownWrite) bool {
-			// Every figure of a report counts feedback received up to the period's end
-			// (and their follow-ups); a day more covers a day drawn in another zone.
-			return allFrom(since, p.End.Add(24*time.Hour))
+			// Every figure of a report counts feedback received before the period's end
+			// (and their follow-ups), midnight in s.Location like the rollups' days.
+			return allFrom(since, p.End)
 		}))
 }
 
