@@ -21,7 +21,8 @@ func implementedOn(given *time.Time, now time.Time, loc *time.Location) time.Tim
 // ImprovementImpact compares the NPS of the touchpoints of an implemented
 // improvement's linked feedback in the days before and after it was implemented, from
 // the daily rollup. It is refused with ErrNotAllowed for an improvement that is not
-// implemented.
+// implemented. It is kept like a report: feedback received after the last day it
+// compares, which is nearly all the team writes once that day has passed, leaves it.
 func (s *Store) ImprovementImpact(ctx context.Context, imp *models.Improvement, days int) (*models.Impact, error) {
 	if days <= 0 {
 		days = models.DefaultImpactDays
@@ -31,15 +32,30 @@ func (s *Store) ImprovementImpact(ctx context.Context, imp *models.Improvement, 
 	if imp.Status != models.StatusImplemented || !ok {
 		return nil, fmt.Errorf("models: improvement %d is not implemented: %w", imp.ID, models.ErrNotAllowed)
 	}
+	_, _, _, at := models.ImpactWindows(day, days)
+	end := time.Date(at.Year(), at.Month(), at.Day(), 0, 0, 0, 0, s.Location) // at is a day in s.Location
+	key := fmt.Sprintf("impact %d from %s for %d days", imp.ID, day.Format(time.DateOnly), days)
+	kept, err := cachedJudged(ctx, s, &s.aggs, key, aggregateTTL,
+		func(ctx context.Context) (*models.Impact, error) { return s.improvementImpact(ctx, imp.ID, day, days) },
+		unchanged(func(_ context.Context, _ *models.Impact, since []ownWrite) bool { return allFrom(since, end) }))
+	if err != nil {
+		return nil, err
+	}
+	out := *kept // shared with other readers: only this copy's Partial is set
+	out.Partial = at.After(models.LocalDate(s.now(), s.Location))
+	return &out, nil
+}
+
+func (s *Store) improvementImpact(ctx context.Context, id int64, day time.Time, days int) (*models.Impact, error) {
 	db := s.r.WithContext(ctx)
 	var tps []int64
 	err := db.Raw(`SELECT DISTINCT f.touchpoint_id FROM improvement_feedback l JOIN feedback f ON f.id = l.feedback_id
-		WHERE l.improvement_id = ? AND f.touchpoint_id IS NOT NULL ORDER BY f.touchpoint_id`, imp.ID).Scan(&tps).Error
+		WHERE l.improvement_id = ? AND f.touchpoint_id IS NOT NULL ORDER BY f.touchpoint_id`, id).Scan(&tps).Error
 	if err != nil {
-		return nil, fmt.Errorf("models: impact of %d: touchpoints: %w", imp.ID, err)
+		return nil, fmt.Errorf("models: impact of %d: touchpoints: %w", id, err)
 	}
 	bf, _, af, at := models.ImpactWindows(day, days) // before ends where after starts
-	out := &models.Impact{ImplementedOn: day, Days: days, Partial: at.After(models.LocalDate(s.now(), s.Location))}
+	out := &models.Impact{ImplementedOn: day, Days: days}
 	if len(tps) == 0 {
 		return out, nil
 	}
@@ -53,7 +69,7 @@ func (s *Store) ImprovementImpact(ctx context.Context, imp *models.Improvement, 
 		WHERE touchpoint_id IN ? AND day >= ? AND day < ? GROUP BY 1, 2`,
 		af, tps, bf, at).Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("models: impact of %d: %w", imp.ID, err)
+		return nil, fmt.Errorf("models: impact of %d: %w", id, err)
 	}
 	names, err := s.refNames(ctx, models.RefTouchpoints)
 	if err != nil {

@@ -367,3 +367,52 @@ func TestNPSTrendPastMonthsOutliveOwnFeedbackOfAMonthsFirstHours(t *testing.T) {
 		t.Fatalf("May %+v after the reader's feedback of 31 May 23:55, want one promoter and one detractor more than %+v", gotMay, may)
 	}
 }
+
+// An improvement's impact outlives the reader's own feedback received after the last day
+// it compares, and counts at once their feedback received within it; whether the
+// comparison is still partial follows the clock, not the kept figures.
+func TestImpactOutlivesOwnFeedbackReceivedAfterItsDays(t *testing.T) {
+	ctx := context.Background()
+	here, there := twoInstances(t)
+	now := time.Date(2026, time.June, 15, 12, 0, 0, 0, modeltest.Copenhagen)
+	here.Now, there.Now = func() time.Time { return now }, func() time.Time { return now }
+	me := modeltest.User(t, here, "me@example.com", models.RoleSteering, models.RoleAmbassador)
+	as := store.ForUser(ctx, me.ID)
+	write := func(s *store.Store, nps int, at time.Time) *models.Feedback {
+		t.Helper()
+		f, err := s.CreateFeedback(as, models.NewFeedback{Channel: "web", Touchpoint: "mobile_app", NPS: score(nps),
+			Comment: "Appen", ReceivedAt: at}, me)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	linked := write(here, 2, time.Date(2026, time.April, 10, 12, 0, 0, 0, modeltest.Copenhagen))
+	// Implemented on 1 May: 30 days compared on each side, the last on 30 May.
+	imp := implement(t, here, me, "Stay signed in", models.EffortXS, "", time.Date(2026, time.May, 1, 12, 0, 0, 0, modeltest.Copenhagen), linked.ID)
+	impact := func() *models.Impact {
+		t.Helper()
+		got, err := here.ImprovementImpact(as, imp, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	kept := impact()
+	write(there, 10, time.Date(2026, time.May, 10, 12, 0, 0, 0, modeltest.Copenhagen)) // unseen here until the figures expire
+	write(here, 10, time.Date(2026, time.May, 31, 0, 5, 0, 0, modeltest.Copenhagen))   // 30 May 22:05 UTC, after the last day
+	if got := impact(); got.Total != kept.Total {
+		t.Fatalf("the impact was computed again after an own feedback received after its days: %+v, kept %+v", got.Total, kept.Total)
+	}
+	write(here, 9, time.Date(2026, time.May, 30, 23, 55, 0, 0, modeltest.Copenhagen))
+	if got := impact(); got.Total.After.Promoters != kept.Total.After.Promoters+2 || got.Total.Before != kept.Total.Before {
+		t.Fatalf("after the reader's own feedback of 30 May 23:55: %+v, want two promoters more after than %+v", got.Total, kept.Total)
+	}
+	if impact().Partial {
+		t.Fatal("a comparison whose days have all passed is partial")
+	}
+	now = time.Date(2026, time.May, 20, 12, 0, 0, 0, modeltest.Copenhagen)
+	if !impact().Partial {
+		t.Fatal("on 20 May the comparison up to 30 May is not partial")
+	}
+}
