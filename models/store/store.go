@@ -233,22 +233,10 @@ func (s *Store) openSQLite(path string, opt Options) error {
 			"&_pragma=synchronous(" + synchronous + ")&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(10000)" +
 			"&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate&_time_format=sqlite"
 	}
-	// mmap_size, readers only: a WAL reader drops its whole page cache when it starts
-	// reading after any other connection committed, so under a team's steady writes
-	// every page read again its pages with a read call each (5% of the server's CPU
-	// under the soak's mixed load). Mapped, the file's pages come from the operating
-	// system's cache without a call or a copy; pages still in the WAL are read as
-	// before. 2 GiB is SQLite's ceiling. The writer keeps plain reads, so a write never
-	// goes through a mapping.
-	const readerMapping = "&_pragma=mmap_size(2147418112)"
-	open := func(conns int, reader bool) (*gorm.DB, error) {
+	open := func(conns int, synchronous string, prepare bool) (*gorm.DB, error) {
 		cfg := gormConfig(opt)
-		cfg.PrepareStmt, cfg.PrepareStmtMaxSize = reader, 512
-		d := dsn("FULL")
-		if reader {
-			d = dsn("NORMAL") + readerMapping
-		}
-		db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: d}), cfg)
+		cfg.PrepareStmt, cfg.PrepareStmtMaxSize = prepare, 512
+		db, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: "sqlite", DSN: dsn(synchronous)}), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("models: open sqlite: %w", err)
 		}
@@ -267,10 +255,10 @@ func (s *Store) openSQLite(path string, opt Options) error {
 	// write then stopped until a request timed out. Readers run no transactions, so
 	// each holds its connection for one statement only and never waits on another.
 	var err error
-	if s.w, err = open(1, false); err != nil {
+	if s.w, err = open(1, "FULL", false); err != nil {
 		return err
 	}
-	if s.r, err = open(opt.ReadPool, true); err != nil {
+	if s.r, err = open(opt.ReadPool, "NORMAL", true); err != nil {
 		return err
 	}
 	s.dialect = SQLite

@@ -204,36 +204,3 @@ func TestWriterStatementPreparedByAWaiterDoesNotStopTheTransaction(t *testing.T)
 		}
 	}
 }
-
-// On SQLite the writer syncs every commit (an answered write survives a power cut) and
-// reads the file as usual, while the readers map it: they drop their page cache after
-// every commit of another connection, and mapped they find their pages again without a
-// read call each.
-func TestSQLiteWriterSyncsEachCommitAndReadersMapTheFile(t *testing.T) {
-	s := modeltest.Open(t)
-	if s.Dialect() != store.SQLite {
-		return // PostgreSQL's durability and caching are the server's
-	}
-	ctx := context.Background()
-	pragma := func(db *gorm.DB, name string) int64 {
-		t.Helper()
-		var v int64
-		if err := db.Raw("PRAGMA " + name).Scan(&v).Error; err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	const full, normal = 2, 1
-	if got := pragma(s.Writer(ctx), "synchronous"); got != full {
-		t.Errorf("writer synchronous = %d, want FULL", got)
-	}
-	if got := pragma(s.Writer(ctx), "mmap_size"); got != 0 {
-		t.Errorf("writer mmap_size = %d, want 0", got)
-	}
-	if got := pragma(s.Reader(ctx), "synchronous"); got != normal {
-		t.Errorf("reader synchronous = %d, want NORMAL", got)
-	}
-	if got := pragma(s.Reader(ctx), "mmap_size"); got < 1<<30 {
-		t.Errorf("reader mmap_size = %d, want the file mapped", got)
-	}
-}
