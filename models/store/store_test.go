@@ -204,3 +204,28 @@ func TestWriterStatementPreparedByAWaiterDoesNotStopTheTransaction(t *testing.T)
 		}
 	}
 }
+
+// On SQLite the writer syncs every commit, so an answered write survives a power cut
+// (README, "What a 201 survives"); the readers never commit.
+func TestSQLiteWriterSyncsEachCommit(t *testing.T) {
+	s := modeltest.Open(t)
+	if s.Dialect() != store.SQLite {
+		return // PostgreSQL's durability is the server's
+	}
+	ctx := context.Background()
+	synchronous := func(db *gorm.DB) int64 {
+		t.Helper()
+		var v int64
+		if err := db.Raw("PRAGMA synchronous").Scan(&v).Error; err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	const full, normal = 2, 1
+	if got := synchronous(s.Writer(ctx)); got != full {
+		t.Errorf("writer synchronous = %d, want FULL", got)
+	}
+	if got := synchronous(s.Reader(ctx)); got != normal {
+		t.Errorf("reader synchronous = %d, want NORMAL", got)
+	}
+}
