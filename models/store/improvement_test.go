@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,5 +111,57 @@ func TestTransitionChecksVersionRulesAndRoles(t *testing.T) {
 	hist, _ := s.History(ctx, "improvement", big.ID)
 	if len(hist) < 2 || hist[len(hist)-1].FromValue != "review" || hist[len(hist)-1].ToValue != "approved" || hist[len(hist)-1].User == nil {
 		t.Fatalf("history: %+v", hist)
+	}
+}
+
+// History lists one record's entries oldest first, each with who made it (never their
+// password hash), and the system's entries without anyone.
+func TestHistoryNamesWhoMadeEachEntry(t *testing.T) {
+	s := modeltest.Open(t)
+	ctx := context.Background()
+	st := modeltest.User(t, s, "styregruppe@example.com", models.RoleSteering, models.RoleQuickWin)
+	imp, err := s.CreateImprovement(ctx, models.NewImprovement{Title: "Kortere kø", Impact: 3, Effort: models.EffortXS}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.CreateImprovement(ctx, models.NewImprovement{Title: "Anden sag", Impact: 2, Effort: models.EffortS}, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = s.TransitionImprovement(ctx, imp.ID, models.TransitionInput{To: models.StatusInProgress, Version: imp.Version}, st); err != nil {
+		t.Fatal(err)
+	}
+	hist, err := s.History(ctx, "improvement", imp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 2 {
+		t.Fatalf("%d entries, want the creation and the move: %+v", len(hist), hist)
+	}
+	created, moved := hist[0], hist[1]
+	if created.ID >= moved.ID || created.Action != "created" || created.Entity != "improvement" || created.EntityID != imp.ID ||
+		moved.ToValue != string(models.StatusInProgress) || moved.CreatedAt.IsZero() {
+		t.Errorf("entries %+v, want the creation of %d, then the move", hist, imp.ID)
+	}
+	for _, e := range hist {
+		if e.User == nil || e.User.ID != st.ID || e.User.Name != st.Name || e.User.Email != st.Email || e.User.PasswordHash != "" {
+			t.Errorf("%s by %+v, want %s's id, name and address only", e.Action, e.User, st.Email)
+		}
+	}
+	if h, _ := s.History(ctx, "improvement", other.ID); len(h) != 1 {
+		t.Errorf("the other improvement's history holds %d entries, want its creation only", len(h))
+	}
+
+	// An operator's import (tracker import feedback) is made by no one.
+	res, err := s.ImportFeedback(ctx, strings.NewReader("received_at,channel,nps,comment\n2026-03-02,phone,4,Lang kø\n"), models.ImportOptions{})
+	if err != nil || res.Created != 1 {
+		t.Fatalf("import: %+v, %v", res, err)
+	}
+	var id int64
+	if err := s.Reader(ctx).Raw("SELECT MAX(id) FROM feedback").Scan(&id).Error; err != nil {
+		t.Fatal(err)
+	}
+	if h, err := s.History(ctx, "feedback", id); err != nil || len(h) != 1 || h[0].Action != "imported" || h[0].User != nil || h[0].UserID != nil {
+		t.Errorf("imported feedback's history %+v, %v: want one entry by no one", h, err)
 	}
 }
