@@ -46,6 +46,13 @@ func (s *Store) ImprovementImpact(ctx context.Context, imp *models.Improvement, 
 	return &out, nil
 }
 
+// impactRowsSQL sums the daily rollup of touchpoints (?) from a day to a day, split at
+// the implementation day (the first ?); it reads feedback_daily_touchpoint (migration
+// 00029), only the touchpoints' rows.
+const impactRowsSQL = `SELECT touchpoint_id, day >= ? AS is_after, SUM(promoters) AS promoters, SUM(passives) AS passives,
+	SUM(detractors) AS detractors FROM feedback_daily
+	WHERE touchpoint_id IN ? AND day >= ? AND day < ? GROUP BY 1, 2`
+
 func (s *Store) improvementImpact(ctx context.Context, id int64, day time.Time, days int) (*models.Impact, error) {
 	db := s.r.WithContext(ctx)
 	var tps []int64
@@ -64,10 +71,7 @@ func (s *Store) improvementImpact(ctx context.Context, id int64, day time.Time, 
 		IsAfter                         bool
 		Promoters, Passives, Detractors int
 	}
-	err = db.Raw(`SELECT touchpoint_id, day >= ? AS is_after, SUM(promoters) AS promoters, SUM(passives) AS passives,
-		SUM(detractors) AS detractors FROM feedback_daily
-		WHERE touchpoint_id IN ? AND day >= ? AND day < ? GROUP BY 1, 2`,
-		af, tps, bf, at).Scan(&rows).Error
+	err = db.Raw(impactRowsSQL, af, tps, bf, at).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: impact of %d: %w", id, err)
 	}

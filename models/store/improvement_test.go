@@ -165,3 +165,21 @@ func TestHistoryNamesWhoMadeEachEntry(t *testing.T) {
 		t.Errorf("imported feedback's history %+v, %v: want one entry by no one", h, err)
 	}
 }
+
+// An improvement's impact reads the daily rollup of its touchpoints only, by the index
+// that starts with the touchpoint, not every touchpoint's days around it.
+func TestImpactReadsItsTouchpointsRowsOnly(t *testing.T) {
+	s := modeltest.Open(t)
+	if s.Dialect() != store.SQLite {
+		return // PostgreSQL plans by its own statistics
+	}
+	for _, tps := range [][]int64{{3}, {1, 5, 8}} {
+		plan, err := s.ImpactRowsPlan(context.Background(), tps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(plan, "feedback_daily_touchpoint") {
+			t.Errorf("touchpoints %v: plan %q does not use feedback_daily_touchpoint", tps, plan)
+		}
+	}
+}
