@@ -285,86 +285,60 @@ func TestOwnFeedbackMergesAsAComputationListsIt(t *testing.T) {
 
 // The NPS trend's months before this one outlive the reader's own feedback received
 // this month, which still counts in this month's at once; their own feedback received in
-// an earlier month brings the earlier months afresh.
+// an earlier month brings the earlier months afresh. On a month's first day "this month"
+// begins at midnight in TIME_ZONE, while UTC still has the day before.
 func TestNPSTrendPastMonthsOutliveOwnFeedbackOfThisMonth(t *testing.T) {
-	ctx := context.Background()
-	here, there := twoInstances(t)
-	now := time.Date(2026, time.June, 15, 12, 0, 0, 0, modeltest.Copenhagen)
-	here.Now, there.Now = func() time.Time { return now }, func() time.Time { return now }
-	me := modeltest.User(t, here, "me@example.com", models.RoleAmbassador)
-	as := store.ForUser(ctx, me.ID)
-	lastMonth := time.Date(2026, time.May, 15, 12, 0, 0, 0, modeltest.Copenhagen)
-	counts := func() (may, june models.NPSCounts) {
-		t.Helper()
-		h, err := here.NPSTrend(as, 2026, 2026)
-		months := h.Months
-		if err != nil {
-			t.Fatal(err)
-		}
-		return months[time.May-1].NPSCounts, months[time.June-1].NPSCounts
+	cph := func(month time.Month, day, hour, minute int) time.Time {
+		return time.Date(2026, month, day, hour, minute, 0, 0, modeltest.Copenhagen)
 	}
-	write := func(s *store.Store, nps int, at time.Time) {
-		t.Helper()
-		if _, err := s.CreateFeedback(as, models.NewFeedback{Channel: "web", NPS: score(nps), Comment: "Trend", ReceivedAt: at}, me); err != nil {
-			t.Fatal(err)
-		}
+	tests := []struct {
+		name string
+		// now is the clock; thisMonth and lastMonth are when the reader's own feedback of
+		// June and of May was received.
+		now, thisMonth, lastMonth time.Time
+	}{
+		{"mid-month", cph(time.June, 15, 12, 0), cph(time.June, 15, 12, 0), cph(time.May, 15, 12, 0)},
+		{"a month's first hours", cph(time.June, 1, 1, 30), cph(time.June, 1, 0, 5), cph(time.May, 31, 23, 55)},
 	}
-	write(here, 9, lastMonth)
-	may, june := counts()
-	write(there, 1, lastMonth) // unseen here until the figures expire
-	write(here, 10, now)
-	gotMay, gotJune := counts()
-	if gotMay != may {
-		t.Fatalf("May's figures were computed again after an own feedback of June: %+v, kept %+v", gotMay, may)
-	}
-	if gotJune.Promoters != june.Promoters+1 {
-		t.Fatalf("June's promoters %d after the reader's own, want %d", gotJune.Promoters, june.Promoters+1)
-	}
-	write(here, 9, lastMonth)
-	if gotMay, _ = counts(); gotMay.Promoters != may.Promoters+1 || gotMay.Detractors != may.Detractors+1 {
-		t.Fatalf("May %+v after the reader's own feedback in it, want one promoter and one detractor more than %+v", gotMay, may)
-	}
-}
-
-// On a month's first day the months before it still outlive the reader's feedback
-// received since midnight in TIME_ZONE (still the day before in UTC), and not their
-// feedback received in the last minutes of the month before.
-func TestNPSTrendPastMonthsOutliveOwnFeedbackOfAMonthsFirstHours(t *testing.T) {
-	ctx := context.Background()
-	here, there := twoInstances(t)
-	now := time.Date(2026, time.June, 1, 1, 30, 0, 0, modeltest.Copenhagen)
-	here.Now, there.Now = func() time.Time { return now }, func() time.Time { return now }
-	me := modeltest.User(t, here, "me@example.com", models.RoleAmbassador)
-	as := store.ForUser(ctx, me.ID)
-	counts := func() (may, june models.NPSCounts) {
-		t.Helper()
-		h, err := here.NPSTrend(as, 2026, 2026)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return h.Months[time.May-1].NPSCounts, h.Months[time.June-1].NPSCounts
-	}
-	write := func(s *store.Store, nps int, at time.Time) {
-		t.Helper()
-		if _, err := s.CreateFeedback(as, models.NewFeedback{Channel: "web", NPS: score(nps), Comment: "Trend", ReceivedAt: at}, me); err != nil {
-			t.Fatal(err)
-		}
-	}
-	lastMonth := time.Date(2026, time.May, 20, 12, 0, 0, 0, modeltest.Copenhagen)
-	write(here, 9, lastMonth)
-	may, june := counts()
-	write(there, 1, lastMonth)                                                       // unseen here until the figures expire
-	write(here, 10, time.Date(2026, time.June, 1, 0, 5, 0, 0, modeltest.Copenhagen)) // 31 May 22:05 UTC
-	gotMay, gotJune := counts()
-	if gotMay != may {
-		t.Fatalf("May's figures were computed again after an own feedback of 1 June 00:05: %+v, kept %+v", gotMay, may)
-	}
-	if gotJune.Promoters != june.Promoters+1 {
-		t.Fatalf("June's promoters %d after the reader's own of 1 June 00:05, want %d", gotJune.Promoters, june.Promoters+1)
-	}
-	write(here, 9, time.Date(2026, time.May, 31, 23, 55, 0, 0, modeltest.Copenhagen))
-	if gotMay, _ = counts(); gotMay.Promoters != may.Promoters+1 || gotMay.Detractors != may.Detractors+1 {
-		t.Fatalf("May %+v after the reader's feedback of 31 May 23:55, want one promoter and one detractor more than %+v", gotMay, may)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			here, there := twoInstances(t)
+			here.Now, there.Now = func() time.Time { return tt.now }, func() time.Time { return tt.now }
+			me := modeltest.User(t, here, "me@example.com", models.RoleAmbassador)
+			as := store.ForUser(ctx, me.ID)
+			counts := func() (may, june models.NPSCounts) {
+				t.Helper()
+				h, err := here.NPSTrend(as, 2026, 2026)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return h.Months[time.May-1].NPSCounts, h.Months[time.June-1].NPSCounts
+			}
+			write := func(s *store.Store, nps int, at time.Time) {
+				t.Helper()
+				if _, err := s.CreateFeedback(as, models.NewFeedback{Channel: "web", NPS: score(nps), Comment: "Trend", ReceivedAt: at}, me); err != nil {
+					t.Fatal(err)
+				}
+			}
+			earlyMay := cph(time.May, 10, 12, 0)
+			write(here, 9, earlyMay)
+			may, june := counts()
+			write(there, 1, earlyMay) // unseen here until the figures expire
+			write(here, 10, tt.thisMonth)
+			gotMay, gotJune := counts()
+			if gotMay != may {
+				t.Fatalf("May's figures were computed again after an own feedback of %v: %+v, kept %+v", tt.thisMonth, gotMay, may)
+			}
+			if gotJune.Promoters != june.Promoters+1 {
+				t.Fatalf("June's promoters %d after the reader's own of %v, want %d", gotJune.Promoters, tt.thisMonth, june.Promoters+1)
+			}
+			write(here, 9, tt.lastMonth)
+			if gotMay, _ = counts(); gotMay.Promoters != may.Promoters+1 || gotMay.Detractors != may.Detractors+1 {
+				t.Fatalf("May %+v after the reader's own feedback of %v, want one promoter and one detractor more than %+v",
+					gotMay, tt.lastMonth, may)
+			}
+		})
 	}
 }
 
