@@ -77,7 +77,7 @@ func TooFewToTell(before, after NPSCounts) bool {
 type Impact struct {
 	ImplementedOn time.Time
 	Days          int
-	// Total sums the touchpoints; ByTouchpoint has one row each, by name.
+	// Total sums the touchpoints; ByTouchpoint has one row each, in the order of their ids.
 	Total        ImpactRow
 	ByTouchpoint []ImpactRow
 	// Partial is true while the after window has not ended yet.
