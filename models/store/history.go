@@ -27,28 +27,36 @@ func record(tx *gorm.DB, at time.Time, entity string, id int64, by *models.User,
 // The API's improvement reads it on every call (the soak's most frequent request), so
 // it is one statement scanned by hand: GORM's preload took two, through reflection.
 func (s *Store) History(ctx context.Context, entity string, id int64) ([]models.HistoryEntry, error) {
-	rows, err := s.r.WithContext(ctx).Raw(`SELECT h.id, h.user_id, h.action, h.field, h.from_value, h.to_value, h.note,
-		h.created_at, u.name, u.email FROM history h LEFT JOIN users u ON u.id = h.user_id
-		WHERE h.entity = ? AND h.entity_id = ? ORDER BY h.id`, entity, id).Rows()
+	out, err := s.historyEntries(ctx, "h.entity = ? AND h.entity_id = ? ORDER BY h.id", entity, id)
 	if err != nil {
 		return nil, fmt.Errorf("models: history of %s %d: %w", entity, id, err)
+	}
+	return out, nil
+}
+
+// historyEntries reads the history entries that cond (a condition on history h, with
+// its order and limit, written in code) selects, each with its author's id, name and
+// e-mail address, in one statement.
+func (s *Store) historyEntries(ctx context.Context, cond string, args ...any) ([]models.HistoryEntry, error) {
+	rows, err := s.r.WithContext(ctx).Raw(`SELECT h.id, h.entity, h.entity_id, h.user_id, h.action, h.field, h.from_value,
+		h.to_value, h.note, h.created_at, u.name, u.email FROM history h LEFT JOIN users u ON u.id = h.user_id
+		WHERE `+cond, args...).Rows()
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []models.HistoryEntry
 	for rows.Next() {
-		e := models.HistoryEntry{Entity: entity, EntityID: id}
+		var e models.HistoryEntry
 		var name, email sql.NullString
-		if err := rows.Scan(&e.ID, &e.UserID, &e.Action, &e.Field, &e.FromValue, &e.ToValue, &e.Note, &e.CreatedAt,
-			&name, &email); err != nil {
-			return nil, fmt.Errorf("models: history of %s %d: %w", entity, id, err)
+		if err := rows.Scan(&e.ID, &e.Entity, &e.EntityID, &e.UserID, &e.Action, &e.Field, &e.FromValue, &e.ToValue,
+			&e.Note, &e.CreatedAt, &name, &email); err != nil {
+			return nil, err
 		}
 		if e.UserID != nil && name.Valid {
 			e.User = &models.User{ID: *e.UserID, Name: name.String, Email: email.String}
 		}
 		out = append(out, e)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("models: history of %s %d: %w", entity, id, err)
-	}
-	return out, nil
+	return out, rows.Err()
 }

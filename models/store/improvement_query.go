@@ -136,9 +136,7 @@ func (s *Store) Timeline(ctx context.Context, id int64) ([]models.HistoryEntry, 
 	if err != nil {
 		return nil, err
 	}
-	var out []models.HistoryEntry
-	err = s.r.WithContext(ctx).Preload("User").Where("entity = ? AND entity_id IN ?", "improvement", ids).
-		Order("created_at, id").Find(&out).Error
+	out, err := s.historyEntries(ctx, "h.entity = ? AND h.entity_id IN ? ORDER BY h.created_at, h.id", "improvement", ids)
 	if err != nil {
 		return nil, fmt.Errorf("models: timeline of %d: %w", id, err)
 	}

@@ -328,10 +328,11 @@ func (s *Store) scrubErased(ctx context.Context, values []string) error {
 
 // PrivacyLog lists the latest erasures and retention runs, newest first.
 func (s *Store) PrivacyLog(ctx context.Context, limit int) ([]models.PrivacyLogEntry, error) {
-	var out []models.HistoryEntry
-	err := s.r.WithContext(ctx).Preload("User").Where("entity = ? AND entity_id = 0", "privacy").
-		Order("id DESC").Limit(limit).Find(&out).Error
-	return out, err
+	out, err := s.historyEntries(ctx, "h.entity = ? AND h.entity_id = 0 ORDER BY h.id DESC LIMIT ?", "privacy", limit)
+	if err != nil {
+		return nil, fmt.Errorf("models: privacy log: %w", err)
+	}
+	return out, nil
 }
 
 // PersonalDataStats counts the feedback that still holds personal data and the oldest
