@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -20,14 +19,5 @@ const UserColumns = userColumns
 // ImpactRowsPlan is SQLite's plan for the impact's rollup rows of touchpoints.
 func (s *Store) ImpactRowsPlan(ctx context.Context, touchpoints []int64) (string, error) {
 	day := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	var rows []struct {
-		Detail string
-	}
-	err := s.r.WithContext(ctx).Raw("EXPLAIN QUERY PLAN "+impactRowsSQL, day, touchpoints, day.AddDate(0, 0, -90), day.AddDate(0, 0, 90)).
-		Scan(&rows).Error
-	var plan []string
-	for _, r := range rows {
-		plan = append(plan, r.Detail)
-	}
-	return strings.Join(plan, "; "), err
+	return s.plan(ctx, impactRowsSQL, day, touchpoints, day.AddDate(0, 0, -90), day.AddDate(0, 0, 90))
 }

@@ -14,19 +14,16 @@ import (
 func (s *Store) FeedbackListPlan(ctx context.Context, f models.FeedbackFilter, after models.Cursor, limit int) (string, error) {
 	stmt := s.listQuery(s.r.WithContext(ctx).Session(&gorm.Session{DryRun: true}), f, after, limit).
 		Find(&[]models.Feedback{}).Statement
-	rows, err := s.r.WithContext(ctx).Raw("EXPLAIN QUERY PLAN "+stmt.SQL.String(), stmt.Vars...).Rows()
-	if err != nil {
-		return "", err
+	return s.plan(ctx, stmt.SQL.String(), stmt.Vars...)
+}
+
+// plan is SQLite's plan for query, its steps joined by "; ".
+func (s *Store) plan(ctx context.Context, query string, vars ...any) (string, error) {
+	var steps []struct{ Detail string }
+	err := s.r.WithContext(ctx).Raw("EXPLAIN QUERY PLAN "+query, vars...).Scan(&steps).Error
+	details := make([]string, len(steps))
+	for i, st := range steps {
+		details[i] = st.Detail
 	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			return "", err
-		}
-		lines = append(lines, detail)
-	}
-	return strings.Join(lines, "; "), rows.Err()
+	return strings.Join(details, "; "), err
 }
