@@ -21,3 +21,7 @@ func (s *Store) ImpactRowsPlan(ctx context.Context, touchpoints []int64) (string
 	day := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	return s.plan(ctx, impactRowsSQL, day, touchpoints, day.AddDate(0, 0, -90), day.AddDate(0, 0, 90))
 }
+
+// SetCommitEvery makes a bulk load commit after every n rows (at least one statement's
+// worth), so a small load spans several transactions.
+func (fb *FeedbackBulk) SetCommitEvery(n int) { fb.b.CommitEvery = n }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,29 +25,43 @@ var feedbackInsertTriggers = []string{"feedback_fts_insert", "feedback_tri_inser
 // from their own stored definitions. Both happen in the caller's transaction, so no
 // other connection ever sees the table without them: a rollback (or a crash) restores
 // them with everything else. Every trigger must exist: a batch must not skip work no
-// trigger would have done.
-func suspendTriggers(tx *gorm.DB, names []string) (restore func() error, err error) {
-	var defs []struct{ Name, SQL string }
-	if err := tx.Raw("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ?", names).
-		Scan(&defs).Error; err != nil {
+// trigger would have done. tx is the database/sql transaction (under a GORM one, see
+// sqlTxOf), so the write log never sees the schema statements, which change no figure.
+func suspendTriggers(ctx context.Context, tx *sql.Tx, names []string) (restore func() error, err error) {
+	args := make([]any, len(names))
+	for i, n := range names {
+		args[i] = n
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?"+
+		strings.Repeat(", ?", len(names)-1)+")", args...)
+	if err != nil {
+		return nil, fmt.Errorf("models: read triggers: %w", err)
+	}
+	var defs []struct{ name, sql string }
+	for rows.Next() {
+		var d struct{ name, sql string }
+		if err := rows.Scan(&d.name, &d.sql); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("models: read triggers: %w", err)
+		}
+		defs = append(defs, d)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return nil, fmt.Errorf("models: read triggers: %w", err)
 	}
 	if len(defs) != len(names) {
 		return nil, fmt.Errorf("models: suspend triggers: found %d of %d (%s)", len(defs), len(names), strings.Join(names, ", "))
 	}
-	// Schema statements change no figure: they must not make the write log drop
-	// every cache (it would read them as writes to an unknown table).
-	ddl := tx.WithContext(context.WithValue(tx.Statement.Context, quietKey{}, true))
 	for _, d := range defs {
 		// The name comes from sqlite_master and was listed in code.
-		if err := ddl.Exec(`DROP TRIGGER "` + d.Name + `"`).Error; err != nil {
-			return nil, fmt.Errorf("models: suspend trigger %s: %w", d.Name, err)
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER "`+d.name+`"`); err != nil {
+			return nil, fmt.Errorf("models: suspend trigger %s: %w", d.name, err)
 		}
 	}
 	return func() error {
 		for _, d := range defs {
-			if err := ddl.Exec(d.SQL).Error; err != nil {
-				return fmt.Errorf("models: restore trigger %s: %w", d.Name, err)
+			if _, err := tx.ExecContext(ctx, d.sql); err != nil {
+				return fmt.Errorf("models: restore trigger %s: %w", d.name, err)
 			}
 		}
 		return nil
@@ -54,8 +69,8 @@ func suspendTriggers(tx *gorm.DB, names []string) (restore func() error, err err
 }
 
 // indexInsertedFeedbackSQL does what feedbackInsertTriggers do per row, for all the
-// feedback with ids from ? to ?: the rows one batch inserted while holding the write
-// lock (AUTOINCREMENT never reuses an id, so no older row lies in that range). The
+// feedback with ids from ? to ?: the rows one batch (or one bulk load's transaction)
+// inserted while holding the write lock (AUTOINCREMENT never reuses an id, so no older row lies in that range). The
 // rollups receive one sum per day and touchpoint instead of one increment per row;
 // feedback_monthly is still kept from feedback_daily by its own triggers. Each
 // statement mirrors its trigger (migrations 00001, 00018, 00021), and
@@ -94,6 +109,20 @@ var indexInsertedFeedbackSQL = []string{
 		unres_detractors = unres_detractors + excluded.unres_detractors`,
 }
 
+// indexedByTriggers are the tables feedbackInsertTriggers write.
+var indexedByTriggers = []string{"feedback_fts", "feedback_tri", "feedback_daily", "feedback_service_daily"}
+
+// indexInsertedFeedback does the suspended triggers' work for the feedback with ids
+// from lo to hi.
+func indexInsertedFeedback(ctx context.Context, tx *sql.Tx, lo, hi int64) error {
+	for _, q := range indexInsertedFeedbackSQL {
+		if _, err := tx.ExecContext(ctx, q, lo, hi); err != nil {
+			return fmt.Errorf("models: index inserted feedback: %w", err)
+		}
+	}
+	return nil
+}
+
 // insertFeedbackBatch inserts one import batch on SQLite with the per-row triggers
 // suspended and their work done once for the batch; PostgreSQL's triggers (PL/pgSQL,
 // no full-text segments) keep firing. It returns the new ids in insertion order.
@@ -101,7 +130,12 @@ func (s *Store) insertFeedbackBatch(tx *gorm.DB, rows []models.Feedback) ([]int6
 	if s.dialect != SQLite || len(rows) == 0 {
 		return InsertFeedbackRows(tx, rows, true)
 	}
-	restore, err := suspendTriggers(tx, feedbackInsertTriggers)
+	st, err := sqlTxOf(tx)
+	if err != nil {
+		return nil, err
+	}
+	ctx := tx.Statement.Context
+	restore, err := suspendTriggers(ctx, st, feedbackInsertTriggers)
 	if err != nil {
 		return nil, err
 	}
@@ -109,11 +143,11 @@ func (s *Store) insertFeedbackBatch(tx *gorm.DB, rows []models.Feedback) ([]int6
 	if err != nil {
 		return nil, err
 	}
-	lo, hi := slices.Min(ids), slices.Max(ids)
-	for _, q := range indexInsertedFeedbackSQL {
-		if err := tx.Exec(q, lo, hi).Error; err != nil {
-			return nil, fmt.Errorf("models: index imported feedback: %w", err)
-		}
+	if err := indexInsertedFeedback(ctx, st, slices.Min(ids), slices.Max(ids)); err != nil {
+		return nil, err
+	}
+	for _, t := range indexedByTriggers {
+		noteTableWritten(tx, t)
 	}
 	return ids, restore()
 }

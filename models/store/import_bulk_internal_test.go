@@ -33,7 +33,11 @@ func TestSuspendedTriggersComeBackOnRollback(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	err = s.Tx(ctx, func(tx *gorm.DB) error {
-		if _, err := suspendTriggers(tx, feedbackInsertTriggers); err != nil {
+		st, err := sqlTxOf(tx)
+		if err != nil {
+			return err
+		}
+		if _, err := suspendTriggers(ctx, st, feedbackInsertTriggers); err != nil {
 			return err
 		}
 		if inside := names(tx); len(inside) != 0 {
@@ -48,7 +52,11 @@ func TestSuspendedTriggersComeBackOnRollback(t *testing.T) {
 		t.Fatalf("triggers after the rollback: %v, want %v", after, before)
 	}
 	err = s.Tx(ctx, func(tx *gorm.DB) error {
-		_, err := suspendTriggers(tx, append(slices.Clone(feedbackInsertTriggers), "feedback_no_such_trigger"))
+		st, err := sqlTxOf(tx)
+		if err != nil {
+			return err
+		}
+		_, err = suspendTriggers(ctx, st, append(slices.Clone(feedbackInsertTriggers), "feedback_no_such_trigger"))
 		return err
 	})
 	if err == nil {
