@@ -76,24 +76,19 @@ func (f FollowUpStats) WithinShare() (float64, bool) {
 	return float64(f.Within) * 100 / float64(f.Detractors), true
 }
 
-// FollowUpFigures computes the follow-up figures from each detractor's receipt and
-// follow-up times (followedUp nil: not yet contacted).
-func FollowUpFigures(received []time.Time, followedUp []*time.Time) FollowUpStats {
-	st := FollowUpStats{Detractors: len(received)}
-	var took []time.Duration
-	for i, r := range received {
-		f := followedUp[i]
-		if f == nil {
-			continue
-		}
-		d := max(f.Sub(r), 0)
-		took = append(took, d)
-		if d <= FollowUpWindow {
+// FollowUpFigures computes a period's follow-up figures from how many detractors it had
+// and how long each of those followed up waited to be contacted (took, one per
+// followed-up detractor; a contact recorded before the receipt counts as no wait).
+func FollowUpFigures(detractors int, took []time.Duration) FollowUpStats {
+	st := FollowUpStats{Detractors: detractors, FollowedUp: len(took)}
+	waits := make([]time.Duration, len(took))
+	for i, d := range took {
+		waits[i] = max(d, 0)
+		if waits[i] <= FollowUpWindow {
 			st.Within++
 		}
 	}
-	st.FollowedUp = len(took)
-	st.Median = median(took)
+	st.Median = median(waits)
 	return st
 }
 

@@ -25,3 +25,25 @@ func (s *Store) ImpactRowsPlan(ctx context.Context, touchpoints []int64) (string
 // SetCommitEvery makes a bulk load commit after every n rows (at least one statement's
 // worth), so a small load spans several transactions.
 func (fb *FeedbackBulk) SetCommitEvery(n int) { fb.b.CommitEvery = n }
+
+// FollowUpPlans are SQLite's plans for a year's follow-up figures, root causes and
+// goodwill.
+func (s *Store) FollowUpPlans(ctx context.Context) (map[string]string, error) {
+	from, to := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	plans := map[string]string{}
+	for name, q := range map[string]struct {
+		sql  string
+		args []any
+	}{
+		"waits":       {s.followUpWaitsSQL(), []any{eachDay(from, to), "detractor"}},
+		"root causes": {rootCausesSQL, []any{from, to}},
+		"goodwill":    {goodwillByBranchSQL, []any{from, to}},
+	} {
+		plan, err := s.plan(ctx, q.sql, q.args...)
+		if err != nil {
+			return nil, err
+		}
+		plans[name] = plan
+	}
+	return plans, nil
+}

@@ -3,11 +3,13 @@ package store_test
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/improvementtracker/tracker/models"
 	"github.com/improvementtracker/tracker/models/modeltest"
+	"github.com/improvementtracker/tracker/models/store"
 )
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
@@ -258,4 +260,62 @@ func TestReportPeriodBoundaries(t *testing.T) {
 			t.Errorf("April detractors = %d, want 1 (received 00:00 on 1 April local)", r.FollowUp.Detractors)
 		}
 	})
+}
+
+// The report's follow-up figures come from waits the database works out, to the
+// millisecond, for the detractors received on the period's days in Copenhagen.
+func TestFollowUpFiguresOfAPeriod(t *testing.T) {
+	s := modeltest.Open(t)
+	ctx := context.Background()
+	clock(s, time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC))
+	const ms = time.Millisecond
+	for _, f := range []fb{
+		{at: cph(2026, time.April, 30, 23, 59), nps: 1, followedUp: time.Hour},              // April
+		{at: cph(2026, time.May, 1, 0, 10), nps: 2, followedUp: time.Hour},                  // 30 April in UTC
+		{at: cph(2026, time.May, 12, 9, 0), nps: 0, followedUp: 90*time.Minute + 123456789}, // 123.456789 ms
+		{at: cph(2026, time.May, 20, 9, 0), nps: 3, followedUp: 24 * time.Hour},             // within, just
+		{at: cph(2026, time.May, 31, 23, 50), nps: 4, followedUp: 24*time.Hour + 2*ms},
+		{at: cph(2026, time.May, 31, 23, 55), nps: 6},                          // not followed up
+		{at: cph(2026, time.May, 31, 23, 58), nps: 9, followedUp: time.Minute}, // a promoter
+		{at: cph(2026, time.June, 1, 0, 0), nps: 5, followedUp: time.Hour},     // June
+	} {
+		insertFeedback(t, s, f)
+	}
+	p, err := models.ParsePeriod(models.PeriodMonth, "2026-05", s.Location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Report(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Waits 1 h, 1 h 30 min 0.123 s, 24 h and 24 h 2 ms: the median is halfway between
+	// the middle two.
+	want := models.FollowUpStats{Detractors: 5, FollowedUp: 4, Within: 3, Median: (90*time.Minute + 123*ms + 24*time.Hour) / 2}
+	if r.FollowUp != want {
+		t.Errorf("May's follow-up figures = %+v, want %+v", r.FollowUp, want)
+	}
+}
+
+// A year's follow-up figures read indexes only: the detractors day by day from
+// (received_on, nps_group, ...), and the follow-ups' root causes and goodwill from the
+// follow-ups' own index (migration 00030), not each row from the table.
+func TestFollowUpFiguresReadIndexesOnly(t *testing.T) {
+	s := modeltest.Open(t)
+	if s.Dialect() != store.SQLite {
+		return // PostgreSQL plans by its own statistics
+	}
+	plans, err := s.FollowUpPlans(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		"waits":       "COVERING INDEX feedback_received_on (received_on=? AND nps_group=?)",
+		"root causes": "COVERING INDEX feedback_followed_up",
+		"goodwill":    "COVERING INDEX feedback_followed_up",
+	} {
+		if !strings.Contains(plans[name], want) {
+			t.Errorf("%s: plan %q, want %q", name, plans[name], want)
+		}
+	}
 }
