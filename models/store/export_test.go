@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/improvementtracker/tracker/models"
 )
 
 // SetLastSearchWindow lowers lastSearchWindow for a test, so that a small data set
@@ -30,12 +32,13 @@ func (fb *FeedbackBulk) SetCommitEvery(n int) { fb.b.CommitEvery = n }
 // goodwill.
 func (s *Store) FollowUpPlans(ctx context.Context) (map[string]string, error) {
 	from, to := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	waits, waitArgs := s.followUpWaits(models.PeriodOf(models.PeriodYear, time.Date(2025, 6, 1, 0, 0, 0, 0, s.Location), s.Location))
 	plans := map[string]string{}
 	for name, q := range map[string]struct {
 		sql  string
 		args []any
 	}{
-		"waits":       {s.followUpWaitsSQL(), []any{eachDay(from, to), "detractor"}},
+		"waits":       {waits, waitArgs},
 		"root causes": {rootCausesSQL, []any{from, to}},
 		"goodwill":    {goodwillByBranchSQL, []any{from, to}},
 	} {
