@@ -69,12 +69,13 @@ func suspendTriggers(ctx context.Context, tx *sql.Tx, names []string) (restore f
 }
 
 // indexInsertedFeedbackSQL does what feedbackInsertTriggers do per row, for all the
-// feedback with ids from ? to ?: the rows one batch (or one bulk load's transaction)
-// inserted while holding the write lock (AUTOINCREMENT never reuses an id, so no older row lies in that range). The
-// rollups receive one sum per day and touchpoint instead of one increment per row;
-// feedback_monthly is still kept from feedback_daily by its own triggers. Each
-// statement mirrors its trigger (migrations 00001, 00018, 00021), and
-// TestImportKeepsIndexesAndRollupsLikeTriggers compares the results.
+// feedback with ids from ? to ?: the rows one import batch (or one bulk load's
+// transaction) inserted while holding the write lock (AUTOINCREMENT never reuses an
+// id, so no older row lies in that range). The rollups receive one sum per day and
+// touchpoint instead of one increment per row; feedback_monthly is still kept from
+// feedback_daily by its own triggers. Each statement mirrors its trigger (migrations
+// 00001, 00018, 00021), and TestImportKeepsIndexesAndRollupsLikeTriggers and
+// TestFeedbackBulkKeepsIndexesAndRollupsLikeTriggers compare the results.
 var indexInsertedFeedbackSQL = []string{
 	`INSERT INTO feedback_fts (rowid, comment) SELECT id, comment FROM feedback WHERE id BETWEEN ? AND ?`,
 	`INSERT INTO feedback_tri (rowid, comment) SELECT id, comment FROM feedback WHERE id BETWEEN ? AND ?`,

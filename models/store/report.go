@@ -279,14 +279,14 @@ func sortedCounts(m map[string]int) []models.NameCount {
 	return out
 }
 
-// goodwill sums the goodwill of follow-ups made within [from, to), per branch, from the
-// partial index on followed_up_at.
 // goodwillByBranchSQL sums the goodwill of the follow-ups made from ? until ?, by branch.
 const goodwillByBranchSQL = `SELECT b.name AS name, SUM(f.goodwill_amount) AS amount, COUNT(*) AS n
 	FROM feedback f LEFT JOIN branches b ON b.id = f.branch_id
 	WHERE f.followed_up_at >= ? AND f.followed_up_at < ? AND f.goodwill_amount > 0
 	GROUP BY b.name`
 
+// goodwill sums the goodwill of follow-ups made within [from, to), per branch, from the
+// follow-ups' partial index alone (migration 00030 holds the amount and branch in it).
 func (s *Store) goodwill(ctx context.Context, from, to time.Time) ([]models.GoodwillSpent, models.Money, error) {
 	var rows []struct {
 		Name   *string

@@ -81,8 +81,8 @@ const rootCausesSQL = `SELECT c.name AS name, SUM(x.n) AS n
 	GROUP BY c.name`
 
 // rootCauses counts the root causes recorded at the follow-ups made in p, the most
-// frequent RootCausesShown first; like goodwill it reads the partial index on followed_up_at,
-// so a year of a million feedback reads only the year's follow-ups.
+// frequent RootCausesShown first; like goodwill it reads only the follow-ups' partial
+// index, so a year of a million feedback reads only the year's follow-ups.
 func (s *Store) rootCauses(ctx context.Context, p models.Period) ([]models.NameCount, error) {
 	from, to := p.Start.UTC(), p.End.UTC()
 	var rows []struct {
