@@ -220,7 +220,6 @@ var feedbackBulkColumns = []string{
 // indexes, and merging those segments was 40% of generating the bench's million rows.
 type FeedbackBulk struct {
 	b   *Bulk
-	ctx context.Context
 	loc *time.Location
 
 	// firstID is the id the open transaction's rows start from; restore brings back
@@ -235,7 +234,7 @@ func (s *Store) NewFeedbackBulk(ctx context.Context) (*FeedbackBulk, error) {
 	if err != nil {
 		return nil, err
 	}
-	fb := &FeedbackBulk{b: b, ctx: ctx, loc: s.Location}
+	fb := &FeedbackBulk{b: b, loc: s.Location}
 	if s.dialect == SQLite {
 		b.begun, b.committing = fb.suspendTriggers, fb.indexInserted
 	}
@@ -245,10 +244,10 @@ func (s *Store) NewFeedbackBulk(ctx context.Context) (*FeedbackBulk, error) {
 // suspendTriggers notes where the transaction's ids start and suspends the insert
 // triggers until it commits.
 func (fb *FeedbackBulk) suspendTriggers(tx *sql.Tx) (err error) {
-	if err := tx.QueryRowContext(fb.ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM feedback").Scan(&fb.firstID); err != nil {
+	if err := tx.QueryRowContext(fb.b.ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM feedback").Scan(&fb.firstID); err != nil {
 		return err
 	}
-	fb.restore, err = suspendTriggers(fb.ctx, tx, feedbackInsertTriggers)
+	fb.restore, err = suspendTriggers(fb.b.ctx, tx, feedbackInsertTriggers)
 	return err
 }
 
@@ -257,7 +256,7 @@ func (fb *FeedbackBulk) suspendTriggers(tx *sql.Tx) (err error) {
 // given a lower id would miss its search and rollup entries, so it fails the load.
 func (fb *FeedbackBulk) indexInserted(tx *sql.Tx, rows int) error {
 	var last, count int64
-	if err := tx.QueryRowContext(fb.ctx, "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM feedback WHERE id >= ?",
+	if err := tx.QueryRowContext(fb.b.ctx, "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM feedback WHERE id >= ?",
 		fb.firstID).Scan(&last, &count); err != nil {
 		return err
 	}
@@ -265,7 +264,7 @@ func (fb *FeedbackBulk) indexInserted(tx *sql.Tx, rows int) error {
 		return fmt.Errorf("models: bulk feedback: %d of the transaction's %d rows lie above id %d: give ids above the stored ones, or none",
 			count, rows, fb.firstID-1)
 	}
-	if err := indexInsertedFeedback(fb.ctx, tx, fb.firstID, last); err != nil {
+	if err := indexInsertedFeedback(fb.b.ctx, tx, fb.firstID, last); err != nil {
 		return err
 	}
 	return fb.restore()
