@@ -2,7 +2,6 @@ package models
 
 import (
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -98,18 +97,4 @@ func (b BranchMonth) FollowUpRate() float64 {
 		return -1
 	}
 	return 100 * float64(b.FollowedUp) / float64(b.Detractors)
-}
-
-// MedianOf returns the median of values (-1 for none).
-func MedianOf(values []float64) float64 {
-	if len(values) == 0 {
-		return -1
-	}
-	v := slices.Clone(values)
-	sort.Float64s(v)
-	n := len(v)
-	if n%2 == 1 {
-		return v[n/2]
-	}
-	return (v[n/2-1] + v[n/2]) / 2
 }

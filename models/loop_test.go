@@ -174,17 +174,3 @@ func TestSignWebhookStandardVector(t *testing.T) {
 		t.Error("a secret without whsec_ was accepted")
 	}
 }
-
-func TestMedianOf(t *testing.T) {
-	tests := []struct {
-		in   []float64
-		want float64
-	}{
-		{nil, -1}, {[]float64{5}, 5}, {[]float64{9, 1, 4}, 4}, {[]float64{1, 2, 3, 10}, 2.5},
-	}
-	for _, tt := range tests {
-		if got := MedianOf(tt.in); got != tt.want {
-			t.Errorf("MedianOf(%v) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
-}

@@ -102,22 +102,21 @@ func (s *Store) BranchReport(ctx context.Context, branchID int64, at time.Time) 
 	if err != nil {
 		return nil, fmt.Errorf("models: branch follow-ups: %w", err)
 	}
-	var hours []float64
+	var took []time.Duration
 	for _, d := range dets {
-		out.Detractors++
 		if d.Tries != nil && *d.Tries > 0 {
 			out.Tried++
 		}
 		if d.FollowedUpAt != nil {
-			out.FollowedUp++
-			h := d.FollowedUpAt.Sub(d.ReceivedAt).Hours()
-			hours = append(hours, h)
-			if h <= models.FollowUpWindow.Hours() {
-				out.Within24h++
-			}
+			took = append(took, d.FollowedUpAt.Sub(d.ReceivedAt))
 		}
 	}
-	out.MedianHours = models.MedianOf(hours)
+	// The same rules as the report's follow-up figures (models.FollowUpFigures).
+	fu := models.FollowUpFigures(len(dets), took)
+	out.Detractors, out.FollowedUp, out.Within24h, out.MedianHours = fu.Detractors, fu.FollowedUp, fu.Within, -1
+	if fu.FollowedUp > 0 {
+		out.MedianHours = fu.Median.Hours()
+	}
 	err = db.Raw(`SELECT c.name AS name, COUNT(*) AS count FROM feedback f JOIN categories c ON c.id = f.follow_up_root_cause_id
 		WHERE f.branch_id = ? AND f.received_at >= ? AND f.received_at < ? GROUP BY c.name ORDER BY count DESC, c.name LIMIT 5`,
 		branchID, p.Start.UTC(), p.End.UTC()).Scan(&out.RootCauses).Error

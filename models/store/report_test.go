@@ -319,3 +319,36 @@ func TestFollowUpFiguresReadIndexesOnly(t *testing.T) {
 		}
 	}
 }
+
+// The branch page's follow-up figures follow the report's rules (models.FollowUpFigures),
+// over the branch's detractors of the month.
+func TestBranchReportFollowUpFigures(t *testing.T) {
+	s := modeltest.Open(t)
+	ctx := context.Background()
+	clock(s, time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC))
+	for _, f := range []fb{
+		{at: cph(2026, time.May, 4, 9, 0), nps: 2, branch: "north", followedUp: 2 * time.Hour},
+		{at: cph(2026, time.May, 5, 9, 0), nps: 3, branch: "north", followedUp: 30 * time.Hour},
+		{at: cph(2026, time.May, 6, 9, 0), nps: 4, branch: "north"},                              // not followed up
+		{at: cph(2026, time.May, 7, 9, 0), nps: 1, branch: "City centre", followedUp: time.Hour}, // another branch
+		{at: cph(2026, time.May, 8, 9, 0), nps: 9, branch: "north", followedUp: time.Hour},       // a promoter
+	} {
+		insertFeedback(t, s, f)
+	}
+	north := refID(t, s, models.RefBranches, "north").(int64)
+	b, err := s.BranchReport(ctx, north, cph(2026, time.May, 15, 12, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Detractors != 3 || b.FollowedUp != 2 || b.Within24h != 1 || b.MedianHours != 16 {
+		t.Errorf("May at north: %d detractors, %d followed up, %d within 24 h, median %v h; want 3, 2, 1, 16",
+			b.Detractors, b.FollowedUp, b.Within24h, b.MedianHours)
+	}
+	june, err := s.BranchReport(ctx, north, cph(2026, time.June, 15, 12, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if june.Detractors != 0 || june.MedianHours != -1 {
+		t.Errorf("June at north: %d detractors, median %v h; want none and -1", june.Detractors, june.MedianHours)
+	}
+}
