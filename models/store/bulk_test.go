@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -100,4 +101,57 @@ func TestFeedbackBulkKeepsIndexesAndRollupsLikeTriggers(t *testing.T) {
 		t.Fatalf("triggers after the refused load: %v, before: %v", got, triggersBefore)
 	}
 	checkRollupsAndIndexes(t, s, "after the refused load")
+}
+
+// A bulk transaction on SQLite writes its words to each full-text index as one
+// segment: at FTS5's default hashsize the 20,000 rows below came out as several
+// segments, each merged again later. The larger hashsize is the transaction's own;
+// afterwards the indexes hold FTS5's default again.
+func TestFeedbackBulkWritesOneFullTextSegmentPerTransaction(t *testing.T) {
+	s := modeltest.Open(t)
+	if s.Dialect() != store.SQLite {
+		t.Skip("FTS5 segments are SQLite's")
+	}
+	ctx := context.Background()
+	channel := refID(t, s, models.RefChannels, "survey").(int64)
+	bulk, err := s.NewFeedbackBulk(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rows = 20_000
+	start := time.Date(2026, time.March, 1, 8, 0, 0, 0, time.UTC)
+	for i := range rows {
+		// Distinct words in every comment give the indexes a few megabytes of terms.
+		comment := fmt.Sprintf("Rådgiver %x svarede om konto %x og kort %x efter %d dage", i*7919, i*104729, i*15485863, i%97)
+		score := i % 11
+		f := models.Feedback{ReceivedAt: start.Add(time.Duration(i) * time.Minute), ChannelID: channel, NPS: &score, Comment: comment}
+		if err := bulk.Add(&f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bulk.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, index := range []string{"feedback_fts", "feedback_tri"} {
+		var segments, hash int64
+		if err := s.Reader(ctx).Raw(`SELECT COUNT(DISTINCT segid) FROM ` + index + `_idx`).Scan(&segments).Error; err != nil {
+			t.Fatal(err)
+		}
+		if segments != 1 {
+			t.Errorf("%s: %d segments after one bulk transaction, want 1", index, segments)
+		}
+		if err := s.Reader(ctx).Raw(`SELECT v FROM ` + index + `_config WHERE k = 'hashsize'`).Scan(&hash).Error; err != nil {
+			t.Fatal(err)
+		}
+		if hash != 1<<20 {
+			t.Errorf("%s: hashsize %d after the load, want FTS5's default 1048576", index, hash)
+		}
+		if err := s.Writer(ctx).Exec(`INSERT INTO ` + index + ` (` + index + `, rank) VALUES ('integrity-check', 1)`).Error; err != nil {
+			t.Errorf("%s: %v", index, err)
+		}
+	}
+	page, err := s.ListFeedback(ctx, models.FeedbackFilter{Q: "rådgiver"}, models.Cursor{}, 50)
+	if err != nil || len(page.Items) != 50 {
+		t.Fatalf("search after the load: %d items, %v", len(page.Items), err)
+	}
 }

@@ -110,8 +110,11 @@ var indexInsertedFeedbackSQL = []string{
 		unres_detractors = unres_detractors + excluded.unres_detractors`,
 }
 
+// fullTextIndexes are feedback's FTS5 indexes, word and trigram.
+var fullTextIndexes = []string{"feedback_fts", "feedback_tri"}
+
 // indexedByTriggers are the tables feedbackInsertTriggers write.
-var indexedByTriggers = []string{"feedback_fts", "feedback_tri", "feedback_daily", "feedback_service_daily"}
+var indexedByTriggers = append(slices.Clone(fullTextIndexes), "feedback_daily", "feedback_service_daily")
 
 // indexInsertedFeedback does the suspended triggers' work for the feedback with ids
 // from lo to hi.
