@@ -111,7 +111,8 @@ func (s *Store) applyFilter(db *gorm.DB, f models.FeedbackFilter, ordered bool) 
 }
 
 // listQuery selects up to limit feedback matching f after the cursor, newest first.
-// The keyset condition and order match the (..., received_at DESC, id DESC) indexes.
+// The keyset condition and order match the (..., received_at, id) indexes, which both
+// databases walk backwards (migration 00031).
 func (s *Store) listQuery(db *gorm.DB, f models.FeedbackFilter, after models.Cursor, limit int) *gorm.DB {
 	db = s.applyFilter(db.Model(&models.Feedback{}), f, true)
 	if after.ID != 0 {
