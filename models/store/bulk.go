@@ -254,9 +254,9 @@ func (fb *FeedbackBulk) suspendTriggers(tx *sql.Tx) (err error) {
 // bulkFullTextHash is the memory each full-text index gathers a bulk transaction's
 // words in before it writes them out as a segment. At FTS5's default of 1 MB a
 // 100,000-row transaction wrote dozens of small segments to both indexes, and merging
-// them was most of the indexes' cost: generating the bench's million rows took a fifth
-// less time with the transaction's words in one segment (README). A larger size gains
-// nothing more.
+// them again was over a third of the indexes' cost. With this size (and the generator's
+// unsynced commits) generating the bench's million rows took 62-68 s instead of 72-75 s
+// (README); 256 MB measured the same.
 const bulkFullTextHash = 64 << 20
 
 // fts5DefaultHash is FTS5's own hashsize, which the indexes keep outside bulk loads.
