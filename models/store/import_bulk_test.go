@@ -159,9 +159,17 @@ func checkRollupsAndIndexes(t *testing.T, s *store.Store, step string) {
 	if s.Dialect() != store.SQLite {
 		return
 	}
-	// Each index is read back against the comments it was built from (rank 1: compare
-	// with the content table too).
-	for _, index := range []string{"feedback_fts", "feedback_tri"} {
+	checkFullTextIndexes(t, s, step)
+}
+
+// fullTextIndexes are SQLite's FTS5 indexes of the feedback comments.
+var fullTextIndexes = []string{"feedback_fts", "feedback_tri"}
+
+// checkFullTextIndexes reads each full-text index back against the comments it was
+// built from (integrity-check with rank 1 compares with the content table too).
+func checkFullTextIndexes(t *testing.T, s *store.Store, step string) {
+	t.Helper()
+	for _, index := range fullTextIndexes {
 		if err := s.Writer(context.Background()).Exec(`INSERT INTO ` + index + ` (` + index + `, rank) VALUES ('integrity-check', 1)`).Error; err != nil {
 			t.Errorf("%s: %s: %v", step, index, err)
 		}
