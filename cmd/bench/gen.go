@@ -592,6 +592,13 @@ func (g *generator) feedback(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The full-text indexes are built on the second core (on SQLite; PostgreSQL's
+	// server does its own work).
+	if g.store.Dialect() == store.SQLite {
+		if err := bulk.BuildFullTextAside(); err != nil {
+			return err
+		}
+	}
 	// Rows are made in one goroutine and written in another, so that making them (random
 	// draws, comments) runs on the second core while SQLite works on the first.
 	const chunk = 1000
@@ -624,6 +631,7 @@ func (g *generator) feedback(ctx context.Context) error {
 		err = mkErr
 	}
 	if err != nil {
+		bulk.Cancel()
 		return err
 	}
 	if err := bulk.Close(); err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -178,6 +179,12 @@ func (b *Bulk) commit() error {
 }
 
 func (b *Bulk) fail(err error) error {
+	b.discard()
+	return fmt.Errorf("models: bulk %s: %w", b.table, err)
+}
+
+// discard rolls back the open transaction and drops what is buffered.
+func (b *Bulk) discard() {
 	if b.stmt != nil {
 		b.stmt.Close()
 		b.stmt = nil
@@ -186,7 +193,7 @@ func (b *Bulk) fail(err error) error {
 		_ = b.tx.Rollback()
 		b.tx = nil
 	}
-	return fmt.Errorf("models: bulk %s: %w", b.table, err)
+	b.buf, b.inTx = b.buf[:0], 0
 }
 
 // Close writes what is buffered and commits. A Bulk is not usable afterwards.
@@ -219,8 +226,13 @@ var feedbackBulkColumns = []string{
 // full-text triggers made every 500-row statement a new segment of both full-text
 // indexes, and merging those segments was 40% of generating the bench's million rows.
 type FeedbackBulk struct {
-	b   *Bulk
-	loc *time.Location
+	b     *Bulk
+	loc   *time.Location
+	store *Store
+
+	// aside, when set, builds the full-text indexes in a scratch file (see
+	// BuildFullTextAside); the load's transactions then keep only the rollups.
+	aside *fullTextAside
 
 	// firstID is the id the open transaction's rows start from; restore brings back
 	// the triggers it suspended.
@@ -234,18 +246,40 @@ func (s *Store) NewFeedbackBulk(ctx context.Context) (*FeedbackBulk, error) {
 	if err != nil {
 		return nil, err
 	}
-	fb := &FeedbackBulk{b: b, loc: s.Location}
+	fb := &FeedbackBulk{b: b, loc: s.Location, store: s}
 	if s.dialect == SQLite {
 		b.begun, b.committing = fb.suspendTriggers, fb.indexInserted
 	}
 	return fb, nil
 }
 
+// BuildFullTextAside makes the load build the full-text indexes on the machine's other
+// core, in a scratch file copied into the database when the load closes (see
+// fullTextAside). Only on SQLite, only into an empty feedback table, before the first
+// row, and every row must give its ID. Close or Cancel ends it.
+func (fb *FeedbackBulk) BuildFullTextAside() error {
+	if fb.b.rowCount > 0 || len(fb.b.buf) > 0 {
+		return errors.New("models: build the full-text indexes aside before the first row")
+	}
+	aside, err := fb.store.startFullTextAside(fb.b.ctx)
+	if err != nil {
+		return err
+	}
+	fb.aside = aside
+	return nil
+}
+
 // suspendTriggers notes where the transaction's ids start and suspends the insert
-// triggers until it commits.
+// triggers until it commits. With the indexes built aside, it also marks their entries
+// pending.
 func (fb *FeedbackBulk) suspendTriggers(tx *sql.Tx) (err error) {
 	if err := tx.QueryRowContext(fb.b.ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM feedback").Scan(&fb.firstID); err != nil {
 		return err
+	}
+	if fb.aside != nil {
+		if err := markFullTextPending(fb.b.ctx, tx, fb.store.now()); err != nil {
+			return err
+		}
 	}
 	fb.restore, err = suspendTriggers(fb.b.ctx, tx, feedbackInsertTriggers)
 	return err
@@ -288,10 +322,16 @@ func (fb *FeedbackBulk) indexInserted(tx *sql.Tx, rows int) error {
 		return fmt.Errorf("models: bulk feedback: %d of the transaction's %d rows lie above id %d: give ids above the stored ones, or none",
 			count, rows, fb.firstID-1)
 	}
+	if fb.aside != nil {
+		if err := indexInsertedFeedback(fb.b.ctx, tx, rollupInsertedSQL, fb.firstID, last); err != nil {
+			return err
+		}
+		return fb.restore()
+	}
 	if err := setFullTextHash(fb.b.ctx, tx, bulkFullTextHash); err != nil {
 		return err
 	}
-	if err := indexInsertedFeedback(fb.b.ctx, tx, fb.firstID, last); err != nil {
+	if err := indexInsertedFeedback(fb.b.ctx, tx, indexInsertedFeedbackSQL, fb.firstID, last); err != nil {
 		return err
 	}
 	if err := setFullTextHash(fb.b.ctx, tx, fts5DefaultHash); err != nil {
@@ -330,6 +370,12 @@ func (fb *FeedbackBulk) Add(f *models.Feedback) error {
 	if f.ID != 0 {
 		id = f.ID
 	}
+	if fb.aside != nil {
+		if f.ID == 0 {
+			return errors.New("models: bulk feedback: with the full-text indexes built aside, every row needs its id")
+		}
+		fb.aside.add(f.ID, f.Comment)
+	}
 	// Values, not pointers: database/sql would dereference each pointer by reflection,
 	// and a million rows of 27 columns make that show in a profile.
 	return fb.b.Add(id, deref(f.ExternalID), f.ReceivedAt, f.ReceivedOn, f.ChannelID, deref(f.TouchpointID),
@@ -347,8 +393,35 @@ func deref[T any](p *T) any {
 	return *p
 }
 
-// Close writes what is buffered and commits.
-func (fb *FeedbackBulk) Close() error { return fb.b.Close() }
+// Close writes what is buffered and commits, then copies in the full-text indexes
+// built aside.
+func (fb *FeedbackBulk) Close() error {
+	if err := fb.b.Close(); err != nil {
+		fb.Cancel()
+		return err
+	}
+	if fb.aside == nil {
+		return nil
+	}
+	aside := fb.aside
+	fb.aside = nil
+	if err := aside.finish(fb.b.ctx, fb.b.rowCount); err != nil {
+		return err
+	}
+	fb.store.writes.committed(fb.b.ctx, map[string]bool{"feedback_fts": true, "feedback_tri": true, "settings": true})
+	return nil
+}
+
+// Cancel gives the load up: the open transaction rolls back. Rows committed before
+// stay; if their full-text entries were being built aside, the scratch file goes and
+// the next Open rebuilds the indexes.
+func (fb *FeedbackBulk) Cancel() {
+	fb.b.discard()
+	if fb.aside != nil {
+		fb.aside.cancel()
+		fb.aside = nil
+	}
+}
 
 // Rows returns how many feedback rows have been written so far.
 func (fb *FeedbackBulk) Rows() int64 { return fb.b.Rows() }

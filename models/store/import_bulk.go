@@ -76,9 +76,16 @@ func suspendTriggers(ctx context.Context, tx *sql.Tx, names []string) (restore f
 // feedback_daily by its own triggers. Each statement mirrors its trigger (migrations
 // 00001, 00018, 00021), and TestImportKeepsIndexesAndRollupsLikeTriggers and
 // TestFeedbackBulkKeepsIndexesAndRollupsLikeTriggers compare the results.
-var indexInsertedFeedbackSQL = []string{
+var indexInsertedFeedbackSQL = append(slices.Clone(fullTextInsertedSQL), rollupInsertedSQL...)
+
+// fullTextInsertedSQL indexes the comments of the feedback with ids from ? to ?.
+var fullTextInsertedSQL = []string{
 	`INSERT INTO feedback_fts (rowid, comment) SELECT id, comment FROM feedback WHERE id BETWEEN ? AND ?`,
 	`INSERT INTO feedback_tri (rowid, comment) SELECT id, comment FROM feedback WHERE id BETWEEN ? AND ?`,
+}
+
+// rollupInsertedSQL adds the feedback with ids from ? to ? to the daily rollups.
+var rollupInsertedSQL = []string{
 	`INSERT INTO feedback_daily (day, touchpoint_id, category_id, promoters, passives, detractors)
 	SELECT received_on, COALESCE(touchpoint_id, 0), COALESCE(category_id, 0),
 		SUM(nps_group = 'promoter'), SUM(nps_group = 'passive'), SUM(nps_group = 'detractor')
@@ -116,10 +123,10 @@ var fullTextIndexes = []string{"feedback_fts", "feedback_tri"}
 // indexedByTriggers are the tables feedbackInsertTriggers write.
 var indexedByTriggers = append(slices.Clone(fullTextIndexes), "feedback_daily", "feedback_service_daily")
 
-// indexInsertedFeedback does the suspended triggers' work for the feedback with ids
-// from lo to hi.
-func indexInsertedFeedback(ctx context.Context, tx *sql.Tx, lo, hi int64) error {
-	for _, q := range indexInsertedFeedbackSQL {
+// indexInsertedFeedback runs statements (indexInsertedFeedbackSQL or a part of it) for
+// the feedback with ids from lo to hi.
+func indexInsertedFeedback(ctx context.Context, tx *sql.Tx, statements []string, lo, hi int64) error {
+	for _, q := range statements {
 		if _, err := tx.ExecContext(ctx, q, lo, hi); err != nil {
 			return fmt.Errorf("models: index inserted feedback: %w", err)
 		}
@@ -147,7 +154,7 @@ func (s *Store) insertFeedbackBatch(tx *gorm.DB, rows []models.Feedback) ([]int6
 	if err != nil {
 		return nil, err
 	}
-	if err := indexInsertedFeedback(ctx, st, slices.Min(ids), slices.Max(ids)); err != nil {
+	if err := indexInsertedFeedback(ctx, st, indexInsertedFeedbackSQL, slices.Min(ids), slices.Max(ids)); err != nil {
 		return nil, err
 	}
 	for _, t := range indexedByTriggers {

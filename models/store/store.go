@@ -59,6 +59,8 @@ func (s *Store) perRow(column string) string {
 type Store struct {
 	w, r    *gorm.DB
 	dialect Dialect
+	// sqlitePath is the SQLite database file; empty on PostgreSQL.
+	sqlitePath string
 	// Now is the clock of every domain rule; tests replace it.
 	Now func() time.Time
 	// Location is the time zone that days, months and reports are counted in.
@@ -145,6 +147,10 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	if err := s.Optimize(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.rebuildPendingFullText(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -261,7 +267,7 @@ func (s *Store) openSQLite(path string, opt Options) error {
 	if s.r, err = open(opt.ReadPool, "NORMAL", true); err != nil {
 		return err
 	}
-	s.dialect = SQLite
+	s.dialect, s.sqlitePath = SQLite, path
 	return nil
 }
 
