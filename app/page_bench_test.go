@@ -40,3 +40,29 @@ func BenchmarkSearchPage(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBoardPage serves the quick-win board, 150 cards, to a member of the team, as
+// `make bench`'s board row asks for it: the columns are kept for the team and each
+// reader's token is filled into every card's forms (components.KeptForms).
+func BenchmarkBoardPage(b *testing.B) {
+	a := newTestAppWith(b, func(*Config) {})
+	st := a.user("st@example.com", steering)
+	c := a.signIn("qw@example.com", quickwin)
+	ctx := context.Background()
+	for i := range 150 {
+		_, err := a.store.CreateImprovement(ctx, models.NewImprovement{Title: "Letter typo " + strconv.Itoa(i),
+			Impact: 1 + i%5, Effort: models.EffortXS}, st)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if res := c.get("/quick-wins"); res.Code != http.StatusOK {
+		b.Fatalf("status %d", res.Code)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := c.get("/quick-wins"); res.Code != http.StatusOK {
+			b.Fatalf("status %d", res.Code)
+		}
+	}
+}

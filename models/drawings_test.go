@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/improvementtracker/tracker/models"
@@ -48,5 +49,36 @@ func TestDrawingsKeepNoFailureAndNilKeepsNothing(t *testing.T) {
 		if string(got) != want {
 			t.Fatalf("nil Drawings returned %q, want %q drawn each time", got, want)
 		}
+	}
+}
+
+// A drawing with holes is cut at each of them once, when drawn: the readers after the
+// first get the same parts without a search.
+func TestDrawingsCutAtHolesOnce(t *testing.T) {
+	var d models.Drawings
+	draws := 0
+	for i, tc := range []struct {
+		version, drawing string
+		want             []string
+		wantDraws        int
+	}{
+		{"1", "<form>#<b>#</form>", []string{"<form>", "<b>", "</form>"}, 1},
+		{"1", "drawn again", []string{"<form>", "<b>", "</form>"}, 1},
+		{"2", "#edges#", []string{"", "edges", ""}, 2},
+		{"3", "no hole", []string{"no hole"}, 3},
+	} {
+		parts, err := d.DrawCut("en", tc.version, []byte("#"), func() ([]byte, error) { draws++; return []byte(tc.drawing), nil })
+		got := make([]string, len(parts))
+		for j, p := range parts {
+			got[j] = string(p)
+		}
+		if err != nil || !slices.Equal(got, tc.want) || draws != tc.wantDraws {
+			t.Errorf("step %d: %q, %v after %d draws; want %q after %d", i, got, err, draws, tc.want, tc.wantDraws)
+		}
+	}
+	var none *models.Drawings
+	parts, err := none.DrawCut("en", "1", []byte("#"), func() ([]byte, error) { return []byte("a#b"), nil })
+	if err != nil || len(parts) != 2 {
+		t.Errorf("nil Drawings: %q, %v", parts, err)
 	}
 }

@@ -45,38 +45,43 @@ func KeptForms(d *models.Drawings, name, version, csrf string, draw func(ctx con
 		return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error { return draw(ctx, csrf).Render(ctx, w) })
 	}
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		b, err := drawn(ctx, d, name, version, func(ctx context.Context) templ.Component { return draw(ctx, csrfHole) })
+		parts, err := d.DrawCut(drawingKey(ctx, name), version, []byte(csrfHole), func() ([]byte, error) {
+			return render(ctx, draw(ctx, csrfHole))
+		})
 		if err != nil {
 			return err
 		}
-		return fillHoles(w, b, []byte(csrfHole), []byte(templ.EscapeString(csrf)))
+		return fillHoles(w, parts, []byte(templ.EscapeString(csrf)))
 	})
 }
 
-// fillHoles writes b with every hole in it replaced by fill.
-func fillHoles(w io.Writer, b, hole, fill []byte) error {
-	for {
-		i := bytes.Index(b, hole)
-		if i < 0 {
-			_, err := w.Write(b)
+// fillHoles writes the parts of a drawing with fill between each two.
+func fillHoles(w io.Writer, parts [][]byte, fill []byte) error {
+	for i, part := range parts {
+		if i > 0 {
+			if _, err := w.Write(fill); err != nil {
+				return err
+			}
+		}
+		if _, err := w.Write(part); err != nil {
 			return err
 		}
-		if _, err := w.Write(b[:i]); err != nil {
-			return err
-		}
-		if _, err := w.Write(fill); err != nil {
-			return err
-		}
-		b = b[i+len(hole):]
 	}
+	return nil
 }
 
 // drawn is d's drawing of name and version in the reader's language and zone.
 func drawn(ctx context.Context, d *models.Drawings, name, version string, draw func(context.Context) templ.Component) ([]byte, error) {
-	key := i18n.FromContext(ctx).Lang + "\x00" + i18n.Location(ctx).String() + "\x00" + name
-	return d.Draw(key, version, func() ([]byte, error) {
-		var buf bytes.Buffer
-		err := draw(ctx).Render(ctx, &buf)
-		return buf.Bytes(), err
-	})
+	return d.Draw(drawingKey(ctx, name), version, func() ([]byte, error) { return render(ctx, draw(ctx)) })
+}
+
+// drawingKey keeps a drawing per name, the reader's language and zone.
+func drawingKey(ctx context.Context, name string) string {
+	return i18n.FromContext(ctx).Lang + "\x00" + i18n.Location(ctx).String() + "\x00" + name
+}
+
+func render(ctx context.Context, c templ.Component) ([]byte, error) {
+	var buf bytes.Buffer
+	err := c.Render(ctx, &buf)
+	return buf.Bytes(), err
 }
