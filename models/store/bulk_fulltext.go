@@ -67,7 +67,7 @@ func (s *Store) startFullTextAside(ctx context.Context) (*fullTextAside, error) 
 	if stored != 0 {
 		return nil, errors.New("models: full-text indexes are built aside only for a load into an empty feedback table")
 	}
-	definitions, err := s.fullTextDefinitions(ctx)
+	schema, err := s.asideSchema(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (s *Store) startFullTextAside(ctx context.Context) (*fullTextAside, error) 
 		"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)&_pragma=cache_size(-65536)&_pragma=busy_timeout(10000)&_txlock=immediate")
 	if err == nil {
 		side.SetMaxOpenConns(1)
-		err = createAsideTables(ctx, side, definitions)
+		err = createAsideTables(ctx, side, schema)
 	}
 	if err != nil {
 		if side != nil {
@@ -94,21 +94,25 @@ func (s *Store) startFullTextAside(ctx context.Context) (*fullTextAside, error) 
 	return a, nil
 }
 
-// asideStatement is one statement that makes the scratch file's indexes.
+// asideStatement is one statement of asideSchema.
 type asideStatement struct {
 	sql  string
 	args []any
 }
 
-// fullTextDefinitions reads how each full-text index was created and its settings
-// (secure-delete, for one), so the scratch file's indexes are made alike.
-func (s *Store) fullTextDefinitions(ctx context.Context) ([]asideStatement, error) {
+// asideSchema returns the statements that make the scratch file: the table the rows
+// wait in, and each full-text index as the database's was created, with its settings
+// (secure-delete, for one) and the bulk load's hashsize.
+func (s *Store) asideSchema(ctx context.Context) ([]asideStatement, error) {
 	statements := []asideStatement{{sql: `CREATE TABLE pending (id INTEGER NOT NULL, comment TEXT NOT NULL)`}}
 	for _, index := range fullTextIndexes {
 		var create string
 		if err := s.w.WithContext(ctx).Raw(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, index).
-			Scan(&create).Error; err != nil || create == "" {
-			return nil, fmt.Errorf("models: definition of %s: %v", index, err)
+			Scan(&create).Error; err != nil {
+			return nil, fmt.Errorf("models: definition of %s: %w", index, err)
+		}
+		if create == "" {
+			return nil, fmt.Errorf("models: no full-text index %s", index)
 		}
 		statements = append(statements, asideStatement{sql: create})
 		rows, err := s.w.WithContext(ctx).Raw(`SELECT k, v FROM ` + index + `_config WHERE k <> 'version'`).Rows()
@@ -133,8 +137,7 @@ func (s *Store) fullTextDefinitions(ctx context.Context) ([]asideStatement, erro
 	return statements, nil
 }
 
-// createAsideTables makes the scratch file's indexes and the table the rows wait in
-// until their transaction indexes them.
+// createAsideTables runs asideSchema's statements in the scratch file.
 func createAsideTables(ctx context.Context, side *sql.DB, statements []asideStatement) error {
 	for _, st := range statements {
 		if _, err := side.ExecContext(ctx, st.sql, st.args...); err != nil {
@@ -167,14 +170,15 @@ func (a *fullTextAside) build(ctx context.Context) (err error) {
 	}
 	defer insert.Close()
 	var tx *sql.Tx
+	var stmt *sql.Stmt
 	staged := 0
 	for batch := range a.rows {
 		if tx == nil {
 			if tx, err = a.side.BeginTx(ctx, nil); err != nil {
 				return err
 			}
+			stmt = tx.StmtContext(ctx, insert)
 		}
-		stmt := tx.StmtContext(ctx, insert)
 		for _, r := range batch {
 			if _, err := stmt.ExecContext(ctx, r.id, r.comment); err != nil {
 				tx.Rollback()
