@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -29,18 +30,25 @@ type aggregates struct {
 	// byTables keeps values whose keys name the generations of the tables they read
 	// (cachedByTables): a write to one of them makes a new key, so no write is waited for.
 	byTables bool
-	mu       sync.Mutex
+	// ownOnly judges kept values after the reader's own writes only, not after
+	// everyone's (judgeKept): for values that most writes change, whose judgement
+	// after a second of everyone's writes nearly always failed and only added its cost.
+	ownOnly bool
+	mu      sync.Mutex
 	// floor is the oldest write generation whose figures may still be shown (forget).
 	floor   uint64
 	entries map[string]aggregateEntry
 	// flights are the computations running now, the latest per key.
 	flights map[string]*flight
+	// judging are the keys whose kept values are being judged in the background.
+	judging map[string]bool
 }
 
 type aggregateEntry struct {
 	value any
 	gen   uint64
-	at    time.Time
+	at    time.Time     // when it was computed
+	upTo  time.Time     // when gen was the latest generation: at, or when it was judged since (judgeKept)
 	ttl   time.Duration // how long it may be shown at most
 }
 
@@ -58,22 +66,34 @@ type flight struct {
 // usable says whether figures computed at generation gen, at time at, may be shown to
 // a reader who must see generation need, when the log is at current: never older than
 // ttl, never before the reader's own latest write (here: gen; through another
-// instance: notBefore), and, when anyone else wrote since, no older than lag.
-func usable(gen uint64, at time.Time, need, current uint64, notBefore, now time.Time, lag, ttl time.Duration) bool {
-	age := now.Sub(at)
-	if age < 0 || age > ttl || gen < need || !at.After(notBefore) {
+// instance: notBefore), and, when anyone else wrote since gen, not kept for more than
+// lag since upTo, when gen was the latest.
+func usable(gen uint64, at, upTo time.Time, need, current uint64, notBefore, now time.Time, lag, ttl time.Duration) bool {
+	if !fresh(at, notBefore, now, ttl) || gen < need {
 		return false
 	}
-	return gen == current || age <= lag
+	return gen == current || now.Sub(upTo) <= lag
+}
+
+// fresh says whether figures computed at time at may still be shown to a reader who
+// must see what was written until notBefore, whatever was written here since.
+func fresh(at, notBefore, now time.Time, ttl time.Duration) bool {
+	age := now.Sub(at)
+	return age >= 0 && age <= ttl && at.After(notBefore)
 }
 
 // refreshDue says whether usable figures should be recomputed in the background while
-// they are still shown: past half of lag when anyone wrote since, or past three
-// quarters of ttl. The new figures are ready before the old ones may no longer be
-// shown, so readers do not all wait at once when they expire.
-func refreshDue(gen uint64, at time.Time, current uint64, now time.Time, lag, ttl time.Duration) bool {
-	age := now.Sub(at)
-	return (gen != current && age > lag/2) || age > ttl-ttl/4
+// they are still shown: past three quarters of ttl. The new figures are ready before
+// the old ones may no longer be shown, so readers do not all wait at once when they
+// expire.
+func refreshDue(at, now time.Time, ttl time.Duration) bool {
+	return now.Sub(at) > ttl-ttl/4
+}
+
+// catchUpDue says whether usable figures should catch up with the writes made since
+// gen, in the background while they are still shown: past half of lag since upTo.
+func catchUpDue(gen uint64, upTo time.Time, current uint64, now time.Time, lag time.Duration) bool {
+	return gen != current && now.Sub(upTo) > lag/2
 }
 
 // cachedAggregate returns the figures under key, computing them when none are fresh
@@ -128,9 +148,11 @@ func cachedIn[T any](ctx context.Context, s *Store, a *aggregates, key string, t
 	return cachedJudged(ctx, s, a, key, ttl, compute, nil)
 }
 
-// cachedJudged is cachedIn for a value that may outlive the reader's own writes: when
-// after judges that it holds after them (or amends it with them), the reader is shown
-// that instead of waiting for a computation (ownwrites.go).
+// cachedJudged is cachedIn for a value that may outlive writes: when after judges
+// that it holds after the writes made since it was kept (or amends it with them), it
+// is kept as of now instead of being computed again (judgeKept); and when after judges
+// that it holds after the reader's own writes, the reader is shown that instead of
+// waiting for a computation (ownwrites.go).
 func cachedJudged[T any](ctx context.Context, s *Store, a *aggregates, key string, ttl time.Duration,
 	compute func(context.Context) (T, error), after afterOwnWrites[T]) (T, error) {
 	var zero T
@@ -144,39 +166,32 @@ func cachedJudged[T any](ctx context.Context, s *Store, a *aggregates, key strin
 	}
 	a.mu.Lock()
 	need = max(need, a.floor)
-	if e, ok := a.entries[key]; ok && after != nil && e.gen < need && e.gen >= a.floor &&
-		usable(e.gen, e.at, e.gen, current, notBefore, now, s.lag, ttl) && s.writes.judgeable(ctx, e.at) {
-		// Kept from before the reader's latest write, and fresh enough otherwise: judged
-		// outside the lock, since the judgement may read the database.
-		a.mu.Unlock()
-		shown, holds := zero, false
-		if since, all := s.writes.ownSince(ctx, e.gen); all {
-			shown, holds = after(ctx, e.value.(T), since)
-		}
-		a.mu.Lock()
-		// The judgement is of this entry: not of one kept since, nor after an erasure.
-		if kept, ok := a.entries[key]; holds && ok && kept.gen == e.gen && kept.at.Equal(e.at) && kept.gen >= a.floor {
-			if _, running := a.flights[key]; !running && refreshDue(e.gen, e.at, current, now, s.lag, ttl) {
-				startFlight(ctx, s, a, key, ttl, compute, &flight{done: make(chan struct{})})
-			}
-			a.mu.Unlock()
-			return shown, nil
-		}
-		need = max(need, a.floor)
-	}
-	if e, ok := a.entries[key]; ok && usable(e.gen, e.at, need, current, notBefore, now, s.lag, ttl) {
-		if _, running := a.flights[key]; !running && refreshDue(e.gen, e.at, current, now, s.lag, ttl) {
-			startFlight(ctx, s, a, key, ttl, compute, &flight{done: make(chan struct{})})
-		}
+	if e, ok := a.entries[key]; ok && usable(e.gen, e.at, e.upTo, need, current, notBefore, now, s.lag, ttl) {
+		freshen(ctx, s, a, key, e, current, now, ttl, compute, after)
 		a.mu.Unlock()
 		return e.value.(T), nil
+	}
+	if e, ok := a.entries[key]; ok && after != nil && e.gen >= a.floor && fresh(e.at, notBefore, now, ttl) && s.writes.judgeable(ctx, e.at) {
+		// Kept from before writes, the reader's or others', and fresh enough
+		// otherwise: judged outside the lock, since the judgement may read the database.
+		a.mu.Unlock()
+		if !a.ownOnly {
+			if shown, ok := judgeKept(ctx, s, a, key, e, after); ok {
+				return shown, nil
+			}
+		}
+		if shown, ok := judgeOwn(ctx, s, a, key, e, need, now, ttl, compute, after); ok {
+			return shown, nil
+		}
+		a.mu.Lock()
+		need = max(need, a.floor)
 	}
 	f, running := a.flights[key]
 	switch {
 	case !running:
 		f = &flight{done: make(chan struct{})}
 		startFlight(ctx, s, a, key, ttl, compute, f)
-	case usable(f.gen, f.at, need, current, notBefore, now, s.lag, ttl):
+	case usable(f.gen, f.at, f.at, need, current, notBefore, now, s.lag, ttl):
 		// Join it.
 	default:
 		if f.next == nil {
@@ -194,6 +209,96 @@ func cachedJudged[T any](ctx context.Context, s *Store, a *aggregates, key strin
 		return zero, f.err
 	}
 	return f.value.(T), nil
+}
+
+// freshen starts, for a kept entry e that is shown as it is, what keeps it fresh for
+// the next readers, with a.mu held: a computation in the background past three
+// quarters of its TTL, or else, once others wrote, a judgement of their writes
+// (judgeKept) in the background, or a computation when the value cannot be judged or
+// fails the judgement.
+func freshen[T any](ctx context.Context, s *Store, a *aggregates, key string, e aggregateEntry, current uint64, now time.Time,
+	ttl time.Duration, compute func(context.Context) (T, error), after afterOwnWrites[T]) {
+	if _, running := a.flights[key]; running || a.judging[key] {
+		return
+	}
+	switch {
+	case refreshDue(e.at, now, ttl):
+		startFlight(ctx, s, a, key, ttl, compute, &flight{done: make(chan struct{})})
+	case !catchUpDue(e.gen, e.upTo, current, now, s.lag):
+	case after == nil || a.ownOnly:
+		startFlight(ctx, s, a, key, ttl, compute, &flight{done: make(chan struct{})})
+	default:
+		if a.judging == nil {
+			a.judging = map[string]bool{}
+		}
+		a.judging[key] = true
+		detached, cancel := context.WithTimeout(context.WithoutCancel(ctx), computeTimeout)
+		go func() {
+			defer cancel()
+			_, ok := judgeKept(detached, s, a, key, e, after)
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			delete(a.judging, key)
+			if _, running := a.flights[key]; !ok && !running {
+				startFlight(ctx, s, a, key, ttl, compute, &flight{done: make(chan struct{})})
+			}
+		}()
+	}
+}
+
+// judgeKept judges the kept entry e of key after every write made through this
+// instance since it was kept. When it holds (or after amends it), the value shown from
+// now on is kept as of those writes, as if computed now, with its computation's time
+// left as it was: writes through other instances still show within its TTL.
+func judgeKept[T any](ctx context.Context, s *Store, a *aggregates, key string, e aggregateEntry, after afterOwnWrites[T]) (shown T, holds bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			holds = false
+			slog.Error("judging a kept value panicked", "key", key, "panic", p)
+		}
+	}()
+	upTo := time.Now() // no later than the writes' generation was the latest
+	since, gen, all := s.writes.writesSince(e.gen)
+	if !all {
+		return shown, false
+	}
+	if shown, holds = after(ctx, e.value.(T), since); !holds {
+		return shown, false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if e.gen < a.floor { // an erasure since: nothing kept from before it may be shown
+		return shown, false
+	}
+	if kept, ok := a.entries[key]; ok && kept.gen == e.gen && kept.at.Equal(e.at) {
+		a.entries[key] = aggregateEntry{value: shown, gen: gen, at: e.at, upTo: upTo, ttl: e.ttl}
+	}
+	return shown, true
+}
+
+// judgeOwn shows the reader, who must see generation need, the kept entry e of key
+// judged after their own writes only, when the writes of others since it was kept are
+// within lag (judgeKept judged all of them and failed): the fallback for a value that
+// others' writes changed and the reader's did not.
+func judgeOwn[T any](ctx context.Context, s *Store, a *aggregates, key string, e aggregateEntry, need uint64, now time.Time,
+	ttl time.Duration, compute func(context.Context) (T, error), after afterOwnWrites[T]) (shown T, holds bool) {
+	if e.gen >= need || now.Sub(e.upTo) > s.lag {
+		return shown, false
+	}
+	if since, all := s.writes.ownSince(ctx, e.gen); all {
+		shown, holds = after(ctx, e.value.(T), since)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	// The judgement is of this entry: not of one kept since, nor after an erasure.
+	if kept, ok := a.entries[key]; !holds || !ok || kept.gen != e.gen || !kept.at.Equal(e.at) || kept.gen < a.floor {
+		return shown, false
+	}
+	if _, running := a.flights[key]; !running {
+		// Others' writes changed it: computed again for the next readers.
+		startFlight(ctx, s, a, key, ttl, compute, &flight{done: make(chan struct{})})
+	}
+	return shown, true
 }
 
 // startFlight computes key's figures for the readers waiting on f, with a.mu held. The
@@ -223,7 +328,7 @@ func startFlight[T any](ctx context.Context, s *Store, a *aggregates, key string
 		a.mu.Lock()
 		f.value, f.err = v, err
 		if err == nil {
-			a.keep(key, aggregateEntry{value: v, gen: f.gen, at: f.at, ttl: ttl})
+			a.keep(key, aggregateEntry{value: v, gen: f.gen, at: f.at, upTo: f.at, ttl: ttl})
 		}
 		if f.next != nil {
 			startFlight(ctx, s, a, key, ttl, compute, f.next)
@@ -241,7 +346,10 @@ func startFlight[T any](ctx context.Context, s *Store, a *aggregates, key string
 // threw out everyone's dashboard figures whenever a thousand users had been seen).
 func (a *aggregates) keep(key string, e aggregateEntry) {
 	if old, ok := a.entries[key]; ok {
-		if old.gen <= e.gen {
+		// A computation that started after the old one's, but before writes the old
+		// one was judged past, is kept too: its TTL runs from later, and the readers
+		// judge those writes again.
+		if old.gen <= e.gen || old.at.Before(e.at) {
 			a.entries[key] = e
 		}
 		return

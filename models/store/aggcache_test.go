@@ -36,7 +36,7 @@ func TestAggregateUsable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := usable(tt.gen, t0, tt.need, tt.current, tt.notBefore, tt.now, tt.lag, aggregateTTL); got != tt.want {
+			if got := usable(tt.gen, t0, t0, tt.need, tt.current, tt.notBefore, tt.now, tt.lag, aggregateTTL); got != tt.want {
 				t.Fatalf("usable = %v, want %v", got, tt.want)
 			}
 		})
@@ -238,22 +238,40 @@ func TestCachedAggregateQueuesOneNextComputation(t *testing.T) {
 func TestRefreshDue(t *testing.T) {
 	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	tests := []struct {
+		name string
+		age  time.Duration
+		want bool
+	}{
+		{"fresh", 0, false},
+		{"within three quarters of the TTL", aggregateTTL * 3 / 4, false},
+		{"past three quarters of the TTL", aggregateTTL*3/4 + time.Millisecond, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := refreshDue(t0, t0.Add(tt.age), aggregateTTL); got != tt.want {
+				t.Fatalf("refreshDue = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCatchUpDue(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
 		name         string
 		gen, current uint64
 		age, lag     time.Duration
 		want         bool
 	}{
-		{"fresh", 3, 3, 0, time.Second, false},
-		{"no write, within three quarters of the TTL", 3, 3, aggregateTTL * 3 / 4, time.Second, false},
-		{"no write, past three quarters of the TTL", 3, 3, aggregateTTL*3/4 + time.Millisecond, time.Second, true},
+		{"no write", 3, 3, aggregateTTL, time.Second, false},
 		{"a write, within half the lag", 3, 4, 500 * time.Millisecond, time.Second, false},
 		{"a write, past half the lag", 3, 4, 501 * time.Millisecond, time.Second, true},
 		{"a write, no lag", 3, 4, time.Millisecond, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := refreshDue(tt.gen, t0, tt.current, t0.Add(tt.age), tt.lag, aggregateTTL); got != tt.want {
-				t.Fatalf("refreshDue = %v, want %v", got, tt.want)
+			if got := catchUpDue(tt.gen, t0, tt.current, t0.Add(tt.age), tt.lag); got != tt.want {
+				t.Fatalf("catchUpDue = %v, want %v", got, tt.want)
 			}
 		})
 	}
@@ -345,15 +363,66 @@ func TestKeepDropsExpiredFiguresFirst(t *testing.T) {
 		t.Fatalf("kept %v, want the dashboard and unread 3", a.entries)
 	}
 	// Older figures never replace newer ones of the same key.
-	a.entries["dashboard"] = aggregateEntry{value: 5, gen: 9, at: time.Now(), ttl: aggregateTTL}
-	a.keep("dashboard", aggregateEntry{value: 6, gen: 8, at: time.Now(), ttl: aggregateTTL})
+	computed := time.Now()
+	a.entries["dashboard"] = aggregateEntry{value: 5, gen: 9, at: computed, ttl: aggregateTTL}
+	a.keep("dashboard", aggregateEntry{value: 6, gen: 8, at: computed.Add(-time.Millisecond), ttl: aggregateTTL})
 	if v := a.entries["dashboard"].value; v != 5 {
 		t.Fatalf("figures of generation 8 replaced those of 9: %v", v)
+	}
+	// Figures judged past writes since (generation 9, computed earlier) give way to a
+	// computation started later, before those writes were told: its TTL runs from later.
+	a.keep("dashboard", aggregateEntry{value: 9, gen: 8, at: computed.Add(time.Millisecond), ttl: aggregateTTL})
+	if v := a.entries["dashboard"].value; v != 9 {
+		t.Fatalf("a later computation was dropped for figures judged past its generation: %v", v)
 	}
 	// All fresh and full: the cache starts over rather than grow.
 	a.keep("unread 4", aggregateEntry{value: 7, at: time.Now(), ttl: navCountTTL})
 	a.keep("unread 5", aggregateEntry{value: 8, at: time.Now(), ttl: navCountTTL})
 	if len(a.entries) > 3 {
 		t.Fatalf("%d entries kept, limit 3", len(a.entries))
+	}
+}
+
+// Figures shown while others write catch up with the writes in the background, once
+// half the lag has passed, by a judgement instead of a computation; past the lag they
+// are still the kept ones, as of the latest write.
+func TestKeptFiguresCatchUpInTheBackground(t *testing.T) {
+	s := &Store{lag: 100 * time.Millisecond}
+	var computed, judged atomic.Int32
+	compute := func(context.Context) (int32, error) { return computed.Add(1), nil }
+	after := func(_ context.Context, kept int32, since []ownWrite) (int32, bool) {
+		judged.Add(1)
+		return kept, len(since) == 1 && since[0].feedback != nil
+	}
+	read := func() int32 {
+		t.Helper()
+		v, err := cachedJudged(context.Background(), s, &s.aggs, "k", aggregateTTL, compute, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	read()
+	other := ForUser(context.Background(), 8)
+	s.writes.committed(withFootprint(other, newFeedbackWrite(1, time.Now())), map[string]bool{"feedback": true})
+	time.Sleep(60 * time.Millisecond)
+	if v := read(); v != 1 {
+		t.Fatalf("within the lag: %d, want the kept 1", v)
+	}
+	for deadline := time.Now().Add(5 * time.Second); judged.Load() == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no judgement of the write in the background")
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	if v := read(); v != 1 || computed.Load() != 1 || judged.Load() != 1 {
+		t.Fatalf("past the lag after the judgement: value %d, %d computations, %d judgements; want the kept 1, 1, 1",
+			v, computed.Load(), judged.Load())
+	}
+	// A write the judgement cannot tell (no footprint), past the lag since the figures
+	// were last judged, is waited for.
+	s.writes.committed(other, map[string]bool{"feedback": true})
+	if v := read(); v != 2 {
+		t.Fatalf("after a write no judgement can tell: %d, want a computation (2)", v)
 	}
 }

@@ -33,6 +33,8 @@ type writeLog struct {
 	byUser map[int64]uint64
 	// own is, per user, what their latest writes did (ownwrites.go).
 	own map[int64]*ownLog
+	// recent is what this instance's latest writes did, whoever made them (ownwrites.go).
+	recent recentLog
 	// instance names this process in users.last_write_by (markWriters).
 	instance string
 }
@@ -68,6 +70,7 @@ func (w *writeLog) committed(ctx context.Context, tables map[string]bool) {
 		return
 	}
 	gen := w.all.Add(1)
+	w.recent.add(ownWrite{gen: gen, feedback: footprintOf(ctx), feedbackTable: tables["feedback"] || tables[anyTable]})
 	if id, ok := userOf(ctx); ok {
 		w.byUser[id] = max(w.byUser[id], gen)
 		w.rememberOwn(id, gen, footprintOf(ctx), tables["feedback"] || tables[anyTable])

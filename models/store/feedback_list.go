@@ -348,10 +348,14 @@ func (s *Store) CountFeedback(ctx context.Context, f models.FeedbackFilter) (n i
 		n      int
 		capped bool
 	}
-	c, err := cachedJudged(ctx, s, &s.aggs, fmt.Sprintf("count %+v", f), aggregateTTL, func(ctx context.Context) (count, error) {
+	c, err := cachedJudged(ctx, s, &s.counts, fmt.Sprintf("count %+v", f), aggregateTTL, func(ctx context.Context) (count, error) {
 		n, capped, err := s.countFeedback(ctx, f)
 		return count{n, capped}, err
 	}, func(ctx context.Context, kept count, since []ownWrite) (count, bool) {
+		// Not amended by the new rows it keeps: a computation that started before such
+		// a row's write was told (writeLog) may have counted it already. Judged after
+		// the reader's own writes only (s.counts): a second of everyone's writes nearly
+		// always holds a new row the count keeps.
 		words, parts, ok := s.ownRowsOf(ctx, f, since, func(int64) bool { return false })
 		return kept, ok && len(words)+len(parts) == 0
 	})

@@ -144,7 +144,9 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 	for i, j := range jobs {
 		rows[i] = j.row
 	}
-	err = s.Tx(ctx, func(tx *gorm.DB) error {
+	// The kept pages judge by it whether the batch changed them (ownwrites.go).
+	wrote := &feedbackWrite{}
+	err = s.Tx(withFootprint(ctx, wrote), func(tx *gorm.DB) error {
 		var err error
 		if err := linkEmployees(tx, rows); err != nil {
 			return err
@@ -179,6 +181,7 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 		}
 		for i := range rows {
 			rows[i].ID = ids[i]
+			wrote.rows = append(wrote.rows, writtenRow{ids[i], rows[i].ReceivedAt})
 		}
 		if err := s.afterFeedbackStored(tx, rows[0].CreatedAt, rows); err != nil {
 			return err

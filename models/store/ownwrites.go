@@ -15,9 +15,19 @@ import (
 // check whether it still holds, instead of being computed again after every write of
 // a user who writes all day (the soak's mixed load recomputed nearly every page).
 
+// The same check serves everyone's writes: a page kept from before writes that cannot
+// have changed it (or merged with the feedback they created) is as good as one computed
+// now, so the kept page moves on past them once (recentLog, Store.judgeKept) instead of
+// being computed again after OthersLag; under the soak's mixed load those
+// recomputations were a fifth of the CPU.
+
 // ownWritesKept is how many of a user's latest writes are remembered; a page kept from
 // before all of them is computed again.
 const ownWritesKept = 32
+
+// recentKept is how many of this instance's latest writes are remembered at least (a
+// few seconds of the soak's mixed load); a value kept from before them is computed again.
+const recentKept = 4096
 
 // ownWrite is one of a user's writes, as the kept pages judge it.
 type ownWrite struct {
@@ -62,6 +72,36 @@ func (l *ownLog) add(w ownWrite) {
 		l.writes = slices.Delete(l.writes, 0, 1)
 	}
 	l.writes = append(l.writes, w)
+}
+
+// recentLog is this instance's latest writes, whoever made them, oldest first.
+type recentLog struct {
+	writes []ownWrite
+	// forgotten is the newest generation dropped from writes.
+	forgotten uint64
+}
+
+// add appends w, a write of the next generation. The oldest half goes once the log is
+// twice recentKept long, so that each write costs the same on average.
+func (l *recentLog) add(w ownWrite) {
+	if len(l.writes) == 2*recentKept {
+		l.forgotten = l.writes[recentKept-1].gen
+		l.writes = slices.Delete(l.writes, 0, recentKept)
+	}
+	l.writes = append(l.writes, w)
+}
+
+// writesSince returns this instance's writes after generation gen, the generation they
+// reach, and whether they are all remembered.
+func (w *writeLog) writesSince(gen uint64) (since []ownWrite, upTo uint64, all bool) {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	upTo = w.all.Load()
+	if w.recent.forgotten > gen {
+		return nil, upTo, false
+	}
+	i, _ := slices.BinarySearchFunc(w.recent.writes, gen+1, func(ow ownWrite, g uint64) int { return cmp.Compare(ow.gen, g) })
+	return slices.Clone(w.recent.writes[i:]), upTo, true
 }
 
 type footprintKey struct{}
