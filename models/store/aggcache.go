@@ -154,7 +154,7 @@ func cachedIn[T any](ctx context.Context, s *Store, a *aggregates, key string, t
 // that it holds after the reader's own writes, the reader is shown that instead of
 // waiting for a computation (ownwrites.go).
 func cachedJudged[T any](ctx context.Context, s *Store, a *aggregates, key string, ttl time.Duration,
-	compute func(context.Context) (T, error), after afterOwnWrites[T]) (T, error) {
+	compute func(context.Context) (T, error), after afterWrites[T]) (T, error) {
 	var zero T
 	now := time.Now()
 	need, current, notBefore := s.writes.seenBy(ctx), s.writes.all.Load(), s.writes.notBefore(ctx)
@@ -217,7 +217,7 @@ func cachedJudged[T any](ctx context.Context, s *Store, a *aggregates, key strin
 // (judgeKept) in the background, or a computation when the value cannot be judged or
 // fails the judgement.
 func freshen[T any](ctx context.Context, s *Store, a *aggregates, key string, e aggregateEntry, current uint64, now time.Time,
-	ttl time.Duration, compute func(context.Context) (T, error), after afterOwnWrites[T]) {
+	ttl time.Duration, compute func(context.Context) (T, error), after afterWrites[T]) {
 	if _, running := a.flights[key]; running || a.judging[key] {
 		return
 	}
@@ -250,7 +250,7 @@ func freshen[T any](ctx context.Context, s *Store, a *aggregates, key string, e 
 // instance since it was kept. When it holds (or after amends it), the value shown from
 // now on is kept as of those writes, as if computed now, with its computation's time
 // left as it was: writes through other instances still show within its TTL.
-func judgeKept[T any](ctx context.Context, s *Store, a *aggregates, key string, e aggregateEntry, after afterOwnWrites[T]) (shown T, holds bool) {
+func judgeKept[T any](ctx context.Context, s *Store, a *aggregates, key string, e aggregateEntry, after afterWrites[T]) (shown T, holds bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			holds = false
@@ -281,7 +281,7 @@ func judgeKept[T any](ctx context.Context, s *Store, a *aggregates, key string, 
 // within lag (judgeKept judged all of them and failed): the fallback for a value that
 // others' writes changed and the reader's did not.
 func judgeOwn[T any](ctx context.Context, s *Store, a *aggregates, key string, e aggregateEntry, need uint64, now time.Time,
-	ttl time.Duration, compute func(context.Context) (T, error), after afterOwnWrites[T]) (shown T, holds bool) {
+	ttl time.Duration, compute func(context.Context) (T, error), after afterWrites[T]) (shown T, holds bool) {
 	if e.gen >= need || now.Sub(e.upTo) > s.lag {
 		return shown, false
 	}

@@ -390,7 +390,7 @@ func TestKeptFiguresCatchUpInTheBackground(t *testing.T) {
 	s := &Store{lag: 100 * time.Millisecond}
 	var computed, judged atomic.Int32
 	compute := func(context.Context) (int32, error) { return computed.Add(1), nil }
-	after := func(_ context.Context, kept int32, since []ownWrite) (int32, bool) {
+	after := func(_ context.Context, kept int32, since []loggedWrite) (int32, bool) {
 		judged.Add(1)
 		return kept, len(since) == 1 && since[0].feedback != nil
 	}

@@ -70,7 +70,7 @@ func (w *writeLog) committed(ctx context.Context, tables map[string]bool) {
 		return
 	}
 	gen := w.all.Add(1)
-	w.recent.add(ownWrite{gen: gen, feedback: footprintOf(ctx), feedbackTable: tables["feedback"] || tables[anyTable]})
+	w.recent.add(loggedWrite{gen: gen, feedback: footprintOf(ctx), feedbackTable: tables["feedback"] || tables[anyTable]})
 	if id, ok := userOf(ctx); ok {
 		w.byUser[id] = max(w.byUser[id], gen)
 		w.rememberOwn(id, gen, footprintOf(ctx), tables["feedback"] || tables[anyTable])

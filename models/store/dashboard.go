@@ -16,7 +16,7 @@ func (s *Store) Dashboard(ctx context.Context) (*models.Dashboard, error) {
 	// The improvements' figures are most of the cost, and a new feedback or a
 	// follow-up, most of a team's writes, leaves them as they are.
 	d, err := cachedJudged(ctx, s, &s.aggs, "dashboard improvements "+minute, aggregateTTL, s.dashboardImprovements,
-		unchanged(func(_ context.Context, _ *models.Dashboard, since []ownWrite) bool {
+		unchanged(func(_ context.Context, _ *models.Dashboard, since []loggedWrite) bool {
 			_, _, onlyFeedback := createdAndFollowedUp(since)
 			return onlyFeedback
 		}))

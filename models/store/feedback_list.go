@@ -274,7 +274,7 @@ func (s *Store) ListFeedback(ctx context.Context, f models.FeedbackFilter, after
 			page.Drawn = new(models.Drawings)
 		}
 		return page, err
-	}, s.pageAfterOwnWrites(f, limit))
+	}, s.pageAfterWrites(f, limit))
 	if err != nil {
 		return nil, err
 	}
@@ -351,12 +351,12 @@ func (s *Store) CountFeedback(ctx context.Context, f models.FeedbackFilter) (n i
 	c, err := cachedJudged(ctx, s, &s.counts, fmt.Sprintf("count %+v", f), aggregateTTL, func(ctx context.Context) (count, error) {
 		n, capped, err := s.countFeedback(ctx, f)
 		return count{n, capped}, err
-	}, func(ctx context.Context, kept count, since []ownWrite) (count, bool) {
+	}, func(ctx context.Context, kept count, since []loggedWrite) (count, bool) {
 		// Not amended by the new rows it keeps: a computation that started before such
 		// a row's write was told (writeLog) may have counted it already. Judged after
 		// the reader's own writes only (s.counts): a second of everyone's writes nearly
 		// always holds a new row the count keeps.
-		words, parts, ok := s.ownRowsOf(ctx, f, since, func(int64) bool { return false })
+		words, parts, ok := s.writtenRowsOf(ctx, f, since, func(int64) bool { return false })
 		return kept, ok && len(words)+len(parts) == 0
 	})
 	return c.n, c.capped, err
@@ -479,14 +479,15 @@ func (s *Store) FollowUpQueue(ctx context.Context, limit int) ([]models.Feedback
 	return items, s.fillRefs(ctx, pointersTo(items))
 }
 
-// pageAfterOwnWrites judges a kept first page of f after the reader's own writes: it
-// holds when none of their new feedback matches f and no follow-up of theirs touches a
-// shown row (or the overdue filter); new feedback that matches is merged in, unless it
+// pageAfterWrites judges a kept first page of f after writes since it was kept (the
+// reader's own, or everyone's through this instance): it holds when none of their new
+// feedback matches f and no follow-up among them touches a shown row (or the overdue
+// filter); new feedback that matches is merged in, unless it
 // matches a search only by parts of words, or the page lists such matches already,
 // whose order a merge would not keep.
-func (s *Store) pageAfterOwnWrites(f models.FeedbackFilter, limit int) afterOwnWrites[*models.FeedbackPage] {
-	return func(ctx context.Context, kept *models.FeedbackPage, since []ownWrite) (*models.FeedbackPage, bool) {
-		words, parts, ok := s.ownRowsOf(ctx, f, since, kept.Shows)
+func (s *Store) pageAfterWrites(f models.FeedbackFilter, limit int) afterWrites[*models.FeedbackPage] {
+	return func(ctx context.Context, kept *models.FeedbackPage, since []loggedWrite) (*models.FeedbackPage, bool) {
+		words, parts, ok := s.writtenRowsOf(ctx, f, since, kept.Shows)
 		switch {
 		case !ok || len(parts) > 0 || len(words) > 0 && kept.PartsFrom >= 0:
 			return nil, false
@@ -498,14 +499,14 @@ func (s *Store) pageAfterOwnWrites(f models.FeedbackFilter, limit int) afterOwnW
 	}
 }
 
-// ownRowsOf finds which of the feedback the reader's own writes created f keeps: by its
+// writtenRowsOf finds which of the feedback the writes since created f keeps: by its
 // conditions and the words of its search (words), or by parts of the words only (parts).
 // Writes that did not touch the feedback table are passed over; ok is false when a write
 // may have changed what is kept of f otherwise: one that wrote the feedback otherwise
 // than by new feedback and follow-ups, or a follow-up while f keeps the overdue (it ends
 // a row's being overdue) or of a row shown.
-func (s *Store) ownRowsOf(ctx context.Context, f models.FeedbackFilter, since []ownWrite, shown func(id int64) bool) (words, parts []int64, ok bool) {
-	created, followedUp, ok := createdAndFollowedUp(slices.DeleteFunc(slices.Clone(since), func(w ownWrite) bool { return !w.feedbackTable }))
+func (s *Store) writtenRowsOf(ctx context.Context, f models.FeedbackFilter, since []loggedWrite, shown func(id int64) bool) (words, parts []int64, ok bool) {
+	created, followedUp, ok := createdAndFollowedUp(slices.DeleteFunc(slices.Clone(since), func(w loggedWrite) bool { return !w.feedbackTable }))
 	if !ok || f.Overdue && len(followedUp) > 0 {
 		return nil, nil, false
 	}

@@ -37,7 +37,7 @@ func (s *Store) ImprovementImpact(ctx context.Context, imp *models.Improvement, 
 	key := fmt.Sprintf("impact %d from %s for %d days", imp.ID, day.Format(time.DateOnly), days)
 	kept, err := cachedJudged(ctx, s, &s.aggs, key, aggregateTTL,
 		func(ctx context.Context) (*models.Impact, error) { return s.improvementImpact(ctx, imp.ID, day, days) },
-		unchanged(func(_ context.Context, _ *models.Impact, since []ownWrite) bool { return allFrom(since, end) }))
+		unchanged(func(_ context.Context, _ *models.Impact, since []loggedWrite) bool { return allFrom(since, end) }))
 	if err != nil {
 		return nil, err
 	}

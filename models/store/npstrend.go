@@ -82,7 +82,7 @@ func (s *Store) NPSTrend(ctx context.Context, firstYear, lastYear int) (models.N
 			targets, err := s.NPSTargets(ctx)
 			return trend{months, targets, new(models.Drawings)}, err
 		},
-		unchanged(func(_ context.Context, _ trend, since []ownWrite) bool {
+		unchanged(func(_ context.Context, _ trend, since []loggedWrite) bool {
 			// The rollup's months are of received_on, the day in s.Location: feedback
 			// received from this month's first midnight there counts in this month.
 			return allFrom(since, time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.Location))

@@ -29,8 +29,8 @@ const ownWritesKept = 32
 // few seconds of the soak's mixed load); a value kept from before them is computed again.
 const recentKept = 4096
 
-// ownWrite is one of a user's writes, as the kept pages judge it.
-type ownWrite struct {
+// loggedWrite is one write through this instance, as the kept pages judge it.
+type loggedWrite struct {
 	gen uint64
 	// feedback is what the write did, when the store knows it wrote nothing but new
 	// feedback or follow-ups; nil for any other write, which may change anything.
@@ -60,13 +60,13 @@ func newFeedbackWrite(id int64, receivedAt time.Time) *feedbackWrite {
 
 // ownLog is one user's latest writes, oldest first.
 type ownLog struct {
-	writes []ownWrite
+	writes []loggedWrite
 	// forgotten is the newest generation dropped from writes: what was kept before it
 	// cannot be judged.
 	forgotten uint64
 }
 
-func (l *ownLog) add(w ownWrite) {
+func (l *ownLog) add(w loggedWrite) {
 	if len(l.writes) == ownWritesKept {
 		l.forgotten = l.writes[0].gen
 		l.writes = slices.Delete(l.writes, 0, 1)
@@ -76,14 +76,14 @@ func (l *ownLog) add(w ownWrite) {
 
 // recentLog is this instance's latest writes, whoever made them, oldest first.
 type recentLog struct {
-	writes []ownWrite
+	writes []loggedWrite
 	// forgotten is the newest generation dropped from writes.
 	forgotten uint64
 }
 
 // add appends w, a write of the next generation. The oldest half goes once the log is
 // twice recentKept long, so that each write costs the same on average.
-func (l *recentLog) add(w ownWrite) {
+func (l *recentLog) add(w loggedWrite) {
 	if len(l.writes) == 2*recentKept {
 		l.forgotten = l.writes[recentKept-1].gen
 		l.writes = slices.Delete(l.writes, 0, recentKept)
@@ -93,14 +93,14 @@ func (l *recentLog) add(w ownWrite) {
 
 // writesSince returns this instance's writes after generation gen, the generation they
 // reach, and whether they are all remembered.
-func (w *writeLog) writesSince(gen uint64) (since []ownWrite, upTo uint64, all bool) {
+func (w *writeLog) writesSince(gen uint64) (since []loggedWrite, upTo uint64, all bool) {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	upTo = w.all.Load()
 	if w.recent.forgotten > gen {
 		return nil, upTo, false
 	}
-	i, _ := slices.BinarySearchFunc(w.recent.writes, gen+1, func(ow ownWrite, g uint64) int { return cmp.Compare(ow.gen, g) })
+	i, _ := slices.BinarySearchFunc(w.recent.writes, gen+1, func(ow loggedWrite, g uint64) int { return cmp.Compare(ow.gen, g) })
 	return slices.Clone(w.recent.writes[i:]), upTo, true
 }
 
@@ -127,7 +127,7 @@ func (w *writeLog) rememberOwn(id int64, gen uint64, fw *feedbackWrite, feedback
 		l = &ownLog{}
 		w.own[id] = l
 	}
-	l.add(ownWrite{gen: gen, feedback: fw, feedbackTable: feedbackTable})
+	l.add(loggedWrite{gen: gen, feedback: fw, feedbackTable: feedbackTable})
 }
 
 // judgeable says whether a value kept since at may be judged by this instance's own
@@ -147,7 +147,7 @@ func (w *writeLog) judgeable(ctx context.Context, at time.Time) bool {
 
 // ownSince returns ctx's user's writes after generation gen, and whether they are all
 // remembered.
-func (w *writeLog) ownSince(ctx context.Context, gen uint64) ([]ownWrite, bool) {
+func (w *writeLog) ownSince(ctx context.Context, gen uint64) ([]loggedWrite, bool) {
 	id, ok := userOf(ctx)
 	if !ok {
 		return nil, true
@@ -161,24 +161,24 @@ func (w *writeLog) ownSince(ctx context.Context, gen uint64) ([]ownWrite, bool) 
 	if l.forgotten > gen {
 		return nil, false
 	}
-	i, _ := slices.BinarySearchFunc(l.writes, gen+1, func(ow ownWrite, g uint64) int { return cmp.Compare(ow.gen, g) })
+	i, _ := slices.BinarySearchFunc(l.writes, gen+1, func(ow loggedWrite, g uint64) int { return cmp.Compare(ow.gen, g) })
 	return slices.Clone(l.writes[i:]), true
 }
 
-// afterOwnWrites judges a kept value after the reader's own writes since it was
-// computed: it returns what the reader may be shown (the kept value, or one amended with
-// their writes) and whether it could tell. It is asked only when the writes are all
-// remembered, and answers false when in doubt.
-type afterOwnWrites[T any] func(ctx context.Context, kept T, since []ownWrite) (shown T, ok bool)
+// afterWrites judges a kept value after writes made since it was computed (the
+// reader's own, or everyone's through this instance): it returns what may be shown (the
+// kept value, or one amended with the writes) and whether it could tell. It is asked only
+// when the writes are all remembered, and answers false when in doubt.
+type afterWrites[T any] func(ctx context.Context, kept T, since []loggedWrite) (shown T, ok bool)
 
-// unchanged is an afterOwnWrites for a value that holds after writes that pass holds.
-func unchanged[T any](holds func(ctx context.Context, kept T, since []ownWrite) bool) afterOwnWrites[T] {
-	return func(ctx context.Context, kept T, since []ownWrite) (T, bool) { return kept, holds(ctx, kept, since) }
+// unchanged is an afterWrites for a value that holds after writes that pass holds.
+func unchanged[T any](holds func(ctx context.Context, kept T, since []loggedWrite) bool) afterWrites[T] {
+	return func(ctx context.Context, kept T, since []loggedWrite) (T, bool) { return kept, holds(ctx, kept, since) }
 }
 
 // createdAndFollowedUp splits writes into the feedback they created and the
 // feedback they followed up; ok is false when one of them wrote anything else.
-func createdAndFollowedUp(since []ownWrite) (created, followedUp []writtenRow, ok bool) {
+func createdAndFollowedUp(since []loggedWrite) (created, followedUp []writtenRow, ok bool) {
 	for _, w := range since {
 		switch {
 		case w.feedback == nil || len(w.feedback.rows) == 0: // a write that failed before it knew its rows
@@ -194,7 +194,7 @@ func createdAndFollowedUp(since []ownWrite) (created, followedUp []writtenRow, o
 
 // allFrom reports whether every feedback the writes created or followed up was
 // received at or after t: a figure of earlier days cannot have changed by them.
-func allFrom(since []ownWrite, t time.Time) bool {
+func allFrom(since []loggedWrite, t time.Time) bool {
 	created, followedUp, ok := createdAndFollowedUp(since)
 	if !ok {
 		return false

@@ -40,23 +40,23 @@ func TestOwnSince(t *testing.T) {
 // failed before it read its row, or any other write, changes everything.
 func TestAllFrom(t *testing.T) {
 	day := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
-	created := func(at time.Time) ownWrite { return ownWrite{feedback: newFeedbackWrite(1, at)} }
-	followed := func(at time.Time) ownWrite {
-		return ownWrite{feedback: &feedbackWrite{followUp: true, rows: []writtenRow{{2, at}}}}
+	created := func(at time.Time) loggedWrite { return loggedWrite{feedback: newFeedbackWrite(1, at)} }
+	followed := func(at time.Time) loggedWrite {
+		return loggedWrite{feedback: &feedbackWrite{followUp: true, rows: []writtenRow{{2, at}}}}
 	}
 	for _, c := range []struct {
 		name  string
-		since []ownWrite
+		since []loggedWrite
 		want  bool
 	}{
 		{"none", nil, true},
-		{"created after", []ownWrite{created(day.Add(time.Hour))}, true},
-		{"created at", []ownWrite{created(day)}, true},
-		{"created before", []ownWrite{created(day.Add(-time.Second))}, false},
-		{"followed up after", []ownWrite{followed(day.AddDate(0, 1, 0))}, true},
-		{"followed up before", []ownWrite{created(day), followed(day.AddDate(0, -1, 0))}, false},
-		{"a follow-up that never read its row", []ownWrite{{feedback: &feedbackWrite{followUp: true}}}, false},
-		{"another write", []ownWrite{created(day), {}}, false},
+		{"created after", []loggedWrite{created(day.Add(time.Hour))}, true},
+		{"created at", []loggedWrite{created(day)}, true},
+		{"created before", []loggedWrite{created(day.Add(-time.Second))}, false},
+		{"followed up after", []loggedWrite{followed(day.AddDate(0, 1, 0))}, true},
+		{"followed up before", []loggedWrite{created(day), followed(day.AddDate(0, -1, 0))}, false},
+		{"a follow-up that never read its row", []loggedWrite{{feedback: &feedbackWrite{followUp: true}}}, false},
+		{"another write", []loggedWrite{created(day), {}}, false},
 	} {
 		if got := allFrom(c.since, day); got != c.want {
 			t.Errorf("%s: allFrom = %v, want %v", c.name, got, c.want)

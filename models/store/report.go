@@ -324,7 +324,7 @@ func (s *Store) goodwill(ctx context.Context, from, to time.Time) ([]models.Good
 func (s *Store) Report(ctx context.Context, p models.Period) (*models.Report, error) {
 	key := fmt.Sprintf("report %v %s", p, s.now().Truncate(time.Minute).Format(time.RFC3339))
 	return cachedJudged(ctx, s, &s.aggs, key, aggregateTTL, func(ctx context.Context) (*models.Report, error) { return s.report(ctx, p) },
-		unchanged(func(_ context.Context, _ *models.Report, since []ownWrite) bool {
+		unchanged(func(_ context.Context, _ *models.Report, since []loggedWrite) bool {
 			// Every figure of a report counts feedback received before the period's end
 			// (and their follow-ups), midnight in s.Location like the rollups' days.
 			return allFrom(since, p.End)
