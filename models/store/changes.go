@@ -70,10 +70,11 @@ func (w *writeLog) committed(ctx context.Context, tables map[string]bool) {
 		return
 	}
 	gen := w.all.Add(1)
-	w.recent.add(loggedWrite{gen: gen, feedback: footprintOf(ctx), feedbackTable: tables["feedback"] || tables[anyTable]})
+	wrote := loggedWrite{gen: gen, feedback: footprintOf(ctx), feedbackTable: tables["feedback"] || tables[anyTable]}
+	w.recent.add(wrote)
 	if id, ok := userOf(ctx); ok {
 		w.byUser[id] = max(w.byUser[id], gen)
-		w.rememberOwn(id, gen, footprintOf(ctx), tables["feedback"] || tables[anyTable])
+		w.rememberOwn(id, wrote)
 	}
 }
 
@@ -99,7 +100,7 @@ func (w *writeLog) sawOwnWrite(ctx context.Context, fw *feedbackWrite) {
 	}
 	gen := w.all.Load()
 	w.byUser[id] = max(w.byUser[id], gen)
-	w.rememberOwn(id, gen, fw, true)
+	w.rememberOwn(id, loggedWrite{gen: gen, feedback: fw, feedbackTable: true})
 }
 
 // crossInstanceMargin is how much later than a user's latest write (as the instance

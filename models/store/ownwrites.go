@@ -17,9 +17,9 @@ import (
 
 // The same check serves everyone's writes: a page kept from before writes that cannot
 // have changed it (or merged with the feedback they created) is as good as one computed
-// now, so the kept page moves on past them once (recentLog, Store.judgeKept) instead of
-// being computed again after OthersLag; under the soak's mixed load those
-// recomputations were a fifth of the CPU.
+// now, so the kept page moves on past them once (recentLog, judgeKept in aggcache.go)
+// instead of being computed again after OthersLag; under the soak's mixed load those
+// recomputations of first pages and reports were 18% of the CPU.
 
 // ownWritesKept is how many of a user's latest writes are remembered; a page kept from
 // before all of them is computed again.
@@ -91,17 +91,17 @@ func (l *recentLog) add(w loggedWrite) {
 	l.writes = append(l.writes, w)
 }
 
-// writesSince returns this instance's writes after generation gen, the generation they
-// reach, and whether they are all remembered.
-func (w *writeLog) writesSince(gen uint64) (since []loggedWrite, upTo uint64, all bool) {
+// writesSince returns this instance's writes after generation gen, the latest
+// generation, which they reach, and whether they are all remembered.
+func (w *writeLog) writesSince(gen uint64) (since []loggedWrite, latest uint64, all bool) {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	upTo = w.all.Load()
+	latest = w.all.Load()
 	if w.recent.forgotten > gen {
-		return nil, upTo, false
+		return nil, latest, false
 	}
 	i, _ := slices.BinarySearchFunc(w.recent.writes, gen+1, func(ow loggedWrite, g uint64) int { return cmp.Compare(ow.gen, g) })
-	return slices.Clone(w.recent.writes[i:]), upTo, true
+	return slices.Clone(w.recent.writes[i:]), latest, true
 }
 
 type footprintKey struct{}
@@ -117,8 +117,8 @@ func footprintOf(ctx context.Context) *feedbackWrite {
 	return fw
 }
 
-// rememberOwn records that user id's write made generation gen, with w.mu held.
-func (w *writeLog) rememberOwn(id int64, gen uint64, fw *feedbackWrite, feedbackTable bool) {
+// rememberOwn records user id's write, with w.mu held.
+func (w *writeLog) rememberOwn(id int64, wrote loggedWrite) {
 	if w.own == nil {
 		w.own = map[int64]*ownLog{}
 	}
@@ -127,7 +127,7 @@ func (w *writeLog) rememberOwn(id int64, gen uint64, fw *feedbackWrite, feedback
 		l = &ownLog{}
 		w.own[id] = l
 	}
-	l.add(loggedWrite{gen: gen, feedback: fw, feedbackTable: feedbackTable})
+	l.add(wrote)
 }
 
 // judgeable says whether a value kept since at may be judged by this instance's own
