@@ -63,3 +63,32 @@ func TestAllFrom(t *testing.T) {
 		}
 	}
 }
+
+// writesSince returns everyone's writes after a generation while they are all
+// remembered, and says so once the oldest half of the log has been dropped.
+func TestWritesSince(t *testing.T) {
+	var w writeLog
+	for i := range 2*recentKept + 1 { // gens 1..2*recentKept+1; the last one drops the first half
+		w.committed(ForUser(context.Background(), int64(i%3+1)), map[string]bool{"feedback": true})
+	}
+	last := uint64(2*recentKept + 1)
+	for _, c := range []struct {
+		after uint64
+		want  int
+		all   bool
+	}{
+		{after: last, want: 0, all: true},
+		{after: last - 1, want: 1, all: true},
+		{after: recentKept, want: recentKept + 1, all: true},
+		{after: recentKept - 1, want: 0, all: false},
+		{after: 0, want: 0, all: false},
+	} {
+		got, latest, all := w.writesSince(c.after)
+		if len(got) != c.want || all != c.all || latest != last {
+			t.Errorf("writesSince(%d) = %d writes up to %d, all %v; want %d up to %d, %v", c.after, len(got), latest, all, c.want, last, c.all)
+		}
+		if len(got) > 0 && got[0].gen != c.after+1 {
+			t.Errorf("writesSince(%d) starts at generation %d", c.after, got[0].gen)
+		}
+	}
+}
