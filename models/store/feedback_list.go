@@ -352,11 +352,17 @@ func (s *Store) CountFeedback(ctx context.Context, f models.FeedbackFilter) (n i
 		n, capped, err := s.countFeedback(ctx, f)
 		return count{n, capped}, err
 	}, func(ctx context.Context, kept count, since []loggedWrite) (count, bool) {
+		shows := func(int64) bool { return false }
+		if kept.capped {
+			// New feedback only adds to what the count keeps: past the cap it stays.
+			_, ok := createdFor(f, since, shows)
+			return kept, ok
+		}
 		// Not amended by the new rows it keeps: a computation that started before such
 		// a row's write was told (writeLog) may have counted it already. Judged after
 		// the reader's own writes only (s.counts): a second of everyone's writes nearly
 		// always holds a new row the count keeps.
-		words, parts, ok := s.writtenRowsOf(ctx, f, since, func(int64) bool { return false })
+		words, parts, ok := s.writtenRowsOf(ctx, f, since, shows)
 		return kept, ok && len(words)+len(parts) == 0
 	})
 	return c.n, c.capped, err
@@ -500,23 +506,33 @@ func (s *Store) pageAfterWrites(f models.FeedbackFilter, limit int) afterWrites[
 }
 
 // writtenRowsOf finds which of the feedback the writes since created f keeps: by its
-// conditions and the words of its search (words), or by parts of the words only (parts).
-// Writes that did not touch the feedback table are passed over; ok is false when a write
-// may have changed what is kept of f otherwise: one that wrote the feedback otherwise
-// than by new feedback and follow-ups, or a follow-up while f keeps the overdue (it ends
-// a row's being overdue) or of a row shown.
+// conditions and the words of its search (words), or by parts of the words only (parts);
+// ok is false when a write may have changed what is kept of f otherwise (createdFor).
 func (s *Store) writtenRowsOf(ctx context.Context, f models.FeedbackFilter, since []loggedWrite, shown func(id int64) bool) (words, parts []int64, ok bool) {
-	created, followedUp, ok := createdAndFollowedUp(slices.DeleteFunc(slices.Clone(since), func(w loggedWrite) bool { return !w.feedbackTable }))
-	if !ok || f.Overdue && len(followedUp) > 0 {
+	created, ok := createdFor(f, since, shown)
+	if !ok {
 		return nil, nil, false
-	}
-	for _, r := range followedUp {
-		if shown(r.id) {
-			return nil, nil, false
-		}
 	}
 	words, parts, err := s.matchingRows(ctx, f, created)
 	return words, parts, err == nil
+}
+
+// createdFor returns the feedback the writes since created, which f may keep besides
+// what it kept. Writes that did not touch the feedback table are passed over; ok is
+// false when a write may have changed what is kept of f otherwise: one that wrote the
+// feedback otherwise than by new feedback and follow-ups, or a follow-up while f keeps
+// the overdue (it ends a row's being overdue) or of a row shown.
+func createdFor(f models.FeedbackFilter, since []loggedWrite, shown func(id int64) bool) (created []writtenRow, ok bool) {
+	created, followedUp, ok := createdAndFollowedUp(slices.DeleteFunc(slices.Clone(since), func(w loggedWrite) bool { return !w.feedbackTable }))
+	if !ok || f.Overdue && len(followedUp) > 0 {
+		return nil, false
+	}
+	for _, r := range followedUp {
+		if shown(r.id) {
+			return nil, false
+		}
+	}
+	return created, true
 }
 
 // matchingRows returns the ids of the rows that f keeps, with the list's own conditions:

@@ -454,3 +454,75 @@ func TestKeptPagesCatchUpWithOthersWrites(t *testing.T) {
 		t.Fatalf("a follow-up of a shown row did not bring a fresh page: %v", got)
 	}
 }
+
+// A kept count outlives the reader's own feedback it does not keep (a write through the
+// other instance, unseen until a computation, tells that it was not computed again), is
+// computed again after their feedback it keeps, and, once past the cap, stays capped
+// through their new feedback, which it then need not read.
+func TestKeptCountsOutliveOwnWritesAndStayCapped(t *testing.T) {
+	ctx := context.Background()
+	here, there := twoInstances(t)
+	me := modeltest.User(t, here, "me@example.com", models.RoleAmbassador)
+	other := modeltest.User(t, here, "other@example.com", models.RoleAmbassador)
+	as := store.ForUser(ctx, me.ID)
+	create := func(s *store.Store, channel string, nps int) {
+		t.Helper()
+		if _, err := s.CreateFeedback(as, models.NewFeedback{ReceivedAt: time.Now().Add(-time.Minute),
+			Channel: channel, NPS: score(nps), Comment: "Ventetid"}, me); err != nil {
+			t.Fatal(err)
+		}
+	}
+	phone, err := here.ResolveRef(ctx, models.RefChannels, "phone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := models.FeedbackFilter{ChannelID: phone.ID, Group: models.GroupDetractor}
+	count := func() (int, bool) {
+		t.Helper()
+		n, capped, err := here.CountFeedback(as, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n, capped
+	}
+
+	create(here, "phone", 2)
+	if n, _ := count(); n != 1 {
+		t.Fatalf("count %d, want 1", n)
+	}
+	if _, err := there.CreateFeedback(store.ForUser(ctx, other.ID), models.NewFeedback{ReceivedAt: time.Now().Add(-time.Minute),
+		Channel: "phone", NPS: score(1), Comment: "Ventetid"}, other); err != nil {
+		t.Fatal(err) // unseen here until a computation
+	}
+	create(here, "web", 1)
+	if n, _ := count(); n != 1 {
+		t.Fatalf("after the reader's feedback the filter does not keep: %d, want the kept 1", n)
+	}
+	create(here, "phone", 0)
+	if n, _ := count(); n != 3 {
+		t.Fatalf("after the reader's detractor by phone: %d, want a computation's 3", n)
+	}
+
+	bulk, err := here.NewFeedbackBulk(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range models.CountCap {
+		nps := i % 7
+		if err := bulk.Add(&models.Feedback{ID: int64(100 + i), ReceivedAt: time.Now().Add(-time.Duration(i+2) * time.Minute),
+			ChannelID: phone.ID, NPS: &nps}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bulk.Close(); err != nil {
+		t.Fatal(err)
+	}
+	create(here, "phone", 3) // a row the count keeps: computed again, past the cap
+	if n, capped := count(); n != models.CountCap || !capped {
+		t.Fatalf("count %d (capped %v) past the cap, want %d capped", n, capped, models.CountCap)
+	}
+	create(here, "phone", 4)
+	if n, capped := count(); n != models.CountCap || !capped {
+		t.Fatalf("count %d (capped %v) after the reader's detractor past the cap, want %d capped", n, capped, models.CountCap)
+	}
+}
