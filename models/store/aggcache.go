@@ -270,10 +270,17 @@ func judgeKept[T any](ctx context.Context, s *Store, a *aggregates, key string, 
 	if e.gen < a.floor { // an erasure since: nothing kept from before it may be shown
 		return shown, false
 	}
-	if kept, ok := a.entries[key]; ok && kept.gen == e.gen && kept.at.Equal(e.at) {
+	if a.stillKeeps(key, e) {
 		a.entries[key] = aggregateEntry{value: shown, gen: gen, at: e.at, upTo: upTo, ttl: e.ttl}
 	}
 	return shown, true
+}
+
+// stillKeeps says whether e is still what is kept under key, with a.mu held: a judgement
+// of e is of no use for one kept since.
+func (a *aggregates) stillKeeps(key string, e aggregateEntry) bool {
+	kept, ok := a.entries[key]
+	return ok && kept.gen == e.gen && kept.at.Equal(e.at)
 }
 
 // judgeOwn shows the reader, who must see generation need, the kept entry e of key
@@ -291,7 +298,7 @@ func judgeOwn[T any](ctx context.Context, s *Store, a *aggregates, key string, e
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	// The judgement is of this entry: not of one kept since, nor after an erasure.
-	if kept, ok := a.entries[key]; !holds || !ok || kept.gen != e.gen || !kept.at.Equal(e.at) || kept.gen < a.floor {
+	if !holds || !a.stillKeeps(key, e) || e.gen < a.floor {
 		return shown, false
 	}
 	if _, running := a.flights[key]; !running {

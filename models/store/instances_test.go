@@ -59,7 +59,14 @@ func twoInstances(t *testing.T) (*store.Store, *store.Store) {
 // hour, so that a test sees what only a cache could show.
 func openLagging(t *testing.T, url string) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), url, store.Options{Location: modeltest.Copenhagen, OthersLag: time.Hour})
+	return openWithLag(t, url, time.Hour)
+}
+
+// openWithLag opens a store on url whose kept figures may miss other people's writes
+// for lag (Options.OthersLag).
+func openWithLag(t *testing.T, url string, lag time.Duration) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), url, store.Options{Location: modeltest.Copenhagen, OthersLag: lag})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -403,11 +403,7 @@ func TestImpactOutlivesOwnFeedbackReceivedAfterItsDays(t *testing.T) {
 func TestKeptPagesCatchUpWithOthersWrites(t *testing.T) {
 	ctx := context.Background()
 	url := modeltest.URL(t)
-	here, err := store.Open(ctx, url, store.Options{Location: modeltest.Copenhagen})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { here.Close() })
+	here := openWithLag(t, url, 0)
 	if err := here.SeedReference(ctx); err != nil {
 		t.Fatal(err)
 	}
