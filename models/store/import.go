@@ -378,7 +378,7 @@ func (im *importer) flush() error {
 			}
 		}
 		// In place: the batch is emptied after this transaction, whatever it does.
-		// Copied into a growing slice, 10,000 rows cost a twentieth of the import.
+		// Copied into a growing slice, a batch's rows cost a twentieth of the import.
 		queued := len(im.batch)
 		rows := slices.DeleteFunc(im.batch, func(f models.Feedback) bool { return f.ExternalID != nil && existing[*f.ExternalID] })
 		skipped := queued - len(rows)
