@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/improvementtracker/tracker/models"
-
-	"gorm.io/gorm/clause"
 )
 
 // sessionRow is one server-side session as scs stores it, under the SHA-256 of its
@@ -90,7 +88,8 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 	return data, true, nil
 }
 
-// CommitCtx inserts or replaces a session.
+// CommitCtx inserts or replaces a session, in one transaction with the saves that
+// arrive at the same time (sessionCommits).
 func (ss *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	row := sessionRow{Token: hashToken(token), Data: b, Expiry: expiry.UTC()}
 	if ss.userOf != nil {
@@ -98,10 +97,7 @@ func (ss *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, e
 			row.UserID = &id
 		}
 	}
-	return ss.s.w.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "token"}},
-		DoUpdates: clause.AssignmentColumns([]string{"data", "expiry", "user_id"}),
-	}).Create(&row).Error
+	return ss.s.saveSession(ctx, row)
 }
 
 // DeleteCtx removes a session.

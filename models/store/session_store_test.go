@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,6 +34,45 @@ func TestSessionFoundUntilItExpires(t *testing.T) {
 		if err != nil || found != c.found || string(data) != c.want {
 			t.Errorf("%s: %q, %v, %v; want %q, %v", c.token, data, found, err, c.want, c.found)
 		}
+	}
+}
+
+// Sessions saved at the same time are saved together (sessionCommits): each caller
+// hears back only once its save is stored, a token saved again in turn ends with its
+// last data, and a token saved by many at once ends with one of theirs.
+func TestSessionsSavedAtOnceAllLand(t *testing.T) {
+	ss := modeltest.Open(t).Sessions(nil)
+	ctx := context.Background()
+	expiry := time.Now().Add(time.Hour)
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Go(func() {
+			token := "own-" + strconv.Itoa(i)
+			for _, v := range []string{"first", "second"} {
+				if err := ss.CommitCtx(ctx, token, []byte(v+"-"+token), expiry); err != nil {
+					t.Error(err)
+					return
+				}
+				if data, found, err := ss.FindCtx(ctx, token); err != nil || !found || string(data) != v+"-"+token {
+					t.Errorf("%s right after its save: %q, %v, %v", token, data, found, err)
+				}
+			}
+		})
+		wg.Go(func() {
+			if err := ss.CommitCtx(ctx, "shared", []byte("shared-"+strconv.Itoa(i)), expiry); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range 40 {
+		token := "own-" + strconv.Itoa(i)
+		if data, _, err := ss.FindCtx(ctx, token); err != nil || string(data) != "second-"+token {
+			t.Errorf("%s: %q, %v; want its second save", token, data, err)
+		}
+	}
+	if data, found, err := ss.FindCtx(ctx, "shared"); err != nil || !found || !strings.HasPrefix(string(data), "shared-") {
+		t.Errorf("shared: %q, %v, %v", data, found, err)
 	}
 }
 

@@ -86,6 +86,8 @@ type Store struct {
 	lag time.Duration
 	// group batches concurrent feedback writes into one transaction.
 	group *groupCommit
+	// sessionSaves saves the sessions saved at the same time together.
+	sessionSaves *sessionCommits
 	// checkpoints copies SQLite's write-ahead log into the database; nil on PostgreSQL.
 	checkpoints *checkpointer
 	// hooks knows where webhook events go and wakes their worker (issue 17).
@@ -157,6 +159,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	s.startGroupCommit()
+	s.startSessionCommits()
 	if s.dialect == SQLite {
 		s.checkpoints = startCheckpointer(s.r)
 	}
@@ -382,6 +385,10 @@ func (s *Store) Close() error {
 	if s.group != nil {
 		s.group.close()
 		s.group = nil
+	}
+	if s.sessionSaves != nil {
+		s.sessionSaves.close()
+		s.sessionSaves = nil
 	}
 	if s.checkpoints != nil {
 		s.checkpoints.close()

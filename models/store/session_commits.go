@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"sync"
+
+	"gorm.io/gorm/clause"
+)
+
+// sessionCommitMax caps how many session saves share one transaction.
+const sessionCommitMax = 64
+
+// sessionCommits saves the sessions that arrive together in one transaction. A form
+// that confirms what it did saves its session (the confirmation for the next page)
+// after the write it confirms. Each save was a transaction of its own, and on SQLite
+// each commit syncs the log: the feedback form ran at half the API's rate (1,508
+// POSTs a second against 3,311 with the save left out). Saved together, they share one
+// sync. As with the group commit, nobody waits for a batch to fill, and each caller
+// hears back after the commit.
+type sessionCommits struct {
+	jobs chan sessionJob
+	stop chan struct{}
+	done sync.WaitGroup
+}
+
+// sessionJob is one session to save, with where its caller hears how it went.
+type sessionJob struct {
+	ctx    context.Context
+	row    sessionRow
+	result chan error
+}
+
+func (s *Store) startSessionCommits() {
+	s.sessionSaves = &sessionCommits{jobs: make(chan sessionJob), stop: make(chan struct{})}
+	s.sessionSaves.done.Add(1)
+	go s.sessionSaves.run(s)
+}
+
+func (c *sessionCommits) close() {
+	close(c.stop)
+	c.done.Wait()
+}
+
+func (c *sessionCommits) run(s *Store) {
+	defer c.done.Done()
+	batch := make([]sessionJob, 0, sessionCommitMax)
+	for {
+		select {
+		case j := <-c.jobs:
+			batch = append(batch[:0], j)
+		case <-c.stop:
+			return
+		}
+	gather:
+		for len(batch) < sessionCommitMax {
+			select {
+			case j := <-c.jobs:
+				batch = append(batch, j)
+			default:
+				break gather
+			}
+		}
+		s.commitSessions(batch)
+	}
+}
+
+// saveSession inserts or replaces a session, with whatever other saves are waiting.
+func (s *Store) saveSession(ctx context.Context, row sessionRow) error {
+	if s.sessionSaves == nil {
+		return s.upsertSessions(ctx, []sessionRow{row})
+	}
+	j := sessionJob{ctx: ctx, row: row, result: make(chan error, 1)}
+	select {
+	case s.sessionSaves.jobs <- j:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.sessionSaves.stop:
+		return errStoreClosed
+	}
+	return <-j.result
+}
+
+// commitSessions saves a batch in one statement. A caller gone before the batch starts
+// is left out; the statement takes no caller's context, so one client hanging up does
+// not undo the others' saves. If the batch fails (a session naming a user deleted
+// meanwhile), each save is tried on its own, which gives each its own answer.
+func (s *Store) commitSessions(batch []sessionJob) {
+	live := batch[:0:0]
+	for _, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			j.result <- err
+			continue
+		}
+		live = append(live, j)
+	}
+	if len(live) == 0 {
+		return
+	}
+	if err := s.upsertSessions(context.Background(), lastSavePerToken(live)); err == nil || len(live) == 1 {
+		for _, j := range live {
+			j.result <- err
+		}
+		return
+	}
+	for _, j := range live {
+		j.result <- s.upsertSessions(context.Background(), []sessionRow{j.row})
+	}
+}
+
+// lastSavePerToken returns the batch's rows with one per session: the one saved last,
+// as it would have committed last on its own. (One statement cannot write a row twice
+// on PostgreSQL.)
+func lastSavePerToken(jobs []sessionJob) []sessionRow {
+	at := make(map[string]int, len(jobs))
+	rows := make([]sessionRow, 0, len(jobs))
+	for _, j := range jobs {
+		if i, ok := at[j.row.Token]; ok {
+			rows[i] = j.row
+			continue
+		}
+		at[j.row.Token] = len(rows)
+		rows = append(rows, j.row)
+	}
+	return rows
+}
+
+func (s *Store) upsertSessions(ctx context.Context, rows []sessionRow) error {
+	return s.w.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "token"}},
+		DoUpdates: clause.AssignmentColumns([]string{"data", "expiry", "user_id"}),
+	}).Create(&rows).Error
+}
