@@ -344,10 +344,17 @@ func (im *importer) add(row importRow) error {
 		im.seen[n.ExternalID] = row.line
 	}
 	im.batch = append(im.batch, im.s.buildFeedback(n, *ids[0], ids[1], ids[2], im.opt.By, im.now))
-	if len(im.batch) >= models.ImportBatch {
+	if len(im.batch) >= im.batchSize() {
 		return im.flush()
 	}
 	return nil
+}
+
+func (im *importer) batchSize() int {
+	if im.s.importBatch > 0 {
+		return im.s.importBatch
+	}
+	return models.ImportBatch
 }
 
 // flush writes the queued rows in one transaction, skipping those whose external id

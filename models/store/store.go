@@ -86,6 +86,8 @@ type Store struct {
 	lag time.Duration
 	// group batches concurrent feedback writes into one transaction.
 	group *groupCommit
+	// importBatch, when not 0, replaces models.ImportBatch (tests cross batches with it).
+	importBatch int
 	// sessionSaves saves the sessions saved at the same time together.
 	sessionSaves *sessionCommits
 	// checkpoints copies SQLite's write-ahead log into the database; nil on PostgreSQL.
