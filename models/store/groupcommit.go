@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"sync/atomic"
 
 	"github.com/improvementtracker/tracker/models"
@@ -25,17 +24,13 @@ const groupCommitMax = 64
 // near 600 a second. Rows logged at the same moment share those pages, so committing
 // them together writes each page once.
 //
-// Nobody waits for a batch to fill: a feedback goes in with whatever else is waiting
-// when the previous commit ends, alone if nothing is. Each caller hears back only after
-// the commit, so an answered write is durable. On PostgreSQL, which takes concurrent
-// writers itself, it batches too: concurrent feedback transactions queued on the same
-// rows (the day's feedback_daily figures, the ambassador's remembered channel), each
+// The batching itself is batcher's. Each caller hears back only after the commit, so
+// an answered write is durable. On PostgreSQL, which takes concurrent writers itself,
+// it batches too: concurrent feedback transactions queued on the same rows (the day's feedback_daily figures, the ambassador's remembered channel), each
 // holding them through its own commit's flush; batched, the API POST went from 163 to
 // 1,006 a second and its p99 from 1.1 s to 84 ms on the development machine.
 type groupCommit struct {
-	jobs chan feedbackJob
-	stop chan struct{}
-	done sync.WaitGroup
+	*batcher[feedbackJob]
 	// waiting counts the feedback handed to the writer and not yet answered: those in
 	// the commit under way and those queued behind it (see WriterQueueDepth).
 	waiting atomic.Int64
@@ -58,37 +53,7 @@ type feedbackResult struct {
 }
 
 func (s *Store) startGroupCommit() {
-	s.group = &groupCommit{jobs: make(chan feedbackJob), stop: make(chan struct{})}
-	s.group.done.Add(1)
-	go s.group.run(s)
-}
-
-func (g *groupCommit) close() {
-	close(g.stop)
-	g.done.Wait()
-}
-
-func (g *groupCommit) run(s *Store) {
-	defer g.done.Done()
-	batch := make([]feedbackJob, 0, groupCommitMax)
-	for {
-		select {
-		case j := <-g.jobs:
-			batch = append(batch[:0], j)
-		case <-g.stop:
-			return
-		}
-	gather:
-		for len(batch) < groupCommitMax {
-			select {
-			case j := <-g.jobs:
-				batch = append(batch, j)
-			default:
-				break gather
-			}
-		}
-		s.commitGroup(batch)
-	}
+	s.group = &groupCommit{batcher: startBatcher(groupCommitMax, s.commitGroup)}
 }
 
 // commitGroup stores a batch in one transaction. Validated feedback rarely fails (a
@@ -242,12 +207,8 @@ func (s *Store) insertFeedback(ctx context.Context, row models.Feedback, by *mod
 	j.result = make(chan feedbackResult, 1)
 	s.group.waiting.Add(1)
 	defer s.group.waiting.Add(-1)
-	select {
-	case s.group.jobs <- j:
-	case <-ctx.Done():
-		return 0, ctx.Err()
-	case <-s.group.stop:
-		return 0, errStoreClosed
+	if err := s.group.submit(ctx, j); err != nil {
+		return 0, err
 	}
 	r := <-j.result
 	if r.err == nil {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"sync"
 
 	"gorm.io/gorm/clause"
 )
@@ -10,18 +9,12 @@ import (
 // sessionCommitMax caps how many session saves share one transaction.
 const sessionCommitMax = 64
 
-// sessionCommits saves the sessions that arrive together in one transaction. A form
-// that confirms what it did saves its session (the confirmation for the next page)
-// after the write it confirms. Each save was a transaction of its own, and on SQLite
-// each commit syncs the log: the feedback form ran at half the API's rate (1,508
-// POSTs a second against 3,311 with the save left out). Saved together, they share one
-// sync. As with the group commit, nobody waits for a batch to fill, and each caller
-// hears back after the commit.
-type sessionCommits struct {
-	jobs chan sessionJob
-	stop chan struct{}
-	done sync.WaitGroup
-}
+// The sessions that arrive together are saved in one transaction (a batcher, as the
+// feedback's group commit). A form that confirms what it did saves its session (the
+// confirmation for the next page) after the write it confirms. Each save was a
+// transaction of its own, and on SQLite each commit syncs the log: the feedback form
+// ran at half the API's rate (1,508 POSTs a second against 3,311 with the save left
+// out). Saved together, they share one sync.
 
 // sessionJob is one session to save, with where its caller hears how it went.
 type sessionJob struct {
@@ -31,37 +24,7 @@ type sessionJob struct {
 }
 
 func (s *Store) startSessionCommits() {
-	s.sessionSaves = &sessionCommits{jobs: make(chan sessionJob), stop: make(chan struct{})}
-	s.sessionSaves.done.Add(1)
-	go s.sessionSaves.run(s)
-}
-
-func (c *sessionCommits) close() {
-	close(c.stop)
-	c.done.Wait()
-}
-
-func (c *sessionCommits) run(s *Store) {
-	defer c.done.Done()
-	batch := make([]sessionJob, 0, sessionCommitMax)
-	for {
-		select {
-		case j := <-c.jobs:
-			batch = append(batch[:0], j)
-		case <-c.stop:
-			return
-		}
-	gather:
-		for len(batch) < sessionCommitMax {
-			select {
-			case j := <-c.jobs:
-				batch = append(batch, j)
-			default:
-				break gather
-			}
-		}
-		s.commitSessions(batch)
-	}
+	s.sessionSaves = startBatcher(sessionCommitMax, s.commitSessions)
 }
 
 // saveSession inserts or replaces a session, with whatever other saves are waiting.
@@ -70,12 +33,8 @@ func (s *Store) saveSession(ctx context.Context, row sessionRow) error {
 		return s.upsertSessions(ctx, []sessionRow{row})
 	}
 	j := sessionJob{ctx: ctx, row: row, result: make(chan error, 1)}
-	select {
-	case s.sessionSaves.jobs <- j:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-s.sessionSaves.stop:
-		return errStoreClosed
+	if err := s.sessionSaves.submit(ctx, j); err != nil {
+		return err
 	}
 	return <-j.result
 }

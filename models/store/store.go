@@ -89,7 +89,7 @@ type Store struct {
 	// importBatch, when not 0, replaces models.ImportBatch (tests cross batches with it).
 	importBatch int
 	// sessionSaves saves the sessions saved at the same time together.
-	sessionSaves *sessionCommits
+	sessionSaves *batcher[sessionJob]
 	// checkpoints copies SQLite's write-ahead log into the database; nil on PostgreSQL.
 	checkpoints *checkpointer
 	// hooks knows where webhook events go and wakes their worker (issue 17).
