@@ -26,9 +26,10 @@ const groupCommitMax = 64
 //
 // The batching itself is batcher's. Each caller hears back only after the commit, so
 // an answered write is durable. On PostgreSQL, which takes concurrent writers itself,
-// it batches too: concurrent feedback transactions queued on the same rows (the day's feedback_daily figures, the ambassador's remembered channel), each
-// holding them through its own commit's flush; batched, the API POST went from 163 to
-// 1,006 a second and its p99 from 1.1 s to 84 ms on the development machine.
+// it batches too: concurrent feedback transactions queued on the same rows (the day's
+// feedback_daily figures, the ambassador's remembered channel), each holding them
+// through its own commit's flush; batched, the API POST went from 163 to 1,006 a
+// second and its p99 from 1.1 s to 84 ms on the development machine.
 type groupCommit struct {
 	*batcher[feedbackJob]
 	// waiting counts the feedback handed to the writer and not yet answered: those in
