@@ -31,7 +31,7 @@ const groupCommitMax = 64
 // through its own commit's flush; batched, the API POST went from 163 to 1,006 a
 // second and its p99 from 1.1 s to 84 ms on the development machine.
 type groupCommit struct {
-	*batcher[feedbackJob]
+	*batcher[writeJob]
 	// waiting counts the feedback handed to the writer and not yet answered: those in
 	// the commit under way and those queued behind it (see WriterQueueDepth).
 	waiting atomic.Int64
@@ -53,8 +53,37 @@ type feedbackResult struct {
 	err error
 }
 
+// writeJob is one job of the writer's round: a feedback to store or a session to save.
+type writeJob struct {
+	feedback *feedbackJob
+	session  *sessionJob
+}
+
 func (s *Store) startGroupCommit() {
-	s.group = &groupCommit{batcher: startBatcher(groupCommitMax, s.commitGroup)}
+	s.group = &groupCommit{batcher: startBatcher(groupCommitMax, s.commitRound)}
+}
+
+// commitRound stores the feedback that arrived together, then saves the sessions. One
+// goroutine does both in turn, so the feedback that arrives while sessions are saved
+// waits for the next round and goes in with the rest: saved from a writer of their
+// own, the sessions left the feedback to commit in more, smaller transactions (a
+// tenth more CPU per request under the soak's mixed load).
+func (s *Store) commitRound(batch []writeJob) {
+	var feedback []feedbackJob
+	var sessions []sessionJob
+	for _, j := range batch {
+		if j.feedback != nil {
+			feedback = append(feedback, *j.feedback)
+		} else {
+			sessions = append(sessions, *j.session)
+		}
+	}
+	if len(feedback) > 0 {
+		s.commitGroup(feedback)
+	}
+	if len(sessions) > 0 {
+		s.commitSessions(sessions)
+	}
 }
 
 // commitGroup stores a batch in one transaction. Validated feedback rarely fails (a
@@ -208,7 +237,7 @@ func (s *Store) insertFeedback(ctx context.Context, row models.Feedback, by *mod
 	j.result = make(chan feedbackResult, 1)
 	s.group.waiting.Add(1)
 	defer s.group.waiting.Add(-1)
-	if err := s.group.submit(ctx, j); err != nil {
+	if err := s.group.submit(ctx, writeJob{feedback: &j}); err != nil {
 		return 0, err
 	}
 	r := <-j.result

@@ -89,7 +89,7 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 }
 
 // CommitCtx inserts or replaces a session, in one transaction with the saves that
-// arrive at the same time (sessionCommits).
+// arrive at the same time (saveSession).
 func (ss *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	row := sessionRow{Token: hashToken(token), Data: b, Expiry: expiry.UTC()}
 	if ss.userOf != nil {

@@ -37,7 +37,7 @@ func TestSessionFoundUntilItExpires(t *testing.T) {
 	}
 }
 
-// Sessions saved at the same time are saved together (sessionCommits): each caller
+// Sessions saved at the same time are saved together (saveSession): each caller
 // hears back only once its save is stored, a token saved again in turn ends with its
 // last data, and a token saved by many at once ends with one of theirs.
 func TestSessionsSavedAtOnceAllLand(t *testing.T) {

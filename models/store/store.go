@@ -88,8 +88,6 @@ type Store struct {
 	group *groupCommit
 	// importBatch, when not 0, replaces models.ImportBatch (tests cross batches with it).
 	importBatch int
-	// sessionSaves saves the sessions saved at the same time together.
-	sessionSaves *batcher[sessionJob]
 	// checkpoints copies SQLite's write-ahead log into the database; nil on PostgreSQL.
 	checkpoints *checkpointer
 	// hooks knows where webhook events go and wakes their worker (issue 17).
@@ -161,7 +159,6 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	s.startGroupCommit()
-	s.startSessionCommits()
 	if s.dialect == SQLite {
 		s.checkpoints = startCheckpointer(s.r)
 	}
@@ -387,10 +384,6 @@ func (s *Store) Close() error {
 	if s.group != nil {
 		s.group.close()
 		s.group = nil
-	}
-	if s.sessionSaves != nil {
-		s.sessionSaves.close()
-		s.sessionSaves = nil
 	}
 	if s.checkpoints != nil {
 		s.checkpoints.close()

@@ -6,16 +6,6 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// sessionCommitMax caps how many session saves share one transaction.
-const sessionCommitMax = 64
-
-// The sessions that arrive together are saved in one transaction (a batcher, as the
-// feedback's group commit). A form that confirms what it did saves its session (the
-// confirmation for the next page) after the write it confirms. Each save was a
-// transaction of its own, and on SQLite each commit syncs the log: the feedback form
-// ran at half the API's rate (1,508 POSTs a second against 3,311 with the save left
-// out). Saved together, they share one sync.
-
 // sessionJob is one session to save, with where its caller hears how it went.
 type sessionJob struct {
 	ctx    context.Context
@@ -23,17 +13,18 @@ type sessionJob struct {
 	result chan error
 }
 
-func (s *Store) startSessionCommits() {
-	s.sessionSaves = startBatcher(sessionCommitMax, s.commitSessions)
-}
-
-// saveSession inserts or replaces a session, with whatever other saves are waiting.
+// saveSession inserts or replaces a session in one transaction with the other saves
+// waiting, in the group commit's rounds (commitRound). A form that confirms what it did
+// saves its session (the confirmation for the next page) after the write it confirms.
+// Each save was a transaction of its own, and on SQLite each commit syncs the log: the
+// feedback form ran at half the API's rate (1,508 POSTs a second against 3,311 with
+// the save left out). Saved together, they share one sync.
 func (s *Store) saveSession(ctx context.Context, row sessionRow) error {
-	if s.sessionSaves == nil {
+	if s.group == nil {
 		return s.upsertSessions(ctx, []sessionRow{row})
 	}
 	j := sessionJob{ctx: ctx, row: row, result: make(chan error, 1)}
-	if err := s.sessionSaves.submit(ctx, j); err != nil {
+	if err := s.group.submit(ctx, writeJob{session: &j}); err != nil {
 		return err
 	}
 	return <-j.result
