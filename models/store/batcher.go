@@ -5,8 +5,8 @@ import (
 	"sync"
 )
 
-// batcher hands the jobs that arrive together to one commit: the group commit of
-// feedback and the saves of sessions. Nobody waits for a batch to fill: a job goes in
+// batcher hands the jobs that arrive together to one commit (the group commit's
+// rounds of feedback and session saves). Nobody waits for a batch to fill: a job goes in
 // with whatever else is waiting when the previous commit ends, alone if nothing is.
 // The commit answers each job itself, so a caller hears back only after it.
 type batcher[J any] struct {

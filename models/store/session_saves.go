@@ -32,8 +32,8 @@ func (s *Store) saveSession(ctx context.Context, row sessionRow) error {
 
 // commitSessions saves a batch in one statement. A caller gone before the batch starts
 // is left out; the statement takes no caller's context, so one client hanging up does
-// not undo the others' saves. If the batch fails (a session naming a user deleted
-// meanwhile), each save is tried on its own, which gives each its own answer.
+// not undo the others' saves. If the batch fails, each save is tried on its own, which
+// gives each its own answer.
 func (s *Store) commitSessions(batch []sessionJob) {
 	live := batch[:0:0]
 	for _, j := range batch {

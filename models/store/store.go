@@ -84,7 +84,8 @@ type Store struct {
 	writes writeLog
 	// lag is how long cached figures may miss other people's writes; see Options.
 	lag time.Duration
-	// group batches concurrent feedback writes into one transaction.
+	// group batches concurrent feedback writes into one transaction, and the session
+	// saves into another, in the same rounds.
 	group *groupCommit
 	// importBatch, when not 0, replaces models.ImportBatch (tests cross batches with it).
 	importBatch int
