@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"gorm.io/gorm/clause"
 )
@@ -74,7 +75,14 @@ func lastSavePerToken(jobs []sessionJob) []sessionRow {
 	return rows
 }
 
-func (s *Store) upsertSessions(ctx context.Context, rows []sessionRow) error {
+// upsertSessions runs on the group commit's goroutine: like storeFeedback it turns a
+// panic into an error, so one bad save cannot stop every writer.
+func (s *Store) upsertSessions(ctx context.Context, rows []sessionRow) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("models: save sessions panicked: %v", p)
+		}
+	}()
 	return s.w.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "token"}},
 		DoUpdates: clause.AssignmentColumns([]string{"data", "expiry", "user_id"}),
