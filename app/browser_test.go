@@ -199,10 +199,25 @@ func (b *browser) waitAcrossOrigins(sel string) {
 	}
 }
 
-// click clicks the first visible element matching sel.
+// click clicks the first visible element matching sel, once htmx has taken over the
+// form or element it belongs to, if any. htmx takes over swapped-in content only after
+// the swap settles, and a click in that gap submits the form as a plain page load: no
+// person clicks that fast, but a test does (CI saw it once on the board's second move).
 func (b *browser) click(sel string) {
 	b.t.Helper()
-	b.run(chromedp.Click(sel, chromedp.ByQuery, chromedp.NodeVisible))
+	ready := fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q);
+		if (!el) return false;
+		const hx = el.closest("[hx-get],[hx-post],[hx-put],[hx-patch],[hx-delete]");
+		if (!hx) return true;
+		const data = hx["htmx-internal-data"];
+		return !!(window.htmx && data && data.initHash) && !document.querySelector(".htmx-settling, .htmx-swapping");
+	})()`, sel)
+	b.run(
+		chromedp.WaitVisible(sel, chromedp.ByQuery),
+		chromedp.Poll(ready, nil, chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(stepTimeout)),
+		chromedp.Click(sel, chromedp.ByQuery, chromedp.NodeVisible),
+	)
 }
 
 // fill types text into the field matching sel, after what it already holds.
