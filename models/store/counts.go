@@ -19,7 +19,11 @@ func (s *Store) WorkCountsUpTo(ctx context.Context, limit int) (models.WorkCount
 	if w.FollowUpsOverdue, w.FollowUpsDue, err = s.followUpCounts(db, limit); err != nil {
 		return w, err
 	}
-	if w.Untriaged, err = countUpTo(db, db.Table("feedback").Where("triage_status = ?", models.TriageNew), limit); err != nil {
+	untriaged := db.Table("feedback").Where("triage_status = ?", models.TriageNew)
+	if s.dialect == Postgres {
+		untriaged = untriaged.Order(walkedInTimeOrder)
+	}
+	if w.Untriaged, err = countUpTo(db, untriaged, limit); err != nil {
 		return w, err
 	}
 	var byStatus []struct {
@@ -55,6 +59,16 @@ func (s *Store) followUpCounts(db *gorm.DB, limit int) (overdue, due int, err er
 	due, err = countUpTo(db, open().Where("follow_up_due_at >= ? AND follow_up_due_at < ?", now, now.Add(models.FollowUpWindow)), limit)
 	return overdue, due, err
 }
+
+// walkedInTimeOrder orders a capped count on PostgreSQL the way its (column,
+// received_at, id) index is read, so that the index answers it. Unordered, the count
+// of "triage_status = $1 LIMIT $2" was planned once for any status (a prepared
+// statement's generic plan) as a scan of the table that stops at the cap, and the
+// untriaged are a few percent of the feedback: under the soak it read the table for
+// 40-200 ms, against 0.5 ms through the index, and took half of the database's time.
+// Oldest first: a count has no direction, and older rows are more often marked
+// all-visible, which spares the index-only scan a visit to the table.
+const walkedInTimeOrder = "feedback.received_at, feedback.id"
 
 // countUpTo counts the rows of q, stopping at limit when it is above 0.
 func countUpTo(db, q *gorm.DB, limit int) (int, error) {

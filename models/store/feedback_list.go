@@ -412,6 +412,11 @@ func (s *Store) countWords(ctx context.Context, f models.FeedbackFilter) (n int,
 		}
 	} else {
 		sub = s.applyFilter(db.Table("feedback"), f, false)
+		if s.dialect == Postgres && !searchesWords(f) {
+			// A search's matches come from its GIN index in no order: ordered, they
+			// would all be read and sorted.
+			sub = sub.Order(walkedInTimeOrder)
+		}
 	}
 	var c int64
 	if err := db.Table("(?) AS t", sub.Select("1").Limit(models.CountCap+1)).Count(&c).Error; err != nil {
