@@ -106,9 +106,11 @@ func checkRollupsAndIndexes(t *testing.T, s *store.Store, step string) {
 	if len(daily) == 0 {
 		t.Fatalf("%s: no feedback counted", step)
 	}
+	// A key's rows are its slots' (PostgreSQL's concurrent writers, migration 00032):
+	// only their sums are counts.
 	compareSums(t, step+": feedback_daily", sumRows(t, s, `SELECT day, touchpoint_id AS a, category_id AS b,
-		promoters AS n1, passives AS n2, detractors AS n3 FROM feedback_daily
-		WHERE promoters + passives + detractors > 0`, "2006-01-02"), daily)
+		SUM(promoters) AS n1, SUM(passives) AS n2, SUM(detractors) AS n3 FROM feedback_daily
+		GROUP BY day, touchpoint_id, category_id HAVING SUM(promoters + passives + detractors) > 0`, "2006-01-02"), daily)
 	monthly := map[string][]int64{}
 	for k, v := range daily {
 		mk := k[:7] + k[10:] // "2026-01-31|a|b" -> "2026-01|a|b"
@@ -125,8 +127,9 @@ func checkRollupsAndIndexes(t *testing.T, s *store.Store, step string) {
 		N1, N2 int64
 		N3     int64
 	}
-	if err := db.Raw(`SELECT month, touchpoint_id AS a, category_id AS b, promoters AS n1, passives AS n2,
-		detractors AS n3 FROM feedback_monthly WHERE promoters + passives + detractors > 0`).Scan(&months).Error; err != nil {
+	if err := db.Raw(`SELECT month, touchpoint_id AS a, category_id AS b, SUM(promoters) AS n1, SUM(passives) AS n2,
+		SUM(detractors) AS n3 FROM feedback_monthly GROUP BY month, touchpoint_id, category_id
+		HAVING SUM(promoters + passives + detractors) > 0`).Scan(&months).Error; err != nil {
 		t.Fatal(err)
 	}
 	gotMonthly := map[string][]int64{}
@@ -152,9 +155,10 @@ func checkRollupsAndIndexes(t *testing.T, s *store.Store, step string) {
 		t.Fatalf("%s: no service answers counted", step)
 	}
 	compareSums(t, step+": feedback_service_daily", sumRows(t, s, `SELECT day, touchpoint_id AS a, branch_id AS b,
-		answered AS n1, resolved AS n2, csat_responses AS n3, csat_sum AS n4, res_promoters AS n5, res_passives AS n6,
-		res_detractors AS n7, unres_promoters AS n8, unres_passives AS n9, unres_detractors AS n10
-		FROM feedback_service_daily WHERE answered + csat_responses > 0`, "2006-01-02"), service)
+		SUM(answered) AS n1, SUM(resolved) AS n2, SUM(csat_responses) AS n3, SUM(csat_sum) AS n4, SUM(res_promoters) AS n5,
+		SUM(res_passives) AS n6, SUM(res_detractors) AS n7, SUM(unres_promoters) AS n8, SUM(unres_passives) AS n9,
+		SUM(unres_detractors) AS n10 FROM feedback_service_daily GROUP BY day, touchpoint_id, branch_id
+		HAVING SUM(answered + csat_responses) > 0`, "2006-01-02"), service)
 
 	if s.Dialect() != store.SQLite {
 		return
