@@ -155,22 +155,6 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 		// One statement hands out consecutive ids in the order of its rows;
 		// RETURNING lists them in no promised order.
 		slices.Sort(ids)
-		// The writers' rows are locked here, in id order, before rememberLastEntries
-		// updates some of them again: two batches on PostgreSQL then never lock the
-		// same users in opposite orders.
-		var writers []int64
-		for _, j := range jobs {
-			if id, ok := userOf(j.ctx); ok {
-				writers = append(writers, id)
-			}
-			if j.by != nil {
-				writers = append(writers, j.by.ID)
-			}
-		}
-		slices.Sort(writers)
-		if err := s.writes.markWriters(tx, slices.Compact(writers)); err != nil {
-			return err
-		}
 		if err := tx.CreateInBatches(createdEntries(jobs, ids), 500).Error; err != nil {
 			return err
 		}
@@ -181,9 +165,33 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 		if err := s.afterFeedbackStored(tx, rows[0].CreatedAt, rows); err != nil {
 			return err
 		}
-		return rememberLastEntries(tx, jobs)
+		return s.markBatchWriters(tx, jobs)
 	})
 	return ids, err
+}
+
+// markBatchWriters marks the batch's users as writers (markWriters) and remembers the
+// ambassadors' latest channel and branch. It comes last: the users' rows stay locked
+// to the commit, and the other instance's batches, which hold the same team's
+// writes, wait for them (on PostgreSQL the users waited for were half the waits of
+// the soak once the rollups no longer queued). They are locked in id order before
+// rememberLastEntries updates some of them again, so two batches never lock the same
+// users in opposite orders.
+func (s *Store) markBatchWriters(tx *gorm.DB, jobs []feedbackJob) error {
+	var writers []int64
+	for _, j := range jobs {
+		if id, ok := userOf(j.ctx); ok {
+			writers = append(writers, id)
+		}
+		if j.by != nil {
+			writers = append(writers, j.by.ID)
+		}
+	}
+	slices.Sort(writers)
+	if err := s.writes.markWriters(tx, slices.Compact(writers)); err != nil {
+		return err
+	}
+	return rememberLastEntries(tx, jobs)
 }
 
 // createdEntries are the history's "created" entries of the jobs' feedback. They name
