@@ -186,9 +186,8 @@ type UserChange struct {
 	BranchIDs []int64
 }
 
-// rememberLastEntry keeps the channel and branch of an ambassador's last feedback so
-// the next form starts with them.
-// Remembers reports whether the user's last channel and branch are these already.
+// Remembers reports whether the user's last channel and branch, with which their next
+// feedback form starts, are these already.
 func (u *User) Remembers(channelID int64, branchID *int64) bool {
 	sameBranch := (u.LastBranchID == nil && branchID == nil) ||
 		(u.LastBranchID != nil && branchID != nil && *u.LastBranchID == *branchID)

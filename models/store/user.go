@@ -237,7 +237,3 @@ func (s *Store) ResetPassword(ctx context.Context, id int64, password string, by
 	})
 }
 
-func rememberLastEntry(db *gorm.DB, userID int64, channelID int64, branchID *int64) error {
-	return db.Model(&models.User{}).Where("id = ?", userID).
-		Updates(map[string]any{"last_channel_id": channelID, "last_branch_id": branchID}).Error
-}
