@@ -236,4 +236,3 @@ func (s *Store) ResetPassword(ctx context.Context, id int64, password string, by
 		return record(tx, s.now(), "user", id, by, "password_reset", "", "", "", "")
 	})
 }
-
