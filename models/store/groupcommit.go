@@ -174,8 +174,8 @@ func (s *Store) storeFeedback(ctx context.Context, jobs []feedbackJob) (ids []in
 // markBatchWriters marks the batch's users as writers (markWriters) and remembers the
 // ambassadors' latest channel and branch. It comes last: the users' rows stay locked
 // to the commit, and the other instance's batches, which hold the same team's
-// writes, wait for them (on PostgreSQL the users waited for were half the waits of
-// the soak once the rollups no longer queued). They are locked in id order before
+// writes, wait for them (on PostgreSQL the most sampled wait of the soak once the
+// rollups no longer queued). They are locked in id order before
 // rememberLastEntries updates some of them again, so two batches never lock the same
 // users in opposite orders.
 func (s *Store) markBatchWriters(tx *gorm.DB, jobs []feedbackJob) error {
