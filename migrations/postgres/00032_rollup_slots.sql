@@ -38,23 +38,33 @@ END;
 $$ LANGUAGE plpgsql;
 -- +goose StatementEnd
 
+-- feedback_daily_add adds counts to a day's rollup key, in this transaction's slot. Every
+-- way feedback is counted into the daily rollup goes through it.
 -- +goose StatementBegin
-CREATE OR REPLACE FUNCTION feedback_daily_add_rows() RETURNS trigger AS $$
-DECLARE
-    my_slot integer := rollup_slot();
+CREATE FUNCTION feedback_daily_add(d date, touchpoint bigint, category bigint,
+        add_promoters integer, add_passives integer, add_detractors integer) RETURNS void AS $$
 BEGIN
     INSERT INTO feedback_daily (day, touchpoint_id, category_id, slot, promoters, passives, detractors)
-    SELECT received_on, COALESCE(touchpoint_id, 0), COALESCE(category_id, 0), my_slot,
-           COUNT(*) FILTER (WHERE nps_group = 'promoter'),
-           COUNT(*) FILTER (WHERE nps_group = 'passive'),
-           COUNT(*) FILTER (WHERE nps_group = 'detractor')
-    FROM new_rows WHERE nps_group IS NOT NULL
-    GROUP BY 1, 2, 3
-    ORDER BY 1, 2, 3
+    VALUES (d, touchpoint, category, rollup_slot(), add_promoters, add_passives, add_detractors)
     ON CONFLICT (day, touchpoint_id, category_id, slot) DO UPDATE SET
         promoters = feedback_daily.promoters + excluded.promoters,
         passives = feedback_daily.passives + excluded.passives,
         detractors = feedback_daily.detractors + excluded.detractors;
+END;
+$$ LANGUAGE plpgsql;
+-- +goose StatementEnd
+
+-- A statement's rows are counted once per key, in key order.
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION feedback_daily_add_rows() RETURNS trigger AS $$
+BEGIN
+    PERFORM feedback_daily_add(received_on, COALESCE(touchpoint_id, 0), COALESCE(category_id, 0),
+           (COUNT(*) FILTER (WHERE nps_group = 'promoter'))::int,
+           (COUNT(*) FILTER (WHERE nps_group = 'passive'))::int,
+           (COUNT(*) FILTER (WHERE nps_group = 'detractor'))::int)
+    FROM new_rows WHERE nps_group IS NOT NULL
+    GROUP BY received_on, COALESCE(touchpoint_id, 0), COALESCE(category_id, 0)
+    ORDER BY received_on, COALESCE(touchpoint_id, 0), COALESCE(category_id, 0);
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
@@ -62,41 +72,28 @@ $$ LANGUAGE plpgsql;
 
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION feedback_daily_remove_rows() RETURNS trigger AS $$
-DECLARE
-    my_slot integer := rollup_slot();
 BEGIN
-    INSERT INTO feedback_daily (day, touchpoint_id, category_id, slot, promoters, passives, detractors)
-    SELECT received_on, COALESCE(touchpoint_id, 0), COALESCE(category_id, 0), my_slot,
-           -COUNT(*) FILTER (WHERE nps_group = 'promoter'),
-           -COUNT(*) FILTER (WHERE nps_group = 'passive'),
-           -COUNT(*) FILTER (WHERE nps_group = 'detractor')
+    PERFORM feedback_daily_add(received_on, COALESCE(touchpoint_id, 0), COALESCE(category_id, 0),
+           -(COUNT(*) FILTER (WHERE nps_group = 'promoter'))::int,
+           -(COUNT(*) FILTER (WHERE nps_group = 'passive'))::int,
+           -(COUNT(*) FILTER (WHERE nps_group = 'detractor'))::int)
     FROM old_rows WHERE nps_group IS NOT NULL
-    GROUP BY 1, 2, 3
-    ORDER BY 1, 2, 3
-    ON CONFLICT (day, touchpoint_id, category_id, slot) DO UPDATE SET
-        promoters = feedback_daily.promoters + excluded.promoters,
-        passives = feedback_daily.passives + excluded.passives,
-        detractors = feedback_daily.detractors + excluded.detractors;
+    GROUP BY received_on, COALESCE(touchpoint_id, 0), COALESCE(category_id, 0)
+    ORDER BY received_on, COALESCE(touchpoint_id, 0), COALESCE(category_id, 0);
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 -- +goose StatementEnd
 
--- feedback_daily_count adds one feedback's group to its day's rollup, sign 1 or -1.
+-- feedback_daily_count counts one feedback's group into its day's rollup, sign 1 or -1.
 -- +goose StatementBegin
 CREATE FUNCTION feedback_daily_count(f feedback, sign integer) RETURNS void AS $$
 BEGIN
-    IF f.nps_group IS NULL THEN
-        RETURN;
-    END IF;
-    INSERT INTO feedback_daily (day, touchpoint_id, category_id, slot, promoters, passives, detractors)
-    VALUES (f.received_on, COALESCE(f.touchpoint_id, 0), COALESCE(f.category_id, 0), rollup_slot(),
+    IF f.nps_group IS NOT NULL THEN
+        PERFORM feedback_daily_add(f.received_on, COALESCE(f.touchpoint_id, 0), COALESCE(f.category_id, 0),
             sign * (f.nps_group = 'promoter')::int, sign * (f.nps_group = 'passive')::int,
-            sign * (f.nps_group = 'detractor')::int)
-    ON CONFLICT (day, touchpoint_id, category_id, slot) DO UPDATE SET
-        promoters = feedback_daily.promoters + excluded.promoters,
-        passives = feedback_daily.passives + excluded.passives,
-        detractors = feedback_daily.detractors + excluded.detractors;
+            sign * (f.nps_group = 'detractor')::int);
+    END IF;
 END;
 $$ LANGUAGE plpgsql;
 -- +goose StatementEnd
@@ -349,4 +346,5 @@ $$ LANGUAGE plpgsql;
 -- +goose StatementEnd
 DROP FUNCTION feedback_service_count(feedback, integer);
 DROP FUNCTION feedback_daily_count(feedback, integer);
+DROP FUNCTION feedback_daily_add(date, bigint, bigint, integer, integer, integer);
 DROP FUNCTION rollup_slot();
