@@ -37,6 +37,11 @@ type writeLog struct {
 	recent recentLog
 	// instance names this process in users.last_write_by (markWriters).
 	instance string
+	// heardFrom is, per user, the times of their latest writes through other
+	// instances that this one heard (heard.go), oldest first.
+	heardFrom map[int64][]time.Time
+	// heardCount counts the writes heard from other instances.
+	heardCount atomic.Uint64
 }
 
 // quietTables are written on every request or by the clock; their writes change no
@@ -119,6 +124,9 @@ func (w *writeLog) notBefore(ctx context.Context) time.Time {
 	if _, known := userOf(ctx); !ok || !known || last.by == w.instance {
 		return time.Time{}
 	}
+	if id, _ := userOf(ctx); w.heardUser(id, last.at) {
+		return time.Time{} // their latest write is in this instance's log
+	}
 	// The user was answered, so their write had committed before this read began:
 	// what is computed from now on includes it, whenever within the margin it
 	// committed.
@@ -167,6 +175,9 @@ func (w *writeLog) markWriters(tx *gorm.DB, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	// Microseconds, as the column keeps it: the time announced (announce) must equal
+	// the one other instances read back.
+	at := time.Now().UTC().Truncate(time.Microsecond)
 	quiet := tx.WithContext(context.WithValue(tx.Statement.Context, quietKey{}, true))
 	if tx.Dialector.Name() == "postgres" {
 		// Take the rows first and read the clock after, so the time is close to the
@@ -180,9 +191,19 @@ func (w *writeLog) markWriters(tx *gorm.DB, ids []int64) error {
 	}
 	// The SET expressions read the row as it was: a write taking over from another
 	// instance keeps that instance's latest write as the one elsewhere.
-	return quiet.Exec(`UPDATE users SET elsewhere_write_at = CASE WHEN last_write_by <> ? THEN last_write_at ELSE elsewhere_write_at END,
+	if err := quiet.Exec(`UPDATE users SET elsewhere_write_at = CASE WHEN last_write_by <> ? THEN last_write_at ELSE elsewhere_write_at END,
 		last_write_at = ?, last_write_by = ? WHERE id IN ?`,
-		w.instance, time.Now().UTC(), w.instance, ids).Error
+		w.instance, at, w.instance, ids).Error; err != nil {
+		return err
+	}
+	if t, ok := tx.Statement.Context.Value(txKey{}).(*txTables); ok {
+		t.mu.Lock()
+		for _, id := range ids {
+			t.writers = append(t.writers, announcedWriter{ID: id, At: at})
+		}
+		t.mu.Unlock()
+	}
+	return nil
 }
 
 // seenBy returns the generation ctx's user must see: that of their latest write.
@@ -216,6 +237,10 @@ func userOf(ctx context.Context) (int64, bool) {
 type txTables struct {
 	mu     sync.Mutex
 	tables map[string]bool
+	// writers are the users markWriters marked, with the time it stored.
+	writers []announcedWriter
+	// erased says the transaction erased personal data (noteErasure).
+	erased bool
 }
 
 type txKey struct{}
@@ -231,6 +256,16 @@ func (t *txTables) add(table string) {
 func noteTableWritten(tx *gorm.DB, table string) {
 	if t, ok := tx.Statement.Context.Value(txKey{}).(*txTables); ok {
 		t.add(table)
+	}
+}
+
+// noteErasure marks tx's transaction as one that erases personal data: instances that
+// hear it drop everything they kept (announce).
+func noteErasure(tx *gorm.DB) {
+	if t, ok := tx.Statement.Context.Value(txKey{}).(*txTables); ok {
+		t.mu.Lock()
+		t.erased = true
+		t.mu.Unlock()
 	}
 }
 
@@ -325,8 +360,16 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
-		if id, ok := userOf(ctx); ok && t.loud() {
-			return s.writes.markWriters(tx, []int64{id})
+		if !t.loud() {
+			return nil
+		}
+		if id, ok := userOf(ctx); ok {
+			if err := s.writes.markWriters(tx, []int64{id}); err != nil {
+				return err
+			}
+		}
+		if s.channel != "" {
+			return s.announce(tx, ctx, t)
 		}
 		return nil
 	})

@@ -63,10 +63,11 @@ func openLagging(t *testing.T, url string) *store.Store {
 }
 
 // openWithLag opens a store on url whose kept figures may miss other people's writes
-// for lag (Options.OthersLag).
+// for lag (Options.OthersLag). It does not hear other instances' writes (Options.Deaf):
+// what they change shows through it only as its caches expire.
 func openWithLag(t *testing.T, url string, lag time.Duration) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), url, store.Options{Location: modeltest.Copenhagen, OthersLag: lag})
+	s, err := store.Open(context.Background(), url, store.Options{Location: modeltest.Copenhagen, OthersLag: lag, Deaf: true})
 	if err != nil {
 		t.Fatal(err)
 	}

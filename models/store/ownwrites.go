@@ -142,6 +142,9 @@ func (w *writeLog) judgeable(ctx context.Context, at time.Time) bool {
 	if !ok || last.by != w.instance || last.elsewhere.IsZero() {
 		return true
 	}
+	if id, _ := userOf(ctx); w.heardUser(id, last.elsewhere) {
+		return true // that write, and every one of theirs before it, is in the log
+	}
 	return at.After(last.elsewhere.Add(crossInstanceMargin))
 }
 

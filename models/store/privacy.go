@@ -94,6 +94,7 @@ func (s *Store) erase(ctx context.Context, by *models.User, reason string, known
 			if len(ids) == 0 {
 				return nil
 			}
+			noteErasure(tx)
 			values, err := eraseRows(tx, ids)
 			if err != nil {
 				return err

@@ -84,6 +84,12 @@ type Store struct {
 	writes writeLog
 	// lag is how long cached figures may miss other people's writes; see Options.
 	lag time.Duration
+	// channel is where write transactions announce their changes to other instances
+	// (PostgreSQL; heard.go), empty on SQLite.
+	channel string
+	// stopListening ends listenForWrites, which closes listening when it has.
+	stopListening context.CancelFunc
+	listening     chan struct{}
 	// group batches concurrent feedback writes into one transaction, and the session
 	// saves into another, in the same rounds.
 	group *groupCommit
@@ -113,6 +119,10 @@ type Options struct {
 	// Schema, for PostgreSQL only, selects (and creates) a schema: tests give each
 	// test its own.
 	Schema string
+	// Deaf, on PostgreSQL, keeps the store from hearing other instances' writes
+	// (heard.go): they show through it only as its caches expire, as on an instance
+	// that lost its listening connection. For tests that show what a cache keeps.
+	Deaf bool
 	// SlowQuery, when set, logs every statement that takes longer (to stderr, with
 	// its SQL): how the benchmarks' bottlenecks were found.
 	SlowQuery time.Duration
@@ -158,6 +168,15 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	if err := s.rebuildPendingFullText(ctx); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if s.dialect == Postgres {
+		if err := s.announceOn(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+		if !opt.Deaf {
+			s.startListening(ctx, url)
+		}
 	}
 	s.startGroupCommit()
 	if s.dialect == SQLite {
@@ -382,6 +401,11 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 
 // Close releases the connections.
 func (s *Store) Close() error {
+	if s.stopListening != nil {
+		s.stopListening()
+		<-s.listening
+		s.stopListening = nil
+	}
 	if s.group != nil {
 		s.group.close()
 		s.group = nil
