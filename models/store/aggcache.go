@@ -30,10 +30,11 @@ type aggregates struct {
 	// byTables keeps values whose keys name the generations of the tables they read
 	// (cachedByTables): a write to one of them makes a new key, so no write is waited for.
 	byTables bool
-	// ownOnly judges kept values after the reader's own writes only, not after
-	// everyone's (judgeKept): for values that most writes change, whose judgement
-	// after a second of everyone's writes nearly always failed and only added its cost.
-	ownOnly bool
+	// ownOnly says which kept values are judged after the reader's own writes only,
+	// not after everyone's (judgeKept): values that most writes change, whose
+	// judgement after a second of everyone's writes nearly always failed and only
+	// added its cost. Nil: none.
+	ownOnly func(value any) bool
 	mu      sync.Mutex
 	// floor is the oldest write generation whose figures may still be shown (forget).
 	floor   uint64
@@ -175,7 +176,7 @@ func cachedJudged[T any](ctx context.Context, s *Store, a *aggregates, key strin
 		// Kept from before writes, the reader's or others', and fresh enough
 		// otherwise: judged outside the lock, since the judgement may read the database.
 		a.mu.Unlock()
-		if !a.ownOnly {
+		if !a.judgesOwnOnly(e.value) {
 			if shown, ok := judgeKept(ctx, s, a, key, e, after); ok {
 				return shown, nil
 			}
@@ -225,7 +226,7 @@ func freshen[T any](ctx context.Context, s *Store, a *aggregates, key string, e 
 	case refreshDue(e.at, now, ttl):
 		startFlight(ctx, s, a, key, ttl, compute, &flight{done: make(chan struct{})})
 	case !catchUpDue(e.gen, e.upTo, current, now, s.lag):
-	case after == nil || a.ownOnly:
+	case after == nil || a.judgesOwnOnly(e.value):
 		startFlight(ctx, s, a, key, ttl, compute, &flight{done: make(chan struct{})})
 	default:
 		if a.judging == nil {
@@ -244,6 +245,12 @@ func freshen[T any](ctx context.Context, s *Store, a *aggregates, key string, e 
 			}
 		}()
 	}
+}
+
+// judgesOwnOnly says whether value, kept in a, is judged after its reader's own
+// writes only (ownOnly).
+func (a *aggregates) judgesOwnOnly(value any) bool {
+	return a.ownOnly != nil && a.ownOnly(value)
 }
 
 // judgeKept judges the kept entry e of key after every write made through this

@@ -74,3 +74,57 @@ func openWithLag(t *testing.T, url string, lag time.Duration) *store.Store {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// A count past the cap is judged after everyone's new feedback, not computed again: it
+// cannot fall under the cap by new feedback. Shown here by rows removed behind the
+// instance's back (through another, deaf one): a count computed again after a
+// colleague's feedback would no longer be capped.
+func TestCappedCountOutlivesOthersFeedback(t *testing.T) {
+	ctx := context.Background()
+	url := modeltest.URL(t)
+	here, there := openWithLag(t, url, 0), openWithLag(t, url, 0)
+	if err := here.SeedReference(ctx); err != nil {
+		t.Fatal(err)
+	}
+	reader := modeltest.User(t, here, "reader@example.com", models.RoleAmbassador)
+	colleague := modeltest.User(t, here, "colleague@example.com", models.RoleAmbassador)
+	ch, err := here.ResolveRef(ctx, models.RefChannels, "phone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb, err := there.NewFeedbackBulk(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	received := time.Now().UTC().Add(-time.Hour)
+	for i := range models.CountCap + 1 {
+		if err := fb.Add(&models.Feedback{ID: int64(1_000_000 + i), ReceivedAt: received, ChannelID: ch.ID, Comment: "Gebyret er for højt"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f := models.FeedbackFilter{Q: "gebyret"}
+	count := func() (int, bool) {
+		t.Helper()
+		n, capped, err := here.CountFeedback(store.ForUser(ctx, reader.ID), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n, capped
+	}
+	if n, capped := count(); !capped {
+		t.Fatalf("count %d, want it capped at %d", n, models.CountCap)
+	}
+	if err := there.Writer(ctx).Exec(`DELETE FROM feedback WHERE id >= ?`, 1_000_100).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := here.CreateFeedback(store.ForUser(ctx, colleague.ID), models.NewFeedback{Channel: "phone", NPS: score(4),
+		Comment: "Gebyret igen"}, colleague); err != nil {
+		t.Fatal(err)
+	}
+	if n, capped := count(); !capped {
+		t.Fatalf("the capped count was computed again after a colleague's new feedback: %d", n)
+	}
+}

@@ -138,7 +138,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		opt.ReadPool = DefaultReadPool()
 	}
 	s := &Store{Now: time.Now, Location: opt.Location, lag: max(opt.OthersLag, 0), Login: models.DefaultLoginPolicy,
-		pages: aggregates{limit: keptPages}, counts: aggregates{ownOnly: true}, plans: aggregates{writeBlind: true}, byTables: aggregates{byTables: true}}
+		pages: aggregates{limit: keptPages}, counts: aggregates{ownOnly: uncappedCount}, plans: aggregates{writeBlind: true}, byTables: aggregates{byTables: true}}
 	s.hooks.wake = make(chan struct{}, 1)
 	s.writes.instance = rand.Text()
 	var err error
