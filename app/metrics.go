@@ -78,6 +78,8 @@ var (
 	descWriterQueue = prometheus.NewDesc("tracker_db_writer_queue_depth", "Feedback writes waiting for or inside SQLite's single-writer group commit (0 on PostgreSQL).", nil, nil)
 	descBacklog     = prometheus.NewDesc("tracker_delivery_backlog", "Messages waiting to be delivered, by queue and state.", []string{"queue", "state"}, nil)
 	descOverdue     = prometheus.NewDesc("tracker_followups_overdue", "Detractors not called back within 24 hours (counted up to 100,000).", nil, nil)
+	descListening   = prometheus.NewDesc("tracker_instances_listening", "1 while this instance hears other instances' writes (PostgreSQL's LISTEN); 0 when it does not, and on SQLite.", nil, nil)
+	descHeard       = prometheus.NewDesc("tracker_instances_heard_writes_total", "Write transactions of other instances this instance heard.", nil, nil)
 	descScrapeError = prometheus.NewDesc("tracker_metrics_query_errors", "Database figures that could not be read during this scrape.", nil, nil)
 )
 
@@ -88,7 +90,7 @@ type storeCollector struct{ store *store.Store }
 // Describe sends the descriptions of every figure.
 func (sc *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descPoolOpen, descPoolInUse, descPoolWait, descPoolWaitDur,
-		descWriterQueue, descBacklog, descOverdue, descScrapeError} {
+		descWriterQueue, descListening, descHeard, descBacklog, descOverdue, descScrapeError} {
 		ch <- d
 	}
 }
@@ -109,6 +111,9 @@ func (sc *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descPoolWaitDur, prometheus.CounterValue, st.waited.Seconds(), pool)
 	}
 	ch <- prometheus.MustNewConstMetric(descWriterQueue, prometheus.GaugeValue, float64(sc.store.WriterQueueDepth()))
+	listening, heard := sc.store.Hearing()
+	ch <- prometheus.MustNewConstMetric(descListening, prometheus.GaugeValue, map[bool]float64{true: 1}[listening])
+	ch <- prometheus.MustNewConstMetric(descHeard, prometheus.CounterValue, float64(heard))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()

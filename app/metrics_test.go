@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/improvementtracker/tracker/models"
+	"github.com/improvementtracker/tracker/models/modeltest"
 )
 
 func TestMetricsOnlyFromAllowedAddressesOrWithAnAdminToken(t *testing.T) {
@@ -55,11 +56,16 @@ func TestMetricsOnlyFromAllowedAddressesOrWithAnAdminToken(t *testing.T) {
 		`tracker_delivery_backlog{queue="outbox",state="failed"} 0`,
 		`tracker_followups_overdue `,
 		`tracker_metrics_query_errors 0`,
+		`tracker_instances_heard_writes_total `,
 		`go_goroutines`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s", want)
 		}
+	}
+	// An instance on PostgreSQL hears the others' writes; on SQLite there are none.
+	if want := "tracker_instances_listening " + map[bool]string{true: "1", false: "0"}[modeltest.Postgres()] + "\n"; !strings.Contains(body, want) {
+		t.Errorf("metrics lack %s", want)
 	}
 	if strings.Contains(body, `route="/feedback/12345"`) {
 		t.Error("a raw path is a label")

@@ -51,8 +51,5 @@ func (s *Store) FollowUpPlans(ctx context.Context) (map[string]string, error) {
 	return plans, nil
 }
 
-// HeardWrites is how many writes of other instances the store has heard (heard.go).
-func (s *Store) HeardWrites() uint64 { return s.writes.heardCount.Load() }
-
 // WritesChannel is the channel the store's writes are announced on.
 func (s *Store) WritesChannel() string { return s.channel }

@@ -178,7 +178,9 @@ func (s *Store) listenForWrites(ctx context.Context, url string, conn *pgx.Conn)
 	defer close(s.listening)
 	for wait := time.Second; ; {
 		if conn != nil {
+			s.hearing.Store(true)
 			err := s.hearAll(ctx, conn)
+			s.hearing.Store(false)
 			conn.Close(context.WithoutCancel(ctx))
 			if ctx.Err() != nil {
 				return
@@ -225,6 +227,13 @@ func (s *Store) hearAll(ctx context.Context, conn *pgx.Conn) error {
 	}
 }
 
+// Hearing reports whether the store hears other instances' writes now (PostgreSQL,
+// unless Options.Deaf), and how many it heard: for monitoring, as an instance that
+// does not hear them shows its colleagues' writes only as its caches expire.
+func (s *Store) Hearing() (listening bool, heard uint64) {
+	return s.hearing.Load(), s.writes.heardCount.Load()
+}
+
 // announceOn names the channel of the store's schema (writesChannel).
 func (s *Store) announceOn(ctx context.Context) error {
 	var schema string
@@ -243,6 +252,7 @@ func (s *Store) startListening(ctx context.Context, url string) {
 	if err != nil {
 		slog.Warn("not hearing other instances' writes; trying again", "err", err)
 	}
+	s.hearing.Store(conn != nil)
 	listenCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopListening, s.listening = cancel, make(chan struct{})
 	go s.listenForWrites(listenCtx, url, conn)

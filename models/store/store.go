@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/improvementtracker/tracker/models"
@@ -90,6 +91,8 @@ type Store struct {
 	// stopListening ends listenForWrites, which closes listening when it has.
 	stopListening context.CancelFunc
 	listening     chan struct{}
+	// hearing says whether a connection listens now.
+	hearing atomic.Bool
 	// group batches concurrent feedback writes into one transaction, and the session
 	// saves into another, in the same rounds.
 	group *groupCommit
