@@ -90,14 +90,7 @@ func TestOwnFeedbackHeardFromTheOtherInstanceIsJudged(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitHeard(t, here, heard+3) // the improvement's creation, its two moves, then the feedback
-	after := dashboard()
-	if after.Goal.QuickWin != before.Goal.QuickWin {
-		t.Fatalf("the improvements' figures were computed again after the reader's own feedback through the other instance: %d quick wins, kept %d",
-			after.Goal.QuickWin, before.Goal.QuickWin)
-	}
-	if after.NPS30.Promoters != before.NPS30.Promoters+1 {
-		t.Fatalf("promoters %d after the reader's own feedback through the other instance, want %d", after.NPS30.Promoters, before.NPS30.Promoters+1)
-	}
+	wantImprovementsKeptPromoterCounted(t, before, dashboard(), "the reader's own feedback through the other instance")
 }
 
 // An erasure through one instance, once heard, drops what the other kept: its next page

@@ -157,20 +157,26 @@ func TestDashboardImprovementsOutliveOwnFeedback(t *testing.T) {
 	if _, err := here.CreateFeedback(as, models.NewFeedback{Channel: "phone", NPS: score(9), Comment: "Fint"}, me); err != nil {
 		t.Fatal(err)
 	}
-	after := dashboard()
-	if after.Goal.QuickWin != before.Goal.QuickWin {
-		t.Fatalf("the improvements' figures were computed again after an own feedback: %d quick wins, kept %d",
-			after.Goal.QuickWin, before.Goal.QuickWin)
-	}
-	if after.NPS30.Promoters != before.NPS30.Promoters+1 {
-		t.Fatalf("promoters %d after the reader's own, want %d", after.NPS30.Promoters, before.NPS30.Promoters+1)
-	}
+	wantImprovementsKeptPromoterCounted(t, before, dashboard(), "an own feedback")
 	if _, err := here.CreateImprovement(as, models.NewImprovement{Title: "Call back sooner", Impact: 3, Effort: models.EffortXS}, me); err != nil {
 		t.Fatal(err)
 	}
 	if got := dashboard(); got.Goal.QuickWin != before.Goal.QuickWin+1 {
 		t.Fatalf("%d quick wins after the reader's own improvement, want the one implemented elsewhere counted: %d",
 			got.Goal.QuickWin, before.Goal.QuickWin+1)
+	}
+}
+
+// wantImprovementsKeptPromoterCounted checks a dashboard read after one promoter's
+// feedback (what): its figures of improvements as kept before, its promoters one more.
+func wantImprovementsKeptPromoterCounted(t *testing.T, before, after *models.Dashboard, what string) {
+	t.Helper()
+	if after.Goal.QuickWin != before.Goal.QuickWin {
+		t.Fatalf("the improvements' figures were computed again after %s: %d quick wins, kept %d",
+			what, after.Goal.QuickWin, before.Goal.QuickWin)
+	}
+	if after.NPS30.Promoters != before.NPS30.Promoters+1 {
+		t.Fatalf("promoters %d after %s, want %d", after.NPS30.Promoters, what, before.NPS30.Promoters+1)
 	}
 }
 
