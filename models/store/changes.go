@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"regexp"
 	"strings"
 	"sync"
@@ -75,7 +77,7 @@ func (w *writeLog) committed(ctx context.Context, tables map[string]bool) {
 		return
 	}
 	gen := w.all.Add(1)
-	wrote := loggedWrite{gen: gen, feedback: footprintOf(ctx), feedbackTable: tables["feedback"] || tables[anyTable]}
+	wrote := loggedWrite{gen: gen, feedback: footprintOf(ctx), tables: slices.Sorted(maps.Keys(tables))}
 	w.recent.add(wrote)
 	if id, ok := userOf(ctx); ok {
 		w.byUser[id] = max(w.byUser[id], gen)
@@ -105,7 +107,7 @@ func (w *writeLog) sawOwnWrite(ctx context.Context, fw *feedbackWrite) {
 	}
 	gen := w.all.Load()
 	w.byUser[id] = max(w.byUser[id], gen)
-	w.rememberOwn(id, loggedWrite{gen: gen, feedback: fw, feedbackTable: true})
+	w.rememberOwn(id, loggedWrite{gen: gen, feedback: fw, tables: []string{"feedback"}})
 }
 
 // crossInstanceMargin is how much later than a user's latest write (as the instance

@@ -128,14 +128,13 @@ func (w *writeLog) heard(a announcement) uint64 {
 	if w.tables == nil {
 		w.tables, w.byUser = map[string]uint64{}, map[int64]uint64{}
 	}
-	wrote := loggedWrite{}
+	wrote := loggedWrite{tables: a.Tables}
 	for _, t := range a.Tables {
 		if t == anyTable {
 			w.every.Add(1)
 		} else {
 			w.tables[t]++
 		}
-		wrote.feedbackTable = wrote.feedbackTable || t == "feedback" || t == anyTable
 	}
 	if a.Known {
 		fw := &feedbackWrite{followUp: a.FollowUp}

@@ -50,7 +50,7 @@ func TestAnnouncedWritesAreHeardAsWritten(t *testing.T) {
 			var w writeLog
 			gen := w.heard(a)
 			since, _, all := w.writesSince(gen - 1)
-			if !all || len(since) != 1 || since[0].gen != gen || !since[0].feedbackTable {
+			if !all || len(since) != 1 || since[0].gen != gen || !slices.Equal(since[0].tables, a.Tables) {
 				t.Fatalf("heard %+v, want one write of the feedback at generation %d", since, gen)
 			}
 			if got := since[0].feedback; (got != nil) != tc.wantKnown {

@@ -35,9 +35,15 @@ type loggedWrite struct {
 	// feedback is what the write did, when the store knows it wrote nothing but new
 	// feedback or follow-ups; nil for any other write, which may change anything.
 	feedback *feedbackWrite
-	// feedbackTable says whether it wrote the feedback table at all: one that did not
-	// (an improvement moved, a meeting held) leaves the feedback list as it is.
-	feedbackTable bool
+	// tables are the tables it wrote (anyTable: it may have written any): one that did
+	// not write those a value reads (an improvement moved, a meeting held, for the
+	// feedback list or the NPS by month) leaves it as it is.
+	tables []string
+}
+
+// wrote says whether w may have written one of tables.
+func (w loggedWrite) wrote(tables ...string) bool {
+	return slices.ContainsFunc(w.tables, func(t string) bool { return t == anyTable || slices.Contains(tables, t) })
 }
 
 // feedbackWrite is a write that created feedback rows, or recorded their follow-ups,
@@ -193,6 +199,29 @@ func createdAndFollowedUp(since []loggedWrite) (created, followedUp []writtenRow
 		}
 	}
 	return created, followedUp, true
+}
+
+// npsTables are what the NPS counts are read from: the feedback and its rollups.
+var npsTables = []string{"feedback", "feedback_daily", "feedback_monthly"}
+
+// npsHeldBefore reports whether the NPS counts of feedback received before t, shown with
+// what else is read from the tables also, hold after the writes: each wrote none of
+// those tables, or only followed up feedback (a follow-up changes no NPS count), or
+// created feedback received at or after t.
+func npsHeldBefore(since []loggedWrite, t time.Time, also ...string) bool {
+	for _, w := range since {
+		switch {
+		case w.wrote(also...):
+			return false
+		case !w.wrote(npsTables...):
+		case w.feedback == nil || len(w.feedback.rows) == 0:
+			return false
+		case w.feedback.followUp:
+		case slices.ContainsFunc(w.feedback.rows, func(r writtenRow) bool { return r.receivedAt.Before(t) }):
+			return false
+		}
+	}
+	return true
 }
 
 // allFrom reports whether every feedback the writes created or followed up was

@@ -298,13 +298,32 @@ func TestOwnFeedbackMergesAsAComputationListsIt(t *testing.T) {
 
 // The NPS trend's months before this one outlive the reader's own feedback received
 // this month, which still counts in this month's at once; their own feedback received in
-// an earlier month brings the earlier months afresh. On a month's first day "this month"
-// begins at midnight in TIME_ZONE, while UTC still has the day before.
+// an earlier month brings the earlier months afresh. So do the thirteen months of this
+// month's report, which is computed again after each write. Both outlive the reader's
+// writes of other things (an improvement), while the dashboard's trend shows a new NPS
+// target at once. On a month's first day "this month" begins at midnight in TIME_ZONE,
+// while UTC still has the day before.
 func TestNPSTrendPastMonthsOutliveOwnFeedbackOfThisMonth(t *testing.T) {
 	cph := func(month time.Month, day, hour, minute int) time.Time {
 		return time.Date(2026, month, day, hour, minute, 0, 0, modeltest.Copenhagen)
 	}
-	tests := []struct {
+	trends := []struct {
+		name string
+		read func(s *store.Store, ctx context.Context) ([]models.NPSMonth, error)
+	}{
+		{"the dashboard's trend", func(s *store.Store, ctx context.Context) ([]models.NPSMonth, error) {
+			h, err := s.NPSTrend(ctx, 2026, 2026)
+			return h.Months, err
+		}},
+		{"the month's report", func(s *store.Store, ctx context.Context) ([]models.NPSMonth, error) {
+			r, err := s.Report(ctx, models.PeriodOf(models.PeriodMonth, s.Now(), s.Location))
+			if err != nil {
+				return nil, err
+			}
+			return r.Trend, nil
+		}},
+	}
+	clocks := []struct {
 		name string
 		// now is the clock; thisMonth and lastMonth are when the reader's own feedback of
 		// June and of May was received.
@@ -313,46 +332,82 @@ func TestNPSTrendPastMonthsOutliveOwnFeedbackOfThisMonth(t *testing.T) {
 		{"mid-month", cph(time.June, 15, 12, 0), cph(time.June, 15, 12, 0), cph(time.May, 15, 12, 0)},
 		{"a month's first hours", cph(time.June, 1, 1, 30), cph(time.June, 1, 0, 5), cph(time.May, 31, 23, 55)},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ctx := context.Background()
-			here, there := twoInstances(t)
-			here.Now, there.Now = func() time.Time { return tt.now }, func() time.Time { return tt.now }
-			me := modeltest.User(t, here, "me@example.com", models.RoleAmbassador)
-			as := store.ForUser(ctx, me.ID)
-			counts := func() (may, june models.NPSCounts) {
-				t.Helper()
-				h, err := here.NPSTrend(as, 2026, 2026)
-				if err != nil {
+	for _, trend := range trends {
+		for _, tt := range clocks {
+			t.Run(trend.name+", "+tt.name, func(t *testing.T) {
+				ctx := context.Background()
+				here, there := twoInstances(t)
+				here.Now, there.Now = func() time.Time { return tt.now }, func() time.Time { return tt.now }
+				me := modeltest.User(t, here, "me@example.com", models.RoleAmbassador)
+				as := store.ForUser(ctx, me.ID)
+				counts := func() (may, june models.NPSCounts) {
+					t.Helper()
+					months, err := trend.read(here, as)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, m := range months {
+						switch {
+						case m.Year == 2026 && m.Month == time.May:
+							may = m.NPSCounts
+						case m.Year == 2026 && m.Month == time.June:
+							june = m.NPSCounts
+						}
+					}
+					return may, june
+				}
+				write := func(s *store.Store, nps int, at time.Time) {
+					t.Helper()
+					if _, err := s.CreateFeedback(as, models.NewFeedback{Channel: "web", NPS: score(nps), Comment: "Trend", ReceivedAt: at}, me); err != nil {
+						t.Fatal(err)
+					}
+				}
+				earlyMay := cph(time.May, 10, 12, 0)
+				write(here, 9, earlyMay)
+				may, june := counts()
+				if may.Promoters != 1 {
+					t.Fatalf("May %+v after one promoter of May", may)
+				}
+				write(there, 1, earlyMay) // unseen here until the figures expire
+				write(here, 10, tt.thisMonth)
+				if _, err := here.CreateImprovement(as, models.NewImprovement{Title: "Call back sooner", Impact: 3, Effort: models.EffortXS}, me); err != nil {
 					t.Fatal(err)
 				}
-				return h.Months[time.May-1].NPSCounts, h.Months[time.June-1].NPSCounts
-			}
-			write := func(s *store.Store, nps int, at time.Time) {
-				t.Helper()
-				if _, err := s.CreateFeedback(as, models.NewFeedback{Channel: "web", NPS: score(nps), Comment: "Trend", ReceivedAt: at}, me); err != nil {
-					t.Fatal(err)
+				gotMay, gotJune := counts()
+				if gotMay != may {
+					t.Fatalf("May's figures were computed again after an own feedback of %v: %+v, kept %+v", tt.thisMonth, gotMay, may)
 				}
-			}
-			earlyMay := cph(time.May, 10, 12, 0)
-			write(here, 9, earlyMay)
-			may, june := counts()
-			write(there, 1, earlyMay) // unseen here until the figures expire
-			write(here, 10, tt.thisMonth)
-			gotMay, gotJune := counts()
-			if gotMay != may {
-				t.Fatalf("May's figures were computed again after an own feedback of %v: %+v, kept %+v", tt.thisMonth, gotMay, may)
-			}
-			if gotJune.Promoters != june.Promoters+1 {
-				t.Fatalf("June's promoters %d after the reader's own of %v, want %d", gotJune.Promoters, tt.thisMonth, june.Promoters+1)
-			}
-			write(here, 9, tt.lastMonth)
-			if gotMay, _ = counts(); gotMay.Promoters != may.Promoters+1 || gotMay.Detractors != may.Detractors+1 {
-				t.Fatalf("May %+v after the reader's own feedback of %v, want one promoter and one detractor more than %+v",
-					gotMay, tt.lastMonth, may)
-			}
-		})
+				if gotJune.Promoters != june.Promoters+1 {
+					t.Fatalf("June's promoters %d after the reader's own of %v, want %d", gotJune.Promoters, tt.thisMonth, june.Promoters+1)
+				}
+				write(here, 9, tt.lastMonth)
+				if gotMay, _ = counts(); gotMay.Promoters != may.Promoters+1 || gotMay.Detractors != may.Detractors+1 {
+					t.Fatalf("May %+v after the reader's own feedback of %v, want one promoter and one detractor more than %+v",
+						gotMay, tt.lastMonth, may)
+				}
+			})
+		}
 	}
+	t.Run("a new target", func(t *testing.T) {
+		here, _ := twoInstances(t)
+		now := cph(time.June, 15, 12, 0)
+		here.Now = func() time.Time { return now }
+		admin := modeltest.User(t, here, "admin@example.com", models.RoleAdmin)
+		as := store.ForUser(context.Background(), admin.ID)
+		if _, err := here.NPSTrend(as, 2026, 2026); err != nil {
+			t.Fatal(err)
+		}
+		if err := here.SetNPSTarget(as, 2026, 70, admin); err != nil {
+			t.Fatal(err)
+		}
+		h, err := here.NPSTrend(as, 2026, 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Targets[2026] != 70 {
+			t.Fatalf("targets %v after 2026's was set to 70", h.Targets)
+		}
+	})
 }
 
 // An improvement's impact outlives the reader's own feedback received after the last day

@@ -67,7 +67,7 @@ func (s *Store) SetReportComment(ctx context.Context, p models.Period, body stri
 func (s *Store) npsTrend(ctx context.Context, p models.Period) ([]models.NPSMonth, error) {
 	last := p.End.Add(-time.Nanosecond).In(s.Location)
 	end := time.Date(last.Year(), last.Month()+1, 1, 0, 0, 0, 0, time.UTC)
-	return s.monthlyNPS(ctx, end.AddDate(0, -models.TrendMonths, 0), end)
+	return s.keptMonthlyNPS(ctx, end.AddDate(0, -models.TrendMonths, 0), end)
 }
 
 // rootCausesSQL counts the root causes of the follow-ups made from ? until ?, by id from
