@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"maps"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"

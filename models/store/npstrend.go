@@ -78,7 +78,9 @@ func (s *Store) NPSTrend(ctx context.Context, firstYear, lastYear int) (models.N
 			targets, err := s.NPSTargets(ctx)
 			return trend{months, targets, new(models.Drawings)}, err
 		},
-		unchanged(func(_ context.Context, _ trend, since []loggedWrite) bool { return npsHeldBefore(since, from, "nps_targets") }))
+		unchanged(func(_ context.Context, _ trend, since []loggedWrite) bool {
+			return npsHeldBefore(since, from, "nps_targets")
+		}))
 	if err != nil {
 		return models.NPSHistory{}, err
 	}
@@ -101,7 +103,9 @@ func (s *Store) keptMonthlyNPS(ctx context.Context, first, end time.Time) ([]mod
 	split, from := s.thisMonthWithin(first, end)
 	past, err := cachedJudged(ctx, s, &s.aggs, fmt.Sprintf("nps months from %s before %s", monthKey(first), monthKey(split)), aggregateTTL,
 		func(ctx context.Context) ([]models.NPSMonth, error) { return s.monthlyNPS(ctx, first, split) },
-		unchanged(func(_ context.Context, _ []models.NPSMonth, since []loggedWrite) bool { return npsHeldBefore(since, from) }))
+		unchanged(func(_ context.Context, _ []models.NPSMonth, since []loggedWrite) bool {
+			return npsHeldBefore(since, from)
+		}))
 	if err != nil {
 		return nil, err
 	}
