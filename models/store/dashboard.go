@@ -68,7 +68,7 @@ func (s *Store) dashboardFeedback(ctx context.Context) (*models.Dashboard, error
 		return nil, err
 	}
 	// Only the follow-ups: the navigation's other counts are not on the dashboard.
-	if d.FollowUpsOverdue, d.FollowUpsDue, err = s.followUpCounts(s.r.WithContext(ctx), 0); err != nil {
+	if d.FollowUpsOverdue, d.FollowUpsDue, err = s.followUpCounts(ctx, 0); err != nil {
 		return nil, err
 	}
 	return d, nil

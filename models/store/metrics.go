@@ -46,8 +46,7 @@ func (s *Store) OutboxBacklog(ctx context.Context) (pending, failed int, err err
 }
 
 // OverdueFollowUps counts detractors not called back within 24 hours, from the partial
-// index of open follow-ups, stopping at limit (0: all).
+// index of open follow-ups, stopping at limit (0: all), kept like the badges' count.
 func (s *Store) OverdueFollowUps(ctx context.Context, limit int) (int, error) {
-	overdue, _, err := s.followUpCounts(s.r.WithContext(ctx), limit)
-	return overdue, err
+	return s.overdueFollowUps(ctx, limit)
 }

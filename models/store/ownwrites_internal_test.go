@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/improvementtracker/tracker/models"
 )
 
 // ownSince returns a user's writes after a generation while they are all remembered,
@@ -97,6 +99,39 @@ func TestNPSHeldBefore(t *testing.T) {
 	} {
 		if got := npsHeldBefore(c.since, day, c.also...); got != c.want {
 			t.Errorf("%s: npsHeldBefore = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// The follow-ups overdue at a time stay as they were after writes that leave the
+// feedback alone and after feedback created or followed up that was not yet due then;
+// not after one that was, nor after a write of the feedback that did not say what it did.
+func TestOverdueHeld(t *testing.T) {
+	at := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
+	notYetDue, overdue := at.Add(-models.FollowUpWindow), at.Add(-models.FollowUpWindow-time.Second)
+	created := func(received time.Time) loggedWrite {
+		return loggedWrite{feedback: newFeedbackWrite(1, received), tables: []string{"feedback", "history"}}
+	}
+	followed := func(received time.Time) loggedWrite {
+		return loggedWrite{feedback: &feedbackWrite{followUp: true, rows: []writtenRow{{2, received}}}, tables: []string{"feedback", "history"}}
+	}
+	for _, c := range []struct {
+		name  string
+		since []loggedWrite
+		want  bool
+	}{
+		{"none", nil, true},
+		{"created now", []loggedWrite{created(at)}, true},
+		{"created, due just then", []loggedWrite{created(notYetDue)}, true},
+		{"created, overdue then", []loggedWrite{created(overdue)}, false},
+		{"followed up, not yet due", []loggedWrite{followed(notYetDue)}, true},
+		{"followed up, overdue", []loggedWrite{created(at), followed(overdue)}, false},
+		{"an improvement moved", []loggedWrite{{tables: []string{"history", "improvements"}}}, true},
+		{"the feedback written otherwise", []loggedWrite{{tables: []string{"feedback"}}}, false},
+		{"unknown tables", []loggedWrite{{tables: []string{anyTable}}}, false},
+	} {
+		if got := overdueHeld(c.since, at); got != c.want {
+			t.Errorf("%s: overdueHeld = %v, want %v", c.name, got, c.want)
 		}
 	}
 }

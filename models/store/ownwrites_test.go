@@ -410,6 +410,58 @@ func TestNPSTrendPastMonthsOutliveOwnFeedbackOfThisMonth(t *testing.T) {
 	})
 }
 
+// The follow-ups overdue outlive the reader's own feedback received now and its
+// follow-up, not yet due (a write through the other instance, unseen here, shows they
+// were not counted again), on the badges and the dashboard; the reader's own feedback
+// received two days ago, overdue at once, and the follow-up of an overdue one count
+// again at once.
+func TestOverdueFollowUpsOutliveFeedbackNotYetDue(t *testing.T) {
+	ctx := context.Background()
+	here, there := twoInstances(t)
+	now := time.Date(2026, 6, 15, 12, 0, 0, 0, modeltest.Copenhagen)
+	here.Now, there.Now = func() time.Time { return now }, func() time.Time { return now }
+	me := modeltest.User(t, here, "me@example.com", models.RoleAmbassador)
+	as := store.ForUser(ctx, me.ID)
+	write := func(s *store.Store, at time.Time) *models.Feedback {
+		t.Helper()
+		fb, err := s.CreateFeedback(as, models.NewFeedback{Channel: "web", NPS: score(2), Comment: "Lang ventetid", ReceivedAt: at}, me)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fb
+	}
+	followUp := func(fb *models.Feedback) {
+		t.Helper()
+		if _, err := here.RecordFollowUp(as, fb.ID, models.FollowUp{By: me, Note: "Ringede op"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	overdue := func(want int, after string) {
+		t.Helper()
+		nav, err := here.NavCounts(as)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := here.Dashboard(as)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nav.FollowUpsOverdue != want || d.FollowUpsOverdue != want {
+			t.Fatalf("after %s: %d overdue on the badges, %d on the dashboard, want %d", after, nav.FollowUpsOverdue, d.FollowUpsOverdue, want)
+		}
+	}
+	twoDaysAgo := now.Add(-48 * time.Hour)
+	first := write(here, twoDaysAgo)
+	overdue(1, "one feedback of two days ago")
+	write(there, twoDaysAgo) // unseen here until the counts are counted again
+	followUp(write(here, now))
+	overdue(1, "the reader's feedback of now, followed up")
+	write(here, twoDaysAgo.Add(time.Hour))
+	overdue(3, "the reader's feedback of two days ago")
+	followUp(first)
+	overdue(2, "the follow-up of an overdue feedback")
+}
+
 // An improvement's impact outlives the reader's own feedback received after the last day
 // it compares, and counts at once their feedback received within it; whether the
 // comparison is still partial follows the clock, not the kept figures.
