@@ -87,7 +87,9 @@ func (s *Store) overdueFollowUps(ctx context.Context, limit int) (int, error) {
 			n, err := countUpTo(db, openFollowUps(db).Where("follow_up_due_at < ?", now), limit)
 			return overdueCount{n, now}, err
 		},
-		unchanged(func(_ context.Context, kept overdueCount, since []loggedWrite) bool { return overdueHeld(since, kept.at) }))
+		unchanged(func(_ context.Context, kept overdueCount, since []loggedWrite) bool {
+			return overdueHeld(since, kept.at)
+		}))
 	return c.n, err
 }
 
