@@ -128,7 +128,7 @@ func bench(ctx context.Context, cfg benchConfig) (*report, error) {
 		if err != nil {
 			return nil, err
 		}
-		rep.GenStats, rep.Postgres = stats, true
+		rep.GenStats, rep.Postgres, rep.Server = stats, true, postgresServer(ctx, dbURL)
 		fmt.Printf("  generated in %s: %s\n", stats.Took.Round(time.Millisecond), stats.steps())
 	case cfg.reuse:
 		if _, err := os.Stat(cfg.db); err != nil {

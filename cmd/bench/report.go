@@ -2,11 +2,14 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // The targets of issue 9, stated in the README with the table.
@@ -22,15 +25,17 @@ const (
 
 // report is one bench run.
 type report struct {
-	Started   time.Time
-	Took      time.Duration
-	Conns     int
-	Duration  time.Duration
-	Warmup    time.Duration
-	Gen       genConfig
-	GenStats  genStats
-	Reused    bool
-	Postgres  bool
+	Started  time.Time
+	Took     time.Duration
+	Conns    int
+	Duration time.Duration
+	Warmup   time.Duration
+	Gen      genConfig
+	GenStats genStats
+	Reused   bool
+	Postgres bool
+	// Server describes the PostgreSQL server (postgresServer).
+	Server    string
 	InProcess bool
 	// Instances is how many servers the connections were spread over.
 	Instances int
@@ -95,6 +100,9 @@ func (rep *report) markdown() string {
 		db = "PostgreSQL"
 	}
 	fmt.Fprintf(&b, "Bench run (%s) of %s on %s.\n\n", db, rep.Started.UTC().Format("2006-01-02 15:04 MST"), machine())
+	if rep.Server != "" {
+		fmt.Fprintf(&b, "Server: %s.\n\n", rep.Server)
+	}
 	if rep.Reused {
 		b.WriteString("Data set reused from an earlier run (not generated in this run).\n")
 	} else {
@@ -240,4 +248,27 @@ func thousands(n int64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// postgresServer describes the PostgreSQL server at url as far as it sets the figures:
+// its version, its shared buffers and whether they lie in huge pages. Without huge
+// pages each server process maps the shared buffers page by page as it first touches
+// them, and two instances' 64 connections paid that again and again (see the README's
+// performance notes); "try" falls back to small pages without saying so.
+func postgresServer(ctx context.Context, url string) string {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return "PostgreSQL (settings not read: " + err.Error() + ")"
+	}
+	defer conn.Close(ctx)
+	var version, buffers, huge string
+	for _, s := range []struct {
+		name string
+		dst  *string
+	}{{"server_version", &version}, {"shared_buffers", &buffers}, {"huge_pages", &huge}} {
+		if err := conn.QueryRow(ctx, "SHOW "+s.name).Scan(s.dst); err != nil {
+			return "PostgreSQL (settings not read: " + err.Error() + ")"
+		}
+	}
+	return fmt.Sprintf("PostgreSQL %s, shared_buffers %s, huge_pages %s", version, buffers, huge)
 }

@@ -119,7 +119,11 @@ func TestBenchSmoke(t *testing.T) {
 		t.Errorf("import of 200 rows: %v\n%s", rep.Import.Err, rep.Import.Output)
 	}
 	md := rep.markdown()
-	for _, want := range []string{"| static file (reference) |", "| dashboard | `/` |", "req/s + 20 writes/s", "vs static", "| feedback API POST |"} {
+	wants := []string{"| static file (reference) |", "| dashboard | `/` |", "req/s + 20 writes/s", "vs static", "| feedback API POST |"}
+	if modeltest.Postgres() {
+		wants = append(wants, "Server: PostgreSQL ", ", huge_pages ")
+	}
+	for _, want := range wants {
 		if !strings.Contains(md, want) {
 			t.Errorf("the table lacks %q:\n%s", want, md)
 		}
@@ -182,7 +186,11 @@ func TestSoakSmoke(t *testing.T) {
 			t.Errorf("no %q request in the mixed load (kinds %v)", kind, seen)
 		}
 	}
-	for _, want := range []string{"| **all** |", "own write missing on the next page", fmt.Sprintf("| %s |", rywList)} {
+	wants := []string{"| **all** |", "own write missing on the next page", fmt.Sprintf("| %s |", rywList)}
+	if modeltest.Postgres() {
+		wants = append(wants, "Server: PostgreSQL ", ", huge_pages ")
+	}
+	for _, want := range wants {
 		if !strings.Contains(rep.markdown, want) {
 			t.Errorf("the soak's report lacks %q:\n%s", want, rep.markdown)
 		}

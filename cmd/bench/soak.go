@@ -174,6 +174,9 @@ func soak(ctx context.Context, cfg soakConfig) (*soakReport, error) {
 		dialect = "PostgreSQL"
 	}
 	fmt.Fprintf(&md, "Soak run (%s) of %s on %s.\n\n", dialect, started.UTC().Format("2006-01-02 15:04 MST"), machine())
+	if rep.postgres {
+		fmt.Fprintf(&md, "Server: %s.\n\n", postgresServer(ctx, dbURL))
+	}
 	fmt.Fprintf(&md, "Data set: %s feedback, %s improvements, generated in %s.\n\n",
 		thousands(rep.gen.Feedback), thousands(rep.gen.Improvements), rep.gen.Took.Round(100*time.Millisecond))
 
