@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/improvementtracker/tracker/models"
@@ -98,8 +97,7 @@ func (s *Store) overdueFollowUps(ctx context.Context, limit int) (int, error) {
 // within FollowUpWindow before t or later, whose follow-up was not yet due at t (a
 // follow-up is due FollowUpWindow after its feedback was received, models.FollowUpDue).
 func overdueHeld(since []loggedWrite, t time.Time) bool {
-	ofFeedback := slices.DeleteFunc(slices.Clone(since), func(w loggedWrite) bool { return !w.wrote("feedback") })
-	return allFrom(ofFeedback, t.Add(-models.FollowUpWindow))
+	return allFrom(writesOf(since, "feedback"), t.Add(-models.FollowUpWindow))
 }
 
 // walkedInTimeOrder orders a capped count on PostgreSQL the way its (column,

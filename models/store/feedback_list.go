@@ -541,7 +541,7 @@ func (s *Store) writtenRowsOf(ctx context.Context, f models.FeedbackFilter, sinc
 // feedback otherwise than by new feedback and follow-ups, or a follow-up while f keeps
 // the overdue (it ends a row's being overdue) or of a row shown.
 func createdFor(f models.FeedbackFilter, since []loggedWrite, shown func(id int64) bool) (created []writtenRow, ok bool) {
-	created, followedUp, ok := createdAndFollowedUp(slices.DeleteFunc(slices.Clone(since), func(w loggedWrite) bool { return !w.wrote("feedback") }))
+	created, followedUp, ok := createdAndFollowedUp(writesOf(since, "feedback"))
 	if !ok || f.Overdue && len(followedUp) > 0 {
 		return nil, false
 	}

@@ -55,50 +55,49 @@ func (s *Store) SetNPSTarget(ctx context.Context, year, target int, by *models.U
 
 // NPSTrend returns the NPS responses of every month from January of firstYear to
 // December of lastYear (months without responses included, empty), from the monthly
-// rollup, with the NPS targets of those years. Kept like the dashboard's figures, in two
-// parts: the months before this one change only by feedback received in them, so they
-// outlive the feedback written since (nearly all of it received this month), its
-// follow-ups and every write that leaves the feedback and its rollups alone (an
-// improvement moved: npsHeldBefore), and only this month and the later ones are read
-// again after each.
+// rollup, with the NPS targets of those years. The months are kept like the report's
+// (keptMonthlyNPS), the targets until one is set.
 func (s *Store) NPSTrend(ctx context.Context, firstYear, lastYear int) (models.NPSHistory, error) {
-	type trend struct {
-		months  []models.NPSMonth
-		targets map[int]int
-		drawn   *models.Drawings
-	}
 	first, end := time.Date(firstYear, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(lastYear+1, 1, 1, 0, 0, 0, 0, time.UTC)
-	split, from := s.thisMonthWithin(first, end)
-	past, err := cachedJudged(ctx, s, &s.aggs, fmt.Sprintf("nps trend %d %d before %s", firstYear, lastYear, monthKey(split)), aggregateTTL,
-		func(ctx context.Context) (trend, error) {
-			months, err := s.monthlyNPS(ctx, first, split)
-			if err != nil {
-				return trend{}, err
-			}
-			targets, err := s.NPSTargets(ctx)
-			return trend{months, targets, new(models.Drawings)}, err
-		},
-		unchanged(func(_ context.Context, _ trend, since []loggedWrite) bool {
-			return npsHeldBefore(since, from, "nps_targets")
-		}))
+	months, err := s.keptMonthlyNPS(ctx, first, end)
 	if err != nil {
 		return models.NPSHistory{}, err
 	}
-	recent, err := cachedAggregate(ctx, s, fmt.Sprintf("nps trend from %s to %d", monthKey(split), lastYear),
-		func(ctx context.Context) ([]models.NPSMonth, error) { return s.monthlyNPS(ctx, split, end) })
+	targets, err := s.keptNPSTargets(ctx)
 	if err != nil {
 		return models.NPSHistory{}, err
 	}
-	// The drawings are the past part's: they are of the months before this one as kept,
-	// and a view tells this month's figures apart by their version.
-	return models.NPSHistory{Months: slices.Concat(past.months, recent), Targets: past.targets, Drawn: past.drawn}, nil
+	return models.NPSHistory{Months: months, Targets: targets.byYear, Drawn: targets.drawn}, nil
 }
 
-// keptMonthlyNPS is monthlyNPS kept in the same two parts as NPSTrend's, for figures
-// that show months up to this one beside others that each write changes (a report of
-// this month): computed again after a write, they read only this month from the rollup.
-// Recomputed whole, the report's thirteen months were the soak's second-largest
-// statement on PostgreSQL (a scan of the rollup, 1,510 times a minute).
+// keptTargets are the NPS targets as kept, with the drawings of the trends shown
+// against them. The drawings may outlive the months they were drawn from: a trend's
+// drawing is named by all its figures (trendVersion in views), so one of other months
+// is drawn again, never shown.
+type keptTargets struct {
+	byYear map[int]int
+	drawn  *models.Drawings
+}
+
+// keptNPSTargets returns the NPS targets, read again only after a target was set.
+func (s *Store) keptNPSTargets(ctx context.Context) (keptTargets, error) {
+	return cachedJudged(ctx, s, &s.aggs, "nps targets", aggregateTTL,
+		func(ctx context.Context) (keptTargets, error) {
+			byYear, err := s.NPSTargets(ctx)
+			return keptTargets{byYear, new(models.Drawings)}, err
+		},
+		unchanged(func(_ context.Context, _ keptTargets, since []loggedWrite) bool {
+			return len(writesOf(since, "nps_targets")) == 0
+		}))
+}
+
+// keptMonthlyNPS is monthlyNPS kept in two parts: the months before this one change
+// only by feedback received in them, so they outlive the feedback written since (nearly
+// all of it received this month), its follow-ups and every write that leaves the
+// feedback and its rollups alone (an improvement moved: npsHeldBefore); only this month
+// and the later ones are read again after each. Recomputed whole after every write, a
+// report's thirteen months were the soak's second-largest statement on PostgreSQL (a
+// scan of the rollup, 1,510 times a minute).
 func (s *Store) keptMonthlyNPS(ctx context.Context, first, end time.Time) ([]models.NPSMonth, error) {
 	split, from := s.thisMonthWithin(first, end)
 	past, err := cachedJudged(ctx, s, &s.aggs, fmt.Sprintf("nps months from %s before %s", monthKey(first), monthKey(split)), aggregateTTL,

@@ -204,15 +204,12 @@ func createdAndFollowedUp(since []loggedWrite) (created, followedUp []writtenRow
 // npsTables are what the NPS counts are read from: the feedback and its rollups.
 var npsTables = []string{"feedback", "feedback_daily", "feedback_monthly"}
 
-// npsHeldBefore reports whether the NPS counts of feedback received before t, shown with
-// what else is read from the tables also, hold after the writes: each wrote none of
-// those tables, or only followed up feedback (a follow-up changes no NPS count), or
-// created feedback received at or after t.
-func npsHeldBefore(since []loggedWrite, t time.Time, also ...string) bool {
+// npsHeldBefore reports whether the NPS counts of feedback received before t hold after
+// the writes: each wrote none of the tables they are read from, or only followed up
+// feedback (a follow-up changes no NPS count), or created feedback received at or after t.
+func npsHeldBefore(since []loggedWrite, t time.Time) bool {
 	for _, w := range since {
 		switch {
-		case w.wrote(also...):
-			return false
 		case !w.wrote(npsTables...):
 		case w.feedback == nil || len(w.feedback.rows) == 0:
 			return false
@@ -222,6 +219,11 @@ func npsHeldBefore(since []loggedWrite, t time.Time, also ...string) bool {
 		}
 	}
 	return true
+}
+
+// writesOf returns the writes that may have written one of tables.
+func writesOf(since []loggedWrite, tables ...string) []loggedWrite {
+	return slices.DeleteFunc(slices.Clone(since), func(w loggedWrite) bool { return !w.wrote(tables...) })
 }
 
 // allFrom reports whether every feedback the writes created or followed up was
