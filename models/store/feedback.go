@@ -238,7 +238,7 @@ func (s *Store) improvementIDsFor(ctx context.Context, ids []int64) (map[int64][
 	out := make(map[int64][]int64, len(ids))
 	var links []struct{ FeedbackID, ImprovementID int64 }
 	err := s.r.WithContext(ctx).Table("improvement_feedback").Select("feedback_id, improvement_id").
-		Where("feedback_id IN ?", ids).Order("feedback_id, improvement_id").Scan(&links).Error
+		Where(s.inIDs("feedback_id", ids)).Order("feedback_id, improvement_id").Scan(&links).Error
 	if err != nil {
 		return nil, fmt.Errorf("models: improvements of feedback: %w", err)
 	}

@@ -567,7 +567,7 @@ func (s *Store) matchingRows(ctx context.Context, f models.FeedbackFilter, rows 
 	rest := f
 	rest.Q = ""
 	written := func() *gorm.DB {
-		return s.applyFilter(s.r.WithContext(ctx).Model(&models.Feedback{}).Where("feedback.id IN ?", ids), rest, false)
+		return s.applyFilter(s.r.WithContext(ctx).Model(&models.Feedback{}).Where(s.inIDs("feedback.id", ids)), rest, false)
 	}
 	if !searchesWords(f) {
 		err = written().Pluck("feedback.id", &words).Error
@@ -590,7 +590,7 @@ func (s *Store) matchingRows(ctx context.Context, f models.FeedbackFilter, rows 
 // would list them, newest first, still limit long; the rows already on it stay as kept.
 func (s *Store) withNewRows(ctx context.Context, kept *models.FeedbackPage, ids []int64, limit int) (*models.FeedbackPage, error) {
 	var rows []models.Feedback
-	if err := s.r.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := s.r.WithContext(ctx).Where(s.inIDs("id", ids)).Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	rows = slices.DeleteFunc(rows, func(r models.Feedback) bool { return kept.Shows(r.ID) })
